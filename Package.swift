@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+//
+// Spate: an embedded persistent event store that watches its streams.
+// Targets are the layers of DESIGN.md; dependencies point down only.
+import PackageDescription
+
+let package = Package(
+    name: "spate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "spate", targets: ["spate"]),
+        .library(name: "Spate", targets: ["Spate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Storage: segments, shards, streams, retention, recovery. No SQL, no JSON.
+        .target(name: "SpateLog"),
+        // Operators over batches of records (for now: the byte-level JSON scanner).
+        .target(name: "SpateRuntime", dependencies: ["SpateLog"]),
+        // The embeddable facade.
+        .target(name: "Spate", dependencies: ["SpateLog", "SpateRuntime"]),
+        // The command line: wiring and presentation only.
+        .executableTarget(
+            name: "spate",
+            dependencies: ["Spate", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Benchmarks print figures; they are never timed unit tests.
+        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateRuntime"], path: "Benchmarks/SpateBench"),
+        // A writer that the crash tests kill -9 at random moments.
+        .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
+        .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
+        .testTarget(name: "SpateTests", dependencies: ["Spate", "SpateLog", "SpateRuntime"]),
+    ]
+)

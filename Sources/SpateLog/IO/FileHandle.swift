@@ -1,0 +1,97 @@
+// A thin owner of one POSIX file descriptor: the only place in SpateLog that
+// calls read/write/fsync on files. Errors carry the path and errno text so that a
+// user sees "write …/00000000000000000000.log: No space left on device", not a
+// bare code. The descriptor closes when the last reference goes away, so a
+// group-commit fsync that still holds a segment keeps it open across a roll.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open file, closed on deinit.
+public final class LogFile: @unchecked Sendable {
+    public let path: String
+    let fd: Int32
+
+    private init(path: String, fd: Int32) {
+        self.path = path
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Opens an existing file for reading.
+    static func openForReading(_ path: String) throws(LogError) -> LogFile {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LogError.io("open", path, errno) }
+        return LogFile(path: path, fd: fd)
+    }
+
+    /// Opens a file for appending writes (created when `create` and absent).
+    static func openForWriting(_ path: String, create: Bool, exclusive: Bool = false) throws(LogError) -> LogFile {
+        var flags = O_RDWR | O_CLOEXEC
+        if create { flags |= O_CREAT }
+        if exclusive { flags |= O_EXCL }
+        let fd = open(path, flags, 0o644)
+        guard fd >= 0 else { throw LogError.io("open", path, errno) }
+        return LogFile(path: path, fd: fd)
+    }
+
+    /// The current size in bytes.
+    func size() throws(LogError) -> Int {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw LogError.io("stat", path, errno) }
+        return Int(st.st_size)
+    }
+
+    /// Whether the file has been deleted (it stays readable while open).
+    func isUnlinked() throws(LogError) -> Bool {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw LogError.io("stat", path, errno) }
+        return st.st_nlink == 0
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset`; returns how many were read
+    /// (fewer only at end of file).
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(LogError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LogError.io("read", path, errno)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Writes all of `bytes` at `offset`.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(LogError) {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LogError.io("write", path, errno)
+            }
+            done += n
+        }
+    }
+
+    /// Makes written data durable (fdatasync: data and the size, not atime).
+    func sync() throws(LogError) {
+        while fdatasync(fd) != 0 {
+            if errno == EINTR { continue }
+            throw LogError.io("fsync", path, errno)
+        }
+    }
+
+    /// Cuts the file to `length` bytes.
+    func truncate(to length: Int) throws(LogError) {
+        guard ftruncate(fd, off_t(length)) == 0 else { throw LogError.io("truncate", path, errno) }
+    }
+}

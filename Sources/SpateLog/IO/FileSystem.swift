@@ -1,0 +1,104 @@
+// Directory-level operations of the log: listing, creating, removing, renaming,
+// and the directory fsync that makes a file's creation, rename or deletion
+// durable (without it a crash can forget a new segment although its data was
+// synced). Also the atomic replacement of small files (manifests, indexes):
+// write a temporary, fsync it, rename over the target, fsync the directory.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum FileSystem {
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    /// Names in `path` (no "." or ".."), unsorted.
+    static func list(_ path: String) throws(LogError) -> [String] {
+        guard let dir = opendir(path) else { throw LogError.io("list", path, errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    static func makeDirectory(_ path: String) throws(LogError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw LogError.io("mkdir", path, errno) }
+    }
+
+    /// Creates `path` and any missing parents.
+    static func makeDirectories(_ path: String) throws(LogError) {
+        if isDirectory(path) { return }
+        let parent = parentOf(path)
+        if !parent.isEmpty && parent != path { try makeDirectories(parent) }
+        try makeDirectory(path)
+    }
+
+    /// fsync of a directory: makes the names in it durable.
+    static func syncDirectory(_ path: String) throws(LogError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw LogError.io("open directory", path, errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw LogError.io("fsync directory", path, errno) }
+    }
+
+    static func remove(_ path: String) throws(LogError) {
+        if unlink(path) != 0 && errno != ENOENT { throw LogError.io("remove", path, errno) }
+    }
+
+    /// Removes a directory tree (files and subdirectories).
+    static func removeTree(_ path: String) throws(LogError) {
+        guard isDirectory(path) else { try remove(path); return }
+        for name in try list(path) { try removeTree(path + "/" + name) }
+        if rmdir(path) != 0 && errno != ENOENT { throw LogError.io("remove directory", path, errno) }
+    }
+
+    /// rename(2); returns false when `to` exists as a non-empty directory.
+    static func rename(_ from: String, _ to: String) throws(LogError) -> Bool {
+        if Glibc.rename(from, to) == 0 { return true }
+        if errno == ENOTEMPTY || errno == EEXIST { return false }
+        throw LogError.io("rename", from, errno)
+    }
+
+    /// Replaces `path` with `bytes` atomically and durably.
+    static func replaceAtomically(_ path: String, with bytes: [UInt8]) throws(LogError) {
+        let temporary = path + ".tmp-\(getpid())"
+        let file = try LogFile.openForWriting(temporary, create: true)
+        try file.truncate(to: 0)
+        try withBytes(bytes) { (raw) throws(LogError) in try file.write(raw, at: 0) }
+        try file.sync()
+        guard try rename(temporary, path) else { throw LogError.io("rename", temporary, EEXIST) }
+        try syncDirectory(parentOf(path))
+    }
+
+    static func readAll(_ path: String) throws(LogError) -> [UInt8] {
+        let file = try LogFile.openForReading(path)
+        let size = try file.size()
+        var bytes = [UInt8](repeating: 0, count: size)
+        let n = try withMutableBytes(&bytes) { (raw) throws(LogError) in try file.read(into: raw, at: 0) }
+        return Array(bytes.prefix(n))
+    }
+
+    static func parentOf(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

@@ -1,0 +1,353 @@
+// One shard of a stream: an ordered, append-only sequence of records stored as
+// segment files. This is the write side; `ShardReader` is the read side.
+//
+// Invariants:
+// - Sequence numbers increase by one per record and never change; the active
+//   segment's file name carries the next sequence even when retention has
+//   removed every older segment.
+// - Arrival times never decrease within a shard (clamped to the last one), so
+//   the time index can binary-search.
+// - Only the holder of the shard's append lock (flock) writes, truncates, rolls
+//   or deletes segments. Before writing, the holder catches up with what other
+//   processes wrote since it last held the lock: new frames, a roll, deletions.
+// - A segment is sealed once a newer segment exists; it is never written again,
+//   and its index is on disk before the newer segment is created.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Result of one append call on a shard.
+public struct ShardAppendResult: Sendable, Equatable {
+    public var firstSequence: UInt64
+    public var count: Int
+    public var arrivalMs: Int64
+}
+
+/// An append whose frames are written but whose durability is not yet awaited.
+public struct PendingAppend: Sendable {
+    public let result: ShardAppendResult
+    let generation: UInt64
+    let file: LogFile
+    let durability: Durability
+}
+
+/// Summary of a shard, for `describe`.
+public struct ShardDescription: Sendable, Equatable {
+    public var index: Int
+    public var name: String
+    public var segmentCount: Int
+    public var bytes: Int
+    /// Sequence of the oldest record kept.
+    public var earliestSequence: UInt64
+    /// Sequence the next record will get.
+    public var nextSequence: UInt64
+    public var earliestArrivalMs: Int64?
+    public var latestArrivalMs: Int64?
+    public var recordCount: UInt64 { nextSequence - earliestSequence }
+}
+
+/// The write side of one shard.
+public final class Shard: @unchecked Sendable {
+    public let index: Int
+    let directory: ShardDirectory
+    let streamName: String
+    private let now: @Sendable () -> Int64
+    private let mutex = PosixMutex()
+    private let appendLock: ShardLock
+    private let commit = GroupCommit()
+    private let scanBuffer = ScanBuffer()
+
+    // Guarded by `mutex`.
+    private var settings: StreamSettings
+    private var activeFile: LogFile
+    private var active: SegmentIndex
+    private var writeBuffer: UnsafeMutableRawBufferPointer
+    private var recoveryEvents: [RecoveryEvent] = []
+
+    /// Opens a shard and recovers its active segment (under the append lock).
+    init(streamName: String, index: Int, path: String, settings: StreamSettings,
+         now: @escaping @Sendable () -> Int64) throws(LogError) {
+        self.index = index
+        self.streamName = streamName
+        self.directory = ShardDirectory(path: path)
+        self.settings = settings
+        self.now = now
+        self.appendLock = try ShardLock(path: directory.lockPath)
+        self.writeBuffer = .allocate(byteCount: 1 << 20, alignment: 16)
+        let firsts = try directory.segmentFirstSequences()
+        let first = firsts.last ?? 0
+        self.activeFile = try LogFile.openForWriting(directory.logPath(first), create: true)
+        self.active = SegmentIndex(firstSequence: first)
+        try withAppendLock { () throws(LogError) in try catchUp() }
+    }
+
+    deinit { writeBuffer.deallocate() }
+
+    /// Creates the directory and first segment of a new shard.
+    static func create(at path: String) throws(LogError) {
+        try FileSystem.makeDirectory(path)
+        let directory = ShardDirectory(path: path)
+        _ = try LogFile.openForWriting(directory.logPath(0), create: true, exclusive: true)
+        _ = try LogFile.openForWriting(directory.lockPath, create: true)
+        try FileSystem.syncDirectory(path)
+    }
+
+    /// Torn or corrupt tails this shard's recovery cut off, emptied by the call.
+    func takeRecoveryEvents() -> [RecoveryEvent] {
+        mutex.withLock {
+            defer { recoveryEvents.removeAll() }
+            return recoveryEvents
+        }
+    }
+
+    func update(settings: StreamSettings) {
+        mutex.withLock { self.settings = settings }
+    }
+
+    // MARK: Appending
+
+    /// Appends `batch` and returns once it is as durable as the stream's
+    /// durability setting promises.
+    public func append(_ batch: AppendBatch) throws(LogError) -> ShardAppendResult {
+        let pending = try appendWithoutWaiting(batch)
+        try waitDurable(pending)
+        return pending.result
+    }
+
+    /// Writes `batch`'s frames without waiting for durability; call
+    /// `waitDurable` before acknowledging. Lets one writer keep several batches
+    /// in flight, or route one batch to many shards and wait once.
+    public func appendWithoutWaiting(_ batch: AppendBatch) throws(LogError) -> PendingAppend {
+        try withAppendLock { () throws(LogError) -> PendingAppend in
+            try catchUp()
+            let arrivalMs = max(now(), active.recordCount > 0 ? active.arrivalMsMax : .min)
+            let firstSequence = active.nextSequence
+            var generation: UInt64 = 0
+            var next = 0
+            try withBytes(batch.storage) { (storage) throws(LogError) in
+                while next < batch.count {
+                    next = try writeChunk(batch, storage, from: next, arrivalMs: arrivalMs)
+                    if settings.durability == .batch { generation = commit.noteWritten(to: activeFile) }
+                }
+            }
+            return PendingAppend(result: ShardAppendResult(firstSequence: firstSequence, count: batch.count, arrivalMs: arrivalMs),
+                                 generation: generation, file: activeFile, durability: settings.durability)
+        }
+    }
+
+    /// Writes the records of `batch` from `first` on that fit in the active
+    /// segment (rolling it first when it is full), with one write call; returns
+    /// the index of the first record not written. A batch larger than a segment
+    /// spans segments; a record larger than a segment gets one of its own.
+    private func writeChunk(_ batch: AppendBatch, _ storage: UnsafeRawBufferPointer, from first: Int,
+                            arrivalMs: Int64) throws(LogError) -> Int {
+        func frameBytes(_ i: Int) -> Int {
+            RecordFrame.frameBytes(keyCount: batch.entries[i].keyCount, payloadCount: batch.entries[i].payloadCount)
+        }
+        if active.recordCount > 0 && shouldRoll(addingBytes: frameBytes(first)) { try roll() }
+        let start = active.segmentBytes
+        var end = first
+        var chunkBytes = 0
+        while end < batch.count && (end == first || start + chunkBytes + frameBytes(end) <= settings.segmentBytesMax) {
+            chunkBytes += frameBytes(end)
+            end += 1
+        }
+        ensureWriteBuffer(chunkBytes)
+        // Remember the scalar state so a failed write can be undone without
+        // copying the index (which would copy its entries on every append).
+        let saved = (active.nextSequence, active.segmentBytes, active.entries.count, active.arrivalMsMin, active.arrivalMsMax)
+        var written = 0
+        for entry in batch.entries[first..<end] {
+            let key = UnsafeRawBufferPointer(rebasing: storage[entry.keyStart..<entry.keyStart + entry.keyCount])
+            let payload = UnsafeRawBufferPointer(rebasing: storage[entry.payloadStart..<entry.payloadStart + entry.payloadCount])
+            let sequence = active.nextSequence
+            let length = RecordFrame.encode(into: writeBuffer.baseAddress! + written, sequence: sequence,
+                                            arrivalMs: arrivalMs, key: key, payload: payload)
+            active.add(sequence: sequence, arrivalMs: arrivalMs, position: start + written, frameLength: length)
+            written += length
+        }
+        do throws(LogError) {
+            try activeFile.write(UnsafeRawBufferPointer(rebasing: writeBuffer[0..<written]), at: start)
+        } catch {
+            // Leave no partial frames behind a failed write (e.g. a full disk).
+            try? activeFile.truncate(to: start)
+            (active.nextSequence, active.segmentBytes, active.arrivalMsMin, active.arrivalMsMax) = (saved.0, saved.1, saved.3, saved.4)
+            active.entries.removeSubrange(saved.2...)
+            throw error
+        }
+        return end
+    }
+
+    /// Returns once `pending` is durable as its stream's durability promises.
+    public func waitDurable(_ pending: PendingAppend) throws(LogError) {
+        switch pending.durability {
+        case .always: try pending.file.sync()
+        case .batch: try commit.waitDurable(pending.generation)
+        case .none: break
+        }
+    }
+
+    private func shouldRoll(addingBytes bytes: Int) -> Bool {
+        active.segmentBytes + bytes > settings.segmentBytesMax
+            || now() - active.arrivalMsMin >= settings.segmentAgeMaxMs
+    }
+
+    private func ensureWriteBuffer(_ bytes: Int) {
+        guard bytes > writeBuffer.count else { return }
+        writeBuffer.deallocate()
+        writeBuffer = .allocate(byteCount: max(bytes, writeBuffer.count * 2), alignment: 16)
+    }
+
+    /// Runs `body` holding the in-process mutex and the cross-process lock.
+    private func withAppendLock<T>(_ body: () throws(LogError) -> T) throws(LogError) -> T {
+        mutex.lock()
+        defer { mutex.unlock() }
+        try appendLock.lock()
+        defer { appendLock.unlock() }
+        return try body()
+    }
+
+    // MARK: Catching up with other processes, recovery
+
+    /// Brings the in-memory view of the active segment up to date with the disk:
+    /// frames other processes appended, a roll they made, a segment retention
+    /// deleted. Cuts a torn or corrupt tail (only a dead writer leaves one: a live
+    /// writer holds the lock while it writes). Requires the append lock.
+    private func catchUp() throws(LogError) {
+        while true {
+            var st = stat()
+            guard fstat(activeFile.fd, &st) == 0 else { throw .io("stat", activeFile.path, errno) }
+            if st.st_nlink == 0 {
+                try reopenNewestSegment()
+                continue
+            }
+            let size = Int(st.st_size)
+            if size < active.segmentBytes { active = SegmentIndex(firstSequence: active.firstSequence) }
+            if size != active.segmentBytes { try scanActiveTail() }
+            if active.recordCount > 0 && FileSystem.exists(directory.logPath(active.nextSequence)) {
+                // Sealed by another process: move on to the segment it created.
+                activeFile = try LogFile.openForWriting(directory.logPath(active.nextSequence), create: false)
+                active = SegmentIndex(firstSequence: active.nextSequence)
+                continue
+            }
+            return
+        }
+    }
+
+    private func scanActiveTail() throws(LogError) {
+        let outcome = try SegmentScanner.scan(activeFile, from: active.segmentBytes, expecting: active.nextSequence,
+                                              buffer: scanBuffer.raw) { seq, arrival, position, length in
+            active.add(sequence: seq, arrivalMs: arrival, position: position, frameLength: length)
+        }
+        let reason: String
+        switch outcome.stop {
+        case .endOfFile: return
+        case .incompleteFrame: reason = "torn record"
+        case let .invalidFrame(why): reason = why
+        }
+        if FileSystem.exists(directory.logPath(outcome.nextSequence)) {
+            throw .corruptSegment(path: activeFile.path, position: outcome.validEnd, reason: reason)
+        }
+        try activeFile.truncate(to: outcome.validEnd)
+        if settings.durability != .none { try activeFile.sync() }
+        recoveryEvents.append(RecoveryEvent(stream: streamName, shard: index, path: activeFile.path,
+                                            validEnd: outcome.validEnd, truncatedBytes: outcome.fileSize - outcome.validEnd,
+                                            reason: reason))
+    }
+
+    private func reopenNewestSegment() throws(LogError) {
+        let firsts = try directory.segmentFirstSequences()
+        guard let newest = firsts.last else { throw .streamNotFound(streamName) }
+        activeFile = try LogFile.openForWriting(directory.logPath(newest), create: false)
+        active = SegmentIndex(firstSequence: newest)
+    }
+
+    // MARK: Rolling and retention
+
+    /// Seals the active segment (sync, write its index) and starts a new one.
+    private func roll() throws(LogError) {
+        let synced = settings.durability != .none
+        if synced { try activeFile.sync() }
+        try FileSystem.replaceAtomically(directory.indexPath(active.firstSequence), with: active.encoded())
+        let next = active.nextSequence
+        let newFile = try LogFile.openForWriting(directory.logPath(next), create: true, exclusive: true)
+        try FileSystem.syncDirectory(directory.path)
+        commit.noteRolled(to: newFile, previousSynced: synced)
+        activeFile = newFile
+        active = SegmentIndex(firstSequence: next)
+        _ = try deleteExpiredSegments()
+    }
+
+    /// Applies retention now: rolls an active segment past its age limit so that
+    /// it can expire, and deletes sealed segments that retention no longer keeps.
+    /// Returns the number of segments deleted.
+    public func enforceRetention() throws(LogError) -> Int {
+        try withAppendLock { () throws(LogError) -> Int in
+            try catchUp()
+            if active.recordCount > 0 && now() - active.arrivalMsMin >= settings.segmentAgeMaxMs {
+                let before = try directory.segmentFirstSequences().count
+                try roll()
+                return before + 1 - (try directory.segmentFirstSequences().count)
+            }
+            return try deleteExpiredSegments()
+        }
+    }
+
+    /// Deletes the oldest sealed segments while any retention limit is exceeded.
+    private func deleteExpiredSegments() throws(LogError) -> Int {
+        let firsts = try directory.segmentFirstSequences()
+        guard firsts.count > 1 else { return 0 }
+        let sealed = firsts.dropLast()
+        var indexes: [SegmentIndex] = []
+        for first in sealed { indexes.append(try directory.sealedIndex(first, buffer: scanBuffer.raw)) }
+        var totalBytes = Int64(active.segmentBytes) + indexes.reduce(0) { $0 + Int64($1.segmentBytes) }
+        var totalRecords = Int64(active.recordCount) + indexes.reduce(0) { $0 + Int64($1.recordCount) }
+        let nowMs = now()
+        var deleted = 0
+        for segment in indexes {
+            let expired = settings.retentionAgeMs.map { segment.arrivalMsMax < nowMs - $0 } ?? false
+            let overBytes = settings.retentionBytesPerShard.map { totalBytes > $0 } ?? false
+            let overRecords = settings.retentionRecordsPerShard.map { totalRecords > $0 } ?? false
+            guard expired || overBytes || overRecords else { break }
+            // The log first: a crash in between leaves an orphan index, never a
+            // segment without its index.
+            try FileSystem.remove(directory.logPath(segment.firstSequence))
+            try FileSystem.remove(directory.indexPath(segment.firstSequence))
+            totalBytes -= Int64(segment.segmentBytes)
+            totalRecords -= Int64(segment.recordCount)
+            deleted += 1
+        }
+        if deleted > 0 { try FileSystem.syncDirectory(directory.path) }
+        return deleted
+    }
+
+    // MARK: Describing
+
+    /// Sizes, sequence range and times of the shard as they are now.
+    public func describe() throws(LogError) -> ShardDescription {
+        try withAppendLock { () throws(LogError) -> ShardDescription in
+            try catchUp()
+            let firsts = try directory.segmentFirstSequences()
+            var bytes = active.segmentBytes
+            var earliestArrival: Int64? = active.recordCount > 0 ? active.arrivalMsMin : nil
+            for first in firsts.dropLast() {
+                let index = try directory.sealedIndex(first, buffer: scanBuffer.raw)
+                bytes += index.segmentBytes
+                if index.recordCount > 0 { earliestArrival = min(earliestArrival ?? .max, index.arrivalMsMin) }
+            }
+            return ShardDescription(
+                index: index, name: ShardDirectory.shardName(index), segmentCount: firsts.count, bytes: bytes,
+                earliestSequence: firsts.first ?? active.firstSequence, nextSequence: active.nextSequence,
+                earliestArrivalMs: earliestArrival, latestArrivalMs: active.recordCount > 0 ? active.arrivalMsMax : lastSealedArrival(firsts))
+        }
+    }
+
+    private func lastSealedArrival(_ firsts: [UInt64]) -> Int64? {
+        guard firsts.count > 1, let index = try? directory.sealedIndex(firsts[firsts.count - 2], buffer: scanBuffer.raw),
+              index.recordCount > 0 else { return nil }
+        return index.arrivalMsMax
+    }
+}

@@ -1,0 +1,65 @@
+// The files of one shard directory, `<stream>/shardId-<n>/`: segments named by
+// their first sequence, their sealed indexes, and the append lock. Everything
+// here reads the directory as it is now; other processes may change it.
+
+struct ShardDirectory: Sendable {
+    static let lockFileName = "append.lock"
+
+    let path: String
+
+    /// Kinesis-style name of shard `index`: `shardId-000000000000`.
+    static func shardName(_ index: Int) -> String {
+        let digits = String(index)
+        return "shardId-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+    }
+
+    func logPath(_ firstSequence: UInt64) -> String { path + "/" + SegmentName.log(firstSequence) }
+    func indexPath(_ firstSequence: UInt64) -> String { path + "/" + SegmentName.index(firstSequence) }
+    var lockPath: String { path + "/" + Self.lockFileName }
+
+    /// First sequences of the segments present, ascending. The last is the active one.
+    func segmentFirstSequences() throws(LogError) -> [UInt64] {
+        do throws(LogError) {
+            return try FileSystem.list(path).compactMap(SegmentName.parseLog).sorted()
+        } catch {
+            throw FileSystem.isDirectory(path) ? error : .streamNotFound(streamName)
+        }
+    }
+
+    var streamName: String {
+        let parent = FileSystem.parentOf(path)
+        return String(parent[parent.index(after: parent.lastIndex(of: "/") ?? parent.startIndex)...])
+    }
+
+    /// The index of the sealed segment starting at `firstSequence`: from its
+    /// `.idx` when that matches the log, else rebuilt by scanning (and written
+    /// back). A sealed segment with an invalid frame is corrupt: that is an error
+    /// naming the file and the offset.
+    func sealedIndex(_ firstSequence: UInt64, buffer: UnsafeMutableRawBufferPointer) throws(LogError) -> SegmentIndex {
+        let logPath = logPath(firstSequence)
+        let logSize = FileSystem.fileSize(logPath)
+        if let bytes = try? FileSystem.readAll(indexPath(firstSequence)),
+           let index = SegmentIndex.decode(bytes), index.firstSequence == firstSequence,
+           index.segmentBytes == logSize {
+            return index
+        }
+        let file = try LogFile.openForReading(logPath)
+        let (index, outcome) = try SegmentScanner.buildIndex(file, firstSequence: firstSequence, buffer: buffer)
+        switch outcome.stop {
+        case .endOfFile: break
+        case .incompleteFrame:
+            throw .corruptSegment(path: logPath, position: outcome.validEnd, reason: "sealed segment ends inside a record")
+        case let .invalidFrame(reason):
+            throw .corruptSegment(path: logPath, position: outcome.validEnd, reason: reason)
+        }
+        try? FileSystem.replaceAtomically(indexPath(firstSequence), with: index.encoded())
+        return index
+    }
+}
+
+/// A scratch buffer big enough for the largest frame, for scans.
+final class ScanBuffer {
+    static let bytes = 1 << 20 + RecordFrame.headerBytes + RecordFrame.bodyBytesMax
+    let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: ScanBuffer.bytes, alignment: 16)
+    deinit { raw.deallocate() }
+}

@@ -1,0 +1,133 @@
+// A stream: its manifest and its shards. Appends route each record to a shard by
+// its partition key; records without a key are spread round-robin. Appends to
+// several shards are written first and awaited together, so a batch costs one
+// durability wait, not one per shard.
+
+/// Where one appended record went.
+public struct AppendedRecord: Sendable, Equatable {
+    public var shard: Int
+    public var sequence: UInt64
+}
+
+/// The outcome of appending a batch to a stream.
+public struct StreamAppendResult: Sendable {
+    /// Per record, in the order of the batch.
+    public var records: [AppendedRecord]
+    public var arrivalMs: Int64
+}
+
+/// Summary of a stream.
+public struct StreamDescription: Sendable, Equatable {
+    public var name: String
+    public var settings: StreamSettings
+    public var createdMs: Int64
+    public var shards: [ShardDescription]
+    public var bytes: Int { shards.reduce(0) { $0 + $1.bytes } }
+    public var recordCount: UInt64 { shards.reduce(0) { $0 + $1.recordCount } }
+}
+
+/// One stream of the log.
+public final class LogStream: @unchecked Sendable {
+    public let name: String
+    let path: String
+    public let shards: [Shard]
+    public let router: PartitionRouter
+    private let mutex = PosixMutex()
+    private var manifest: StreamManifest
+    private var roundRobin = 0
+
+    init(name: String, path: String, manifest: StreamManifest, now: @escaping @Sendable () -> Int64) throws(LogError) {
+        self.name = name
+        self.path = path
+        self.manifest = manifest
+        var shards: [Shard] = []
+        for i in 0..<manifest.settings.shardCount {
+            shards.append(try Shard(streamName: name, index: i, path: path + "/" + ShardDirectory.shardName(i),
+                                    settings: manifest.settings, now: now))
+        }
+        self.shards = shards
+        self.router = PartitionRouter(shardCount: manifest.settings.shardCount)
+    }
+
+    public var settings: StreamSettings { mutex.withLock { manifest.settings } }
+    public var createdMs: Int64 { mutex.withLock { manifest.createdMs } }
+
+    /// The shard a record with this key goes to (nil key: round-robin).
+    func shardIndex(forKey key: UnsafeRawBufferPointer) -> Int {
+        if shards.count == 1 { return 0 }
+        if key.isEmpty {
+            return mutex.withLock {
+                roundRobin = (roundRobin + 1) % shards.count
+                return roundRobin
+            }
+        }
+        return router.shard(forKey: key)
+    }
+
+    /// Appends `batch`, routing each record by its partition key, and returns
+    /// once all of it is as durable as the stream's setting promises.
+    public func append(_ batch: AppendBatch) throws(LogError) -> StreamAppendResult {
+        if shards.count == 1 {
+            let result = try shards[0].append(batch)
+            return StreamAppendResult(
+                records: (0..<batch.count).map { AppendedRecord(shard: 0, sequence: result.firstSequence + UInt64($0)) },
+                arrivalMs: result.arrivalMs)
+        }
+        var perShard = [AppendBatch](repeating: AppendBatch(), count: shards.count)
+        var route = [Int](repeating: 0, count: batch.count)
+        for i in 0..<batch.count {
+            let shard = batch.withRecord(i) { key, _ in shardIndex(forKey: key) }
+            route[i] = shard
+            try batch.withRecord(i) { (key, payload) throws(LogError) in try perShard[shard].append(key: key, payload: payload) }
+        }
+        var pending: [PendingAppend?] = Array(repeating: nil, count: shards.count)
+        for (i, sub) in perShard.enumerated() where !sub.isEmpty {
+            pending[i] = try shards[i].appendWithoutWaiting(sub)
+        }
+        var arrivalMs: Int64 = 0
+        for (i, p) in pending.enumerated() {
+            guard let p else { continue }
+            try shards[i].waitDurable(p)
+            arrivalMs = max(arrivalMs, p.result.arrivalMs)
+        }
+        var nextInShard = pending.map { $0?.result.firstSequence ?? 0 }
+        var records: [AppendedRecord] = []
+        records.reserveCapacity(batch.count)
+        for shard in route {
+            records.append(AppendedRecord(shard: shard, sequence: nextInShard[shard]))
+            nextInShard[shard] += 1
+        }
+        return StreamAppendResult(records: records, arrivalMs: arrivalMs)
+    }
+
+    /// A cursor over shard `shard` starting at `position`.
+    public func reader(shard: Int, from position: ReadPosition) throws(LogError) -> ShardReader {
+        guard shards.indices.contains(shard) else { throw .shardNotFound(stream: name, shard: shard) }
+        return try ShardReader(shardIndex: shard, path: shards[shard].directory.path, from: position)
+    }
+
+    /// Sizes, sequence ranges and times of every shard.
+    public func describe() throws(LogError) -> StreamDescription {
+        var descriptions: [ShardDescription] = []
+        for shard in shards { descriptions.append(try shard.describe()) }
+        let manifest = mutex.withLock { self.manifest }
+        return StreamDescription(name: name, settings: manifest.settings, createdMs: manifest.createdMs, shards: descriptions)
+    }
+
+    /// Deletes what retention no longer keeps; returns segments deleted.
+    public func enforceRetention() throws(LogError) -> Int {
+        var deleted = 0
+        for shard in shards { deleted += try shard.enforceRetention() }
+        return deleted
+    }
+
+    /// Torn tails recovery cut off since the last call.
+    public func takeRecoveryEvents() -> [RecoveryEvent] {
+        shards.flatMap { $0.takeRecoveryEvents() }
+    }
+
+    func replaceManifest(_ new: StreamManifest) {
+        mutex.withLock { manifest = new }
+        for shard in shards { shard.update(settings: new.settings) }
+    }
+}
