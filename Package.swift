@@ -17,7 +17,7 @@ let package = Package(
     targets: [
         // Storage: segments, shards, streams, retention, recovery. No SQL, no JSON.
         .target(name: "SpateLog"),
-        // Operators over batches of records (for now: the byte-level JSON scanner).
+        // Operators over batches of records (so far: the byte-level JSON scanner).
         .target(name: "SpateRuntime", dependencies: ["SpateLog"]),
         // The embeddable facade.
         .target(name: "Spate", dependencies: ["SpateLog", "SpateRuntime"]),
@@ -31,6 +31,7 @@ let package = Package(
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
+        .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime"]),
         .testTarget(name: "SpateTests", dependencies: ["Spate", "SpateLog", "SpateRuntime"]),
     ]
 )

@@ -1,1 +1,102 @@
+// The embeddable facade: one object per open data directory. Everything a
+// program embedding Spate needs goes through here; the `spate` command is one
+// such program.
+//
+//     let db = try Database.open("./spate-data")
+//     let stream = try db.createStream("tx", settings: StreamSettings(shardCount: 2))
+//     var batch = AppendBatch()
+//     try batch.append(key: "user1", payload: Array(#"{"amount":12.5}"#.utf8))
+//     _ = try stream.append(batch)
+//     let cursor = try db.cursor(stream: "tx", from: .earliest)
+
 import SpateLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open Spate data directory.
+public final class Database: @unchecked Sendable {
+    /// Where the data lives: `<dir>/streams/...` (and, later, `catalog.sqlite`).
+    public let dataDirectory: String
+    /// The stream log.
+    public let log: LogStore
+
+    private init(dataDirectory: String, log: LogStore) {
+        self.dataDirectory = dataDirectory
+        self.log = log
+    }
+
+    /// The data directory to use when none is given: `$SPATE_DATA`, else `./spate-data`.
+    public static func defaultDataDirectory() -> String {
+        if let value = getenv("SPATE_DATA"), let text = String(validatingCString: value), !text.isEmpty { return text }
+        return "./spate-data"
+    }
+
+    /// Opens (creating if needed) the data directory at `path`.
+    public static func open(_ path: String? = nil, options: LogOptions = LogOptions()) throws(SpateError) -> Database {
+        let directory = path ?? defaultDataDirectory()
+        do {
+            return Database(dataDirectory: directory, log: try LogStore.open(directory, options: options))
+        } catch {
+            throw .log(error)
+        }
+    }
+
+    /// Creates a stream.
+    @discardableResult
+    public func createStream(_ name: String, settings: StreamSettings = StreamSettings()) throws(SpateError) -> LogStream {
+        do { return try log.createStream(name, settings: settings) } catch { throw .log(error) }
+    }
+
+    /// The stream called `name`.
+    public func stream(_ name: String) throws(SpateError) -> LogStream {
+        do { return try log.stream(name) } catch { throw .log(error) }
+    }
+
+    /// The stream called `name`, created with `settings` if it does not exist.
+    /// Throws when it exists with a different shard count than `settings` asks
+    /// for and `shardCountGiven` says the caller asked explicitly.
+    public func stream(_ name: String, creatingWith settings: StreamSettings, shardCountGiven: Bool) throws(SpateError) -> (LogStream, created: Bool) {
+        if !log.streamExists(name) {
+            do {
+                return (try log.createStream(name, settings: settings), true)
+            } catch .streamExists(_) {
+                // Another process created it first: use theirs.
+            } catch {
+                throw .log(error)
+            }
+        }
+        let stream = try stream(name)
+        if shardCountGiven && stream.shards.count != settings.shardCount {
+            throw .invalidArgument("stream '\(name)' exists with \(stream.shards.count) shard(s), not \(settings.shardCount); drop --shards or use another stream")
+        }
+        return (stream, false)
+    }
+
+    /// Names of all streams.
+    public func streamNames() throws(SpateError) -> [String] {
+        do { return try log.streamNames() } catch { throw .log(error) }
+    }
+
+    /// Deletes a stream and its records.
+    public func deleteStream(_ name: String) throws(SpateError) {
+        do { try log.deleteStream(name) } catch { throw .log(error) }
+    }
+
+    /// A cursor over the given shards (all when nil) of a stream.
+    public func cursor(stream name: String, shards: [Int]? = nil, from position: ReadPosition) throws(SpateError) -> StreamCursor {
+        let stream = try stream(name)
+        do {
+            return try StreamCursor(stream: stream, shards: shards ?? Array(stream.shards.indices), from: position)
+        } catch {
+            throw .log(error)
+        }
+    }
+
+    /// Applies every stream's retention now.
+    @discardableResult
+    public func enforceRetention() throws(SpateError) -> Int {
+        do { return try log.enforceRetention() } catch { throw .log(error) }
+    }
+}

@@ -1,1 +1,161 @@
+// The `spate` command as a user drives it: put, cat, stream management, bad
+// input, and several processes on one stream at once.
+
+import Foundation
 import Testing
+
+@Suite struct CLITests {
+    func transactions(_ range: Range<Int>, user: (Int) -> String = { "user\($0 % 7)" }) -> String {
+        range.map { #"{"userId":"\#(user($0))","amount":\#($0).5,"transactionId":"txn_\#($0)"}"# }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func putThenCatReturnsEveryLineExactly() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        let input = transactions(0..<1000)
+        let put = try Spate.run(["put", "tx", "--key", "userId", "--shards", "2", "--data", data], input: input)
+        #expect(put.status == 0)
+        #expect(put.stdout.contains("appended 1,000 records to tx (2 shards), rejected 0"))
+        let cat = try Spate.run(["--data", data, "cat", "tx"])
+        #expect(cat.status == 0)
+        // Merged by arrival; compare as sets and per-user order (one shard per user).
+        #expect(Set(cat.lines) == Set(input.split(separator: "\n").map(String.init)))
+        #expect(cat.lines.count == 1000)
+        for u in 0..<7 {
+            let mine = cat.lines.filter { $0.contains("\"user\(u)\"") }
+            let expected = input.split(separator: "\n").map(String.init).filter { $0.contains("\"user\(u)\"") }
+            #expect(mine == expected, "user\(u) in order")
+        }
+    }
+
+    @Test func badLinesAreReportedWithLineNumbersAndSkipped() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        let input = """
+            {"userId":"a","n":1}
+            not json
+            {"n":3}
+            {"userId":"d","n":4}
+            {"userId":{"x":1}}
+            """
+        let put = try Spate.run(["put", "s", "--key", "userId", "--data", data], input: input)
+        #expect(put.status == 1)
+        #expect(put.stderr.contains("line 2: invalid JSON"))
+        #expect(put.stderr.contains("line 3: no field 'userId'"))
+        #expect(put.stderr.contains("line 5: field 'userId' (the partition key) is object"))
+        #expect(put.stdout.contains("appended 2 records"))
+        #expect(try Spate.run(["cat", "s", "--data", data]).lines == [#"{"userId":"a","n":1}"#, #"{"userId":"d","n":4}"#])
+    }
+
+    @Test func strictWritesNothingWhenAnyLineIsBad() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        let put = try Spate.run(["put", "s", "--key", "userId", "--strict", "--data", data], input: "{\"userId\":\"a\"}\n{\"userId\":\n")
+        #expect(put.status == 1)
+        #expect(put.stderr.contains("nothing written"))
+        #expect(try Spate.run(["cat", "s", "--data", data]).lines.isEmpty)
+        // From a regular file too (rewound rather than spooled).
+        let file = dir.write("good.jsonl", transactions(0..<50))
+        #expect(try Spate.run(["put", "s", "--key", "userId", "--strict", "--data", data], inputFile: file).status == 0)
+        #expect(try Spate.run(["cat", "s", "--data", data]).lines.count == 50)
+    }
+
+    @Test func oversizedLineIsRejectedNotFatal() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        let big = #"{"userId":"a","blob":""# + String(repeating: "x", count: 1_100_000) + "\"}"
+        let put = try Spate.run(["put", "s", "--key", "userId", "--data", data], input: big + "\n{\"userId\":\"b\"}\n")
+        #expect(put.status == 1)
+        #expect(put.stderr.contains("line 1: record of"))
+        #expect(try Spate.run(["cat", "s", "--data", data]).lines == [#"{"userId":"b"}"#])
+    }
+
+    @Test func catPositionsLimitAndMeta() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        try Spate.run(["put", "tx", "--key", "userId", "--data", data], input: transactions(0..<100))
+        let seq = try Spate.run(["cat", "tx", "--from", "seq:95", "--data", data])
+        #expect(seq.lines.count == 5 && seq.lines.first!.contains("txn_95"))
+        #expect(try Spate.run(["cat", "tx", "--from", "latest", "--data", data]).lines.isEmpty)
+        #expect(try Spate.run(["cat", "tx", "--limit", "3", "--data", data]).lines.count == 3)
+        #expect(try Spate.run(["cat", "tx", "--from", "time:2000-01-01T00:00:00Z", "--data", data]).lines.count == 100)
+        #expect(try Spate.run(["cat", "tx", "--from", "time:2999-01-01", "--data", data]).lines.isEmpty)
+        let meta = try Spate.run(["cat", "tx", "--meta", "--limit", "1", "--data", data])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(meta.lines[0].utf8)) as? [String: Any])
+        #expect(object["shard"] as? String == "shardId-000000000000")
+        #expect(object["sequence"] as? String == "0")
+        #expect(object["key"] as? String == "user0")
+        #expect((object["data"] as? [String: Any])?["transactionId"] as? String == "txn_0")
+        #expect((object["arrival"] as? String)?.hasSuffix("Z") == true)
+        let bad = try Spate.run(["cat", "tx", "--from", "yesterday", "--data", data])
+        #expect(bad.status == 1 && bad.stderr.hasPrefix("spate: --from 'yesterday'") && bad.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func streamManagement() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        #expect(try Spate.run(["stream", "create", "a", "--shards", "3", "--retention", "7d", "--data", data]).status == 0)
+        let describe = try Spate.run(["stream", "describe", "a", "--data", data])
+        #expect(describe.stdout.contains("shards       3"))
+        #expect(describe.stdout.contains("retention    7d"))
+        #expect(describe.stdout.contains("shardId-000000000002"))
+        #expect(try Spate.run(["stream", "alter", "a", "--durability", "always", "--retention-records", "1000", "--data", data]).status == 0)
+        #expect(try Spate.run(["stream", "describe", "a", "--data", data]).stdout.contains("durability   always"))
+        #expect(try Spate.run(["stream", "list", "--data", data]).stdout.contains("7d, 1,000 records"))
+        let exists = try Spate.run(["stream", "create", "a", "--data", data])
+        #expect(exists.status == 1 && exists.stderr.contains("already exists"))
+        let badName = try Spate.run(["stream", "create", "no/slash", "--data", data])
+        #expect(badName.status == 1 && badName.stderr.contains("invalid stream name"))
+        let badRetention = try Spate.run(["stream", "create", "b", "--retention", "forever", "--data", data])
+        #expect(badRetention.status == 1 && badRetention.stderr.contains("--retention 'forever'"))
+        #expect(try Spate.run(["stream", "delete", "a", "--data", data]).status == 0)
+        #expect(try Spate.run(["stream", "list", "--data", data]).stdout.contains("no streams"))
+    }
+
+    @Test func dataDirectoryFromEnvironmentAndDefault() throws {
+        let dir = TemporaryDirectory()
+        let process = Process()
+        process.executableURL = Spate.executable
+        process.arguments = ["stream", "create", "envstream"]
+        process.environment = ["SPATE_DATA": dir.path + "/env-data"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/env-data/streams/envstream/stream.manifest"))
+    }
+
+    @Test func twoWritersAndAFollowerShareAStream() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        try Spate.run(["stream", "create", "tx", "--shards", "2", "--segment-bytes", "65536", "--data", data])
+        let follower = try Spate.start(["cat", "tx", "--follow", "--data", data])
+        let a = dir.write("a.jsonl", transactions(0..<20_000, user: { "a\($0 % 5)" }))
+        let b = dir.write("b.jsonl", transactions(0..<20_000, user: { "b\($0 % 5)" }))
+        let writerA = try Spate.start(["put", "tx", "--key", "userId", "--data", data], inputFile: a)
+        let writerB = try Spate.start(["put", "tx", "--key", "userId", "--data", data], inputFile: b)
+        writerA.0.waitUntilExit()
+        writerB.0.waitUntilExit()
+        #expect(writerA.0.terminationStatus == 0 && writerB.0.terminationStatus == 0)
+
+        // The follower prints all 40,000 records; read until it has, then stop it.
+        var followed = Data()
+        let handle = follower.1.fileHandleForReading
+        let deadline = Date().addingTimeInterval(60)
+        while followed.filter({ $0 == 0x0A }).count < 40_000 && Date() < deadline {
+            followed.append(handle.availableData)
+        }
+        follower.0.terminate()
+        let lines = String(decoding: followed, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(lines.count == 40_000)
+        let stored = try Spate.run(["cat", "tx", "--data", data]).lines
+        #expect(Set(stored) == Set(lines))
+        for writer in ["a", "b"] {
+            for u in 0..<5 {
+                let key = "\"\(writer)\(u)\""
+                let inOrder = stored.filter { $0.contains(key) }
+                let expected = transactions(0..<20_000, user: { "\(writer)\($0 % 5)" }).split(separator: "\n").map(String.init).filter { $0.contains(key) }
+                #expect(inOrder == expected, "\(writer)\(u): nothing lost or reordered")
+            }
+        }
+    }
+}

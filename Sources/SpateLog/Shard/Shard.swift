@@ -86,6 +86,9 @@ public final class Shard: @unchecked Sendable {
 
     deinit { writeBuffer.deallocate() }
 
+    /// Kinesis-style name of shard `index`: `shardId-000000000000`.
+    public static func name(ofIndex index: Int) -> String { ShardDirectory.shardName(index) }
+
     /// Creates the directory and first segment of a new shard.
     static func create(at path: String) throws(LogError) {
         try FileSystem.makeDirectory(path)

@@ -16,6 +16,15 @@ public struct StreamAppendResult: Sendable {
     public var arrivalMs: Int64
 }
 
+/// A stream append whose records are written but not yet known durable.
+public struct PendingStreamAppend: Sendable {
+    let count: Int
+    /// Shard of each record (nil: a single-shard stream).
+    let route: [Int]?
+    /// Per shard, the append made there.
+    let pending: [PendingAppend?]
+}
+
 /// Summary of a stream.
 public struct StreamDescription: Sendable, Equatable {
     public var name: String
@@ -67,11 +76,15 @@ public final class LogStream: @unchecked Sendable {
     /// Appends `batch`, routing each record by its partition key, and returns
     /// once all of it is as durable as the stream's setting promises.
     public func append(_ batch: AppendBatch) throws(LogError) -> StreamAppendResult {
+        try waitDurable(try appendWithoutWaiting(batch))
+    }
+
+    /// Writes `batch` to its shards without waiting for durability; pass the
+    /// result to `waitDurable` before acknowledging. A bulk writer keeps a few
+    /// batches in flight this way, so that writing overlaps the fsync.
+    public func appendWithoutWaiting(_ batch: AppendBatch) throws(LogError) -> PendingStreamAppend {
         if shards.count == 1 {
-            let result = try shards[0].append(batch)
-            return StreamAppendResult(
-                records: (0..<batch.count).map { AppendedRecord(shard: 0, sequence: result.firstSequence + UInt64($0)) },
-                arrivalMs: result.arrivalMs)
+            return PendingStreamAppend(count: batch.count, route: nil, pending: [try shards[0].appendWithoutWaiting(batch)])
         }
         var perShard = [AppendBatch](repeating: AppendBatch(), count: shards.count)
         var route = [Int](repeating: 0, count: batch.count)
@@ -84,16 +97,22 @@ public final class LogStream: @unchecked Sendable {
         for (i, sub) in perShard.enumerated() where !sub.isEmpty {
             pending[i] = try shards[i].appendWithoutWaiting(sub)
         }
+        return PendingStreamAppend(count: batch.count, route: route, pending: pending)
+    }
+
+    /// Waits until `pending` is durable; returns where each record went.
+    public func waitDurable(_ pending: PendingStreamAppend) throws(LogError) -> StreamAppendResult {
         var arrivalMs: Int64 = 0
-        for (i, p) in pending.enumerated() {
+        for (i, p) in pending.pending.enumerated() {
             guard let p else { continue }
             try shards[i].waitDurable(p)
             arrivalMs = max(arrivalMs, p.result.arrivalMs)
         }
-        var nextInShard = pending.map { $0?.result.firstSequence ?? 0 }
+        var nextInShard = pending.pending.map { $0?.result.firstSequence ?? 0 }
         var records: [AppendedRecord] = []
-        records.reserveCapacity(batch.count)
-        for shard in route {
+        records.reserveCapacity(pending.count)
+        for i in 0..<pending.count {
+            let shard = pending.route?[i] ?? 0
             records.append(AppendedRecord(shard: shard, sequence: nextInShard[shard]))
             nextInShard[shard] += 1
         }

@@ -1,0 +1,80 @@
+// `spate put STREAM [--key FIELD] < events.jsonl`: bulk ingest of JSON lines,
+// creating the stream on first use.
+
+import ArgumentParser
+import Spate
+import SpateLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct PutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "put",
+        abstract: "Append JSON lines from standard input (or --file) to a stream.",
+        discussion: """
+            Each line must be one JSON object; it is stored byte for byte. The partition key is the
+            value of --key (a top-level field); without --key records spread round-robin over shards.
+            Bad lines are reported with their line number and skipped (exit status 1); with --strict
+            nothing is written unless every line is good. The stream is created on first use with
+            the settings given (default: 1 shard, 24h retention, batch durability).
+            """
+    )
+
+    @Argument(help: "The stream to append to.")
+    var stream: String
+
+    @Option(help: "Top-level field that holds the partition key.")
+    var key: String?
+
+    @Option(help: "Read this file instead of standard input.")
+    var file: String?
+
+    @Flag(help: "Write nothing unless every line is good.")
+    var strict = false
+
+    @OptionGroup var settings: StreamSettingsOptions
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let database = try global.open()
+        var streamSettings = StreamSettings()
+        try settings.apply(to: &streamSettings)
+        let (logStream, created) = try database.stream(stream, creatingWith: streamSettings, shardCountGiven: settings.shards != nil)
+        if !created && settings.anyGiven && settings.shards == nil {
+            Terminal.error("spate: note: stream '\(stream)' exists; settings flags are ignored (use `spate stream alter`)")
+        }
+        for event in database.log.takeRecoveryEvents() { Terminal.error("spate: " + event.description) }
+
+        let input: Int32
+        if let file {
+            input = open(file, O_RDONLY | O_CLOEXEC)
+            guard input >= 0 else { throw SpateError.io("cannot open \(file): \(String(cString: strerror(errno)))") }
+        } else {
+            input = 0
+        }
+        var options = IngestOptions(keyField: key, strict: strict)
+        options.rejectionsKeptMax = 1000
+        let ingester = try JSONLinesIngester(stream: logStream, options: options)
+        let startNs = monotonicNs()
+        let report = try ingester.ingest(fd: input) { p in
+            let seconds = Double(monotonicNs() - startNs) / 1e9
+            Terminal.progress("put \(stream): \(Terminal.grouped(p.linesRead)) lines, \(Terminal.bytes(p.bytesRead)), "
+                + "\(Terminal.bytes(Int(Double(p.bytesRead) / max(seconds, 1e-3))))/s, \(Terminal.grouped(p.rejected)) rejected")
+        }
+        Terminal.clearProgress()
+        let seconds = Double(monotonicNs() - startNs) / 1e9
+
+        let shown = 20
+        for rejection in report.rejections.prefix(shown) { Terminal.error("spate: \(stream): \(rejection)") }
+        if report.rejected > shown { Terminal.error("spate: … and \(Terminal.grouped(report.rejected - shown)) more bad lines") }
+        if report.abortedByStrictMode {
+            Terminal.fail("nothing written to '\(stream)': \(Terminal.grouped(report.rejected)) bad line(s) and --strict")
+        }
+        print("appended \(Terminal.grouped(report.appended)) records to \(stream) (\(logStream.shards.count) shard\(logStream.shards.count == 1 ? "" : "s")), "
+            + "rejected \(Terminal.grouped(report.rejected)), in \(Terminal.format(seconds, decimals: 2)) s"
+            + (seconds > 0 ? " (\(Terminal.grouped(Int(Double(report.appended) / seconds))) records/s)" : ""))
+        if report.rejected > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,65 @@
+// The stream settings flags shared by `spate put` (creating a stream on first
+// use) and `spate stream create|alter`.
+
+import ArgumentParser
+import Spate
+import SpateLog
+
+struct StreamSettingsOptions: ParsableArguments {
+    @Option(help: "Number of shards (default 1). Fixed once the stream exists.")
+    var shards: Int?
+
+    @Option(help: "Keep records this long: 24h, 7d, 90m… or 'unlimited' (default 24h).")
+    var retention: String?
+
+    @Option(name: .customLong("retention-bytes"), help: "Keep about this many bytes (default: no limit).")
+    var retentionBytes: Int64?
+
+    @Option(name: .customLong("retention-records"), help: "Keep about this many records (default: no limit).")
+    var retentionRecords: Int64?
+
+    @Option(help: "always | batch | none (default batch: group commit).")
+    var durability: String?
+
+    @Option(name: .customLong("segment-bytes"), help: "Roll segments at this size (default 64 MiB).")
+    var segmentBytes: Int?
+
+    @Option(name: .customLong("segment-age"), help: "Roll segments at this age: 1h, 10m… (default 1h).")
+    var segmentAge: String?
+
+    var anyGiven: Bool {
+        shards != nil || retention != nil || retentionBytes != nil || retentionRecords != nil
+            || durability != nil || segmentBytes != nil || segmentAge != nil
+    }
+
+    /// Applies the flags given to `settings`.
+    func apply(to settings: inout StreamSettings) throws(SpateError) {
+        if let shards { settings.shardCount = shards }
+        if let retention {
+            if retention == "unlimited" || retention == "none" {
+                settings.retentionAgeMs = nil
+            } else {
+                guard let ms = DurationText.parseMs(retention) else {
+                    throw .invalidArgument("--retention '\(retention)' is not a duration; use e.g. 24h, 7d, 90m or 'unlimited'")
+                }
+                settings.retentionAgeMs = ms
+            }
+        }
+        if let retentionBytes { settings.retentionBytes = retentionBytes }
+        if let retentionRecords { settings.retentionRecords = retentionRecords }
+        if let durability {
+            guard let value = Durability(rawValue: durability) else {
+                throw .invalidArgument("--durability '\(durability)' is not one of always, batch, none")
+            }
+            settings.durability = value
+        }
+        if let segmentBytes { settings.segmentBytesMax = segmentBytes }
+        if let segmentAge {
+            guard let ms = DurationText.parseMs(segmentAge) else {
+                throw .invalidArgument("--segment-age '\(segmentAge)' is not a duration; use e.g. 1h or 10m")
+            }
+            settings.segmentAgeMaxMs = ms
+        }
+        do { try settings.validate() } catch { throw .log(error) }
+    }
+}
