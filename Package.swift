@@ -17,10 +17,12 @@ let package = Package(
     targets: [
         // Storage: segments, shards, streams, retention, recovery. No SQL, no JSON.
         .target(name: "SpateLog"),
+        // Lexer, parser, AST, analyzer, planner: a plan is data; nothing here executes.
+        .target(name: "SpateSQL"),
         // Operators over batches of records (so far: the byte-level JSON scanner).
-        .target(name: "SpateRuntime", dependencies: ["SpateLog"]),
+        .target(name: "SpateRuntime", dependencies: ["SpateLog", "SpateSQL"]),
         // The embeddable facade.
-        .target(name: "Spate", dependencies: ["SpateLog", "SpateRuntime"]),
+        .target(name: "Spate", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime"]),
         // The command line: wiring and presentation only.
         .executableTarget(
             name: "spate",
@@ -31,6 +33,7 @@ let package = Package(
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
+        .testTarget(name: "SpateSQLTests", dependencies: ["SpateSQL"]),
         .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime"]),
         .testTarget(name: "SpateTests", dependencies: ["Spate", "SpateLog", "SpateRuntime"]),
     ]

@@ -1,0 +1,124 @@
+// Parser + generic catalog statements: CREATE dispatch, ALTER ... SET, DROP, SHOW,
+// DESCRIBE, EXPLAIN, and WITH/SET option lists.
+//
+// Layer: SpateSQL parser.
+
+extension Parser {
+    mutating func parseCreate() throws(SQLError) -> Statement.Kind {
+        advance()
+        let (type, _) = try expectOneOf(["STREAM", "JOB", "CHANNEL", "ALARM"], "after CREATE")
+        switch type {
+        case "STREAM": return .createStream(try parseCreateStream())
+        case "JOB": return .createJob(try parseCreateJob())
+        case "CHANNEL": return .createChannel(try parseCreateChannel())
+        default: return .createAlarm(try parseCreateAlarm())
+        }
+    }
+
+    /// Reads one of the `allowed` object type keywords.
+    mutating func parseObjectType(_ allowed: [ObjectType], _ context: String) throws(SQLError) -> ObjectType {
+        let (word, _) = try expectOneOf(allowed.map(\.rawValue), context)
+        return ObjectType(rawValue: word)!
+    }
+
+    mutating func parseAlter() throws(SQLError) -> AlterStatement {
+        advance()
+        let type = try parseObjectType([.stream, .job], "after ALTER")
+        let name = try parseIdentifier("a \(type.rawValue.lowercased()) name")
+        try expectKeyword("SET", "after ALTER \(type.rawValue) \(name)")
+        let options = try parseOptions(required: true)
+        return AlterStatement(objectType: type, name: name, options: options)
+    }
+
+    mutating func parseDrop() throws(SQLError) -> DropStatement {
+        advance()
+        let type = try parseObjectType(ObjectType.allCases, "after DROP")
+        let ifExists = parseIfExists()
+        let name = try parseIdentifier("a \(type.rawValue.lowercased()) name")
+        return DropStatement(objectType: type, name: name, ifExists: ifExists)
+    }
+
+    mutating func parseShow() throws(SQLError) -> ShowStatement {
+        advance()
+        let (what, _) = try expectOneOf(["STREAMS", "JOBS", "CHANNELS", "ALARMS", "METRICS"], "after SHOW")
+        switch what {
+        case "STREAMS": return .streams
+        case "JOBS": return .jobs
+        case "CHANNELS": return .channels
+        case "ALARMS": return .alarms
+        default:
+            guard consumeKeyword("LIKE") != nil else { return .metrics(like: nil) }
+            guard at(.string) else { throw unexpected("a pattern string after LIKE, such as 'job.%'", suggesting: []) }
+            return .metrics(like: advance().text)
+        }
+    }
+
+    mutating func parseDescribe() throws(SQLError) -> DescribeStatement {
+        advance()
+        var type: ObjectType?
+        // `DESCRIBE STREAM x` names the type; `DESCRIBE stream` alone names an object called "stream".
+        if current.kind == .word, let named = ObjectType.allCases.first(where: { current.isKeyword($0.rawValue) }),
+           peek().kind == .word || peek().kind == .quotedIdentifier {
+            advance()
+            type = named
+        }
+        let name = try parseIdentifier(type.map { "a \($0.rawValue.lowercased()) name" } ?? "a stream, job or table name after DESCRIBE")
+        return DescribeStatement(objectType: type, name: name)
+    }
+
+    mutating func parseExplain() throws(SQLError) -> ExplainStatement {
+        advance()
+        if atKeyword("SELECT") { return .select(try parseSelect()) }
+        if atKeyword("INSERT") {
+            let insertToken = current
+            let insert = try parseInsert()
+            guard case .select = insert.source else {
+                throw error(.syntax, "EXPLAIN shows a query plan; INSERT ... VALUES has none", at: insertToken)
+            }
+            return .insert(insert)
+        }
+        throw unexpected("SELECT or INSERT after EXPLAIN", suggesting: ["SELECT", "INSERT"])
+    }
+
+    /// `( name = literal, ... )`. With `required`, at least one option.
+    mutating func parseOptions(required: Bool) throws(SQLError) -> [Option] {
+        try expect(.leftParen, "'(' to start the option list")
+        var options: [Option] = []
+        var seen = Set<String>()
+        if !required, consume(.rightParen) != nil { return options }
+        repeat {
+            try checkCount(options.count, limit: limits.listCountMax, "options")
+            let name = try parseIdentifier("an option name", allowReserved: true)
+            if !seen.insert(Keywords.uppercased(name.value)).inserted {
+                throw error(.syntax, "option '\(name.value)' is given twice", at: tokens[position - 1])
+            }
+            try expect(.equal, "'=' after option \(name.value)")
+            let (value, range) = try parseOptionValue(name.value)
+            options.append(Option(name: name, value: value, valueRange: range))
+        } while consume(.comma) != nil
+        try expect(.rightParen, "',' or ')' in the option list")
+        return options
+    }
+
+    /// A literal option value: string, number or boolean.
+    mutating func parseOptionValue(_ option: String) throws(SQLError) -> (Literal, SourceRange) {
+        let token = current
+        switch token.kind {
+        case .string:
+            advance()
+            return (.string(token.text), token.range)
+        case .integer, .decimal, .minus:
+            let (literal, range) = try parseSignedNumber("a number")
+            return (literal, range)
+        case .word where token.isKeyword("TRUE") || token.isKeyword("FALSE"):
+            advance()
+            return (.boolean(token.isKeyword("TRUE")), token.range)
+        case .word where token.isKeyword("NULL"):
+            throw error(.syntax, "option \(option) cannot be NULL; leave it out to use the default", at: token)
+        case .word, .quotedIdentifier:
+            throw error(.syntax, "expected a value for option \(option) (a 'string', number, TRUE or FALSE), found \(token.displayName); quote text values: '\(token.text)'", at: token)
+        default:
+            throw unexpected("a value for option \(option) (a 'string', number, TRUE or FALSE)", suggesting: [])
+        }
+    }
+}
