@@ -2,18 +2,22 @@
 // piped in. Each is one line that says what to do.
 
 import SpateLog
+import SpateSQL
 
 /// An error from Spate, ready to print as one line.
 public enum SpateError: Error, CustomStringConvertible, Equatable {
     case log(LogError)
     case invalidArgument(String)
     case io(String)
+    /// A SQL error, with the text it points into (rendered with a caret).
+    case sql(SQLError, source: String)
 
     public var description: String {
         switch self {
         case let .log(error): return error.description
         case let .invalidArgument(message): return message
         case let .io(message): return message
+        case let .sql(error, source): return error.render(source: source)
         }
     }
 }

@@ -1,0 +1,56 @@
+// Where the results of statements go. The REPL and `spate -c/-f` implement it
+// as a table, CSV or JSON printer; an embedding program implements it to take
+// rows. Rows arrive as they are produced: a push query's rows as windows close.
+
+import SpateSQL
+import Synchronization
+
+/// One column of a result.
+public struct ResultColumn: Sendable, Equatable {
+    public var name: String
+    public var type: ValueType
+
+    public init(name: String, type: ValueType) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// What a query did, reported when it ends (or is cancelled).
+public struct QuerySummary: Sendable, Equatable {
+    public var rows = 0
+    /// Records read from the log.
+    public var recordsRead = 0
+    /// Records whose event time was behind the watermark: counted and dropped.
+    public var lateRecords = 0
+    /// Records that were not valid JSON or lacked a field: counted; their fields read as NULL.
+    public var badRecords = 0
+    public var elapsedNs: UInt64 = 0
+    public var cancelled = false
+
+    public init() {}
+}
+
+/// Receives the results of statements.
+public protocol ResultSink: AnyObject {
+    /// A result with these columns begins.
+    func begin(columns: [ResultColumn])
+    /// One row, values in column order.
+    func row(_ values: [Value])
+    /// The result ended.
+    func end(_ summary: QuerySummary)
+    /// A statement without rows finished: "created stream tx".
+    func message(_ text: String)
+}
+
+/// A flag another thread (a Ctrl-C handler) sets to stop the running statement.
+public final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    /// Asks the running statement to stop.
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+    public func reset() { flag.store(false, ordering: .relaxed) }
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
