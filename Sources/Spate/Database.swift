@@ -85,10 +85,10 @@ public final class Database: @unchecked Sendable {
     }
 
     /// A cursor over the given shards (all when nil) of a stream.
-    public func cursor(stream name: String, shards: [Int]? = nil, from position: ReadPosition) throws(SpateError) -> StreamCursor {
+    public func cursor(stream name: String, shards: [Int]? = nil, from position: ReadPosition, end: CursorEnd? = nil) throws(SpateError) -> StreamCursor {
         let stream = try stream(name)
         do {
-            return try StreamCursor(stream: stream, shards: shards ?? Array(stream.shards.indices), from: position)
+            return try StreamCursor(stream: stream, shards: shards ?? Array(stream.shards.indices), from: position, end: end)
         } catch {
             throw .log(error)
         }

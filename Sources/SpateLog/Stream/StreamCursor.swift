@@ -1,0 +1,102 @@
+// Reading a whole stream: one cursor per shard, merged by arrival time (ties in
+// shard order), so history reads back in the order it arrived. Kinesis gives
+// no order across shards; this is the natural one for a person reading a log.
+// Records are handed out as views into the shards' read buffers: no allocation
+// per record.
+
+/// Where a bounded cursor stops.
+public enum CursorEnd: Sendable, Equatable {
+    /// The end of each shard when the cursor was made.
+    case now
+    /// The last record that arrived at or before this time (Unix ms).
+    case arrival(Int64)
+}
+
+/// A cursor over several shards of a stream, merged by arrival time.
+public final class StreamCursor {
+    public let stream: LogStream
+    private let readers: [ShardReader]
+    private let batches: [ReadBatch]
+    /// Position of the next unread record in each shard's batch.
+    private var heads: [Int]
+    /// Per reader, the sequence it stops before (nil: no end).
+    private let endSequences: [UInt64?]
+    /// Records that arrived after this time are past the end (nil: no end).
+    private let endArrivalMs: Int64?
+    private var finished: [Bool]
+
+    /// A cursor over `shards` of `stream` from `position`. With `end`, it stops
+    /// at the end of each shard as it is now (`.now`) or at an arrival time.
+    public init(stream: LogStream, shards: [Int], from position: ReadPosition, end: CursorEnd? = nil) throws(LogError) {
+        self.stream = stream
+        var readers: [ShardReader] = []
+        for shard in shards { readers.append(try stream.reader(shard: shard, from: position)) }
+        self.readers = readers
+        self.batches = readers.map { _ in ReadBatch() }
+        self.heads = readers.map { _ in 0 }
+        switch end {
+        case .none:
+            endSequences = readers.map { _ in nil }
+            endArrivalMs = nil
+        case .now:
+            var ends: [UInt64?] = []
+            for shard in shards { ends.append(try stream.shards[shard].describe().nextSequence) }
+            endSequences = ends
+            endArrivalMs = nil
+        case let .arrival(ms):
+            endSequences = readers.map { _ in nil }
+            endArrivalMs = ms
+        }
+        finished = zip(readers, endSequences).map { reader, end in end.map { reader.nextSequence >= $0 } ?? false }
+    }
+
+    /// Whether every shard has reached the cursor's end (never, without an end).
+    public var isAtEnd: Bool { finished.allSatisfy { $0 } }
+
+    /// Records skipped because retention deleted them before they were read.
+    public var recordsSkippedByRetention: UInt64 { readers.reduce(0) { $0 + $1.recordsSkippedByRetention } }
+
+    /// A shard with no more records now, read to an arrival-time end: it is done
+    /// when the time has passed (no later append can arrive before it).
+    private func readerIsDrained(_ i: Int) -> Bool {
+        guard let end = endArrivalMs else { return false }
+        return wallClockMs() > end
+    }
+
+    /// Calls `body` with each record available now, in arrival order, until
+    /// `body` returns false or `limit` records were passed; returns how many were
+    /// passed. Zero means nothing new for now (call again to follow the stream).
+    public func forEach(limit: Int = .max, _ body: (_ shard: Int, _ record: RecordView) throws -> Bool) throws -> Int {
+        var passed = 0
+        while passed < limit {
+            // Refill drained shards, then take the earliest head.
+            var best = -1
+            var bestArrival = Int64.max
+            for i in readers.indices where !finished[i] {
+                if heads[i] >= batches[i].count {
+                    heads[i] = 0
+                    _ = try readers[i].read(into: batches[i])
+                    if batches[i].isEmpty {
+                        if let end = endSequences[i], readers[i].nextSequence >= end { finished[i] = true }
+                        if readerIsDrained(i) { finished[i] = true }
+                        continue
+                    }
+                }
+                let head = batches[i].descriptors[heads[i]]
+                if let end = endSequences[i], head.sequence >= end { finished[i] = true; continue }
+                if let end = endArrivalMs, head.arrivalMs > end { finished[i] = true; continue }
+                let arrival = head.arrivalMs
+                if arrival < bestArrival {
+                    best = i
+                    bestArrival = arrival
+                }
+            }
+            if best < 0 { break }
+            let record = batches[best][heads[best]]
+            heads[best] += 1
+            passed += 1
+            if try !body(readers[best].shardIndex, record) { break }
+        }
+        return passed
+    }
+}

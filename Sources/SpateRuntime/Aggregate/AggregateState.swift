@@ -1,0 +1,401 @@
+// The running state of one aggregate function for every open group window
+// ("slot"), stored column-wise: one array per field of the state, indexed by
+// slot. A batch updates a state with one loop over (row, slot) pairs, per
+// aggregate — not one virtual call per row per aggregate. Session windows that
+// merge fold one slot's state into another (`merge`).
+
+import SpateSQL
+
+/// The (row, slot) pairs of a batch: row `rows[k]` goes to slot `slots[k]`.
+struct SlotAssignments {
+    var rows: [Int32] = []
+    var slots: [Int32] = []
+
+    mutating func removeAll() {
+        rows.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) mutating func append(row: Int, slot: Int) {
+        rows.append(Int32(row))
+        slots.append(Int32(slot))
+    }
+
+    var count: Int { rows.count }
+}
+
+/// State of one aggregate across slots.
+class AggregateState {
+    let plan: AggregatePlan
+    init(plan: AggregatePlan) { self.plan = plan }
+
+    /// Makes room for slots 0..<slotCount.
+    func ensureCapacity(_ slotCount: Int) {}
+    /// Empties a slot for a new group window.
+    func reset(_ slot: Int) {}
+    /// Folds the argument values of the assigned rows into their slots.
+    func update(_ assignments: SlotAssignments, _ argument: ColumnVector?) {}
+    /// Folds slot `source` into slot `target` (session windows merging).
+    func merge(into target: Int, from source: Int) {}
+    /// Writes slot's final value into `vector` at `row`.
+    func write(_ slot: Int, into vector: ColumnVector, _ row: Int) {}
+
+    static func make(_ plan: AggregatePlan) -> AggregateState {
+        switch plan.function {
+        case .countStar, .count: return CountState(plan: plan)
+        case .sum: return plan.type == .bigint ? IntegerSumState(plan: plan) : SumState(plan: plan)
+        case .avg: return SumState(plan: plan)
+        case .min, .max: return ExtremeState(plan: plan)
+        case .stddev, .stddevPop: return VarianceState(plan: plan)
+        case .first, .last: return FirstLastState(plan: plan)
+        case .countDistinct: return DistinctCountState(plan: plan)
+        case .approxPercentile: return PercentileState(plan: plan)
+        }
+    }
+}
+
+/// COUNT(*) and COUNT(x).
+final class CountState: AggregateState {
+    var counts: [Int64] = []
+
+    override func ensureCapacity(_ n: Int) { if counts.count < n { counts.append(contentsOf: repeatElement(0, count: n - counts.count)) } }
+    override func reset(_ slot: Int) { counts[slot] = 0 }
+
+    override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
+        counts.withUnsafeMutableBufferPointer { counts in
+            if let argument {
+                for k in 0..<a.count where !argument.isNull[Int(a.rows[k])] { counts[Int(a.slots[k])] += 1 }
+            } else {
+                for k in 0..<a.count { counts[Int(a.slots[k])] += 1 }
+            }
+        }
+    }
+
+    override func merge(into target: Int, from source: Int) { counts[target] += counts[source] }
+    override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) { vector.set(row, int: counts[slot]) }
+}
+
+/// SUM over doubles, and AVG (sum and count).
+final class SumState: AggregateState {
+    var sums: [Double] = []
+    var counts: [Int64] = []
+
+    override func ensureCapacity(_ n: Int) {
+        if sums.count < n {
+            sums.append(contentsOf: repeatElement(0, count: n - sums.count))
+            counts.append(contentsOf: repeatElement(0, count: n - counts.count))
+        }
+    }
+
+    override func reset(_ slot: Int) { sums[slot] = 0; counts[slot] = 0 }
+
+    override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
+        guard let argument else { return }
+        for k in 0..<a.count {
+            let row = Int(a.rows[k])
+            if argument.isNull[row] { continue }
+            let slot = Int(a.slots[k])
+            sums[slot] += argument.number(row)
+            counts[slot] += 1
+        }
+    }
+
+    override func merge(into target: Int, from source: Int) {
+        sums[target] += sums[source]
+        counts[target] += counts[source]
+    }
+
+    override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) {
+        if counts[slot] == 0 { vector.setNull(row); return }
+        vector.set(row, double: plan.function == .avg ? sums[slot] / Double(counts[slot]) : sums[slot])
+    }
+}
+
+/// SUM over BIGINT: exact; NULL on overflow.
+final class IntegerSumState: AggregateState {
+    var sums: [Int64] = []
+    var counts: [Int64] = []
+    var overflowed: [Bool] = []
+
+    override func ensureCapacity(_ n: Int) {
+        if sums.count < n {
+            sums.append(contentsOf: repeatElement(0, count: n - sums.count))
+            counts.append(contentsOf: repeatElement(0, count: n - counts.count))
+            overflowed.append(contentsOf: repeatElement(false, count: n - overflowed.count))
+        }
+    }
+
+    override func reset(_ slot: Int) { sums[slot] = 0; counts[slot] = 0; overflowed[slot] = false }
+
+    private func add(_ slot: Int, _ value: Int64, _ count: Int64) {
+        let (sum, overflow) = sums[slot].addingReportingOverflow(value)
+        sums[slot] = sum
+        if overflow { overflowed[slot] = true }
+        counts[slot] += count
+    }
+
+    override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
+        guard let argument else { return }
+        for k in 0..<a.count where !argument.isNull[Int(a.rows[k])] {
+            add(Int(a.slots[k]), argument.ints[Int(a.rows[k])], 1)
+        }
+    }
+
+    override func merge(into target: Int, from source: Int) {
+        add(target, sums[source], counts[source])
+        if overflowed[source] { overflowed[target] = true }
+    }
+
+    override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) {
+        if counts[slot] == 0 || overflowed[slot] { vector.setNull(row) } else { vector.set(row, int: sums[slot]) }
+    }
+}
+
+/// MIN and MAX of any type.
+final class ExtremeState: AggregateState {
+    var numbers: [Double] = []
+    var ints: [Int64] = []
+    var strings: [[UInt8]] = []
+    var present: [Bool] = []
+    var isMax: Bool { plan.function == .max }
+
+    override func ensureCapacity(_ n: Int) {
+        guard present.count < n else { return }
+        let extra = n - present.count
+        present.append(contentsOf: repeatElement(false, count: extra))
+        switch plan.type {
+        case .double: numbers.append(contentsOf: repeatElement(0, count: extra))
+        case .string: strings.append(contentsOf: repeatElement([], count: extra))
+        default: ints.append(contentsOf: repeatElement(0, count: extra))
+        }
+    }
+
+    override func reset(_ slot: Int) {
+        present[slot] = false
+        if plan.type == .string { strings[slot].removeAll(keepingCapacity: true) }
+    }
+
+    override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
+        guard let argument else { return }
+        for k in 0..<a.count {
+            let row = Int(a.rows[k])
+            if argument.isNull[row] { continue }
+            fold(Int(a.slots[k]), argument, row)
+        }
+    }
+
+    private func fold(_ slot: Int, _ v: ColumnVector, _ row: Int) {
+        switch plan.type {
+        case .double:
+            let x = v.number(row)
+            if !present[slot] || (isMax ? x > numbers[slot] : x < numbers[slot]) { numbers[slot] = x }
+        case .string:
+            v.withString(row) { bytes in
+                let better = !present[slot] || strings[slot].withUnsafeBytes { compareBytes(bytes, $0) } * (isMax ? 1 : -1) > 0
+                if better {
+                    strings[slot].removeAll(keepingCapacity: true)
+                    strings[slot].append(contentsOf: bytes)
+                }
+            }
+        case .boolean:
+            let x: Int64 = v.bools[row] ? 1 : 0
+            if !present[slot] || (isMax ? x > ints[slot] : x < ints[slot]) { ints[slot] = x }
+        default:
+            let x = v.ints[row]
+            if !present[slot] || (isMax ? x > ints[slot] : x < ints[slot]) { ints[slot] = x }
+        }
+        present[slot] = true
+    }
+
+    override func merge(into target: Int, from source: Int) {
+        guard present[source] else { return }
+        let temp = ColumnVector(type: plan.type == .null ? .string : plan.type, capacity: 1)
+        temp.reset(count: 1)
+        write(source, into: temp, 0)
+        fold(target, temp, 0)
+    }
+
+    override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) {
+        guard present[slot] else { vector.setNull(row); return }
+        switch plan.type {
+        case .double: vector.set(row, double: numbers[slot])
+        case .string: strings[slot].withUnsafeBytes { vector.set(row, string: $0) }
+        case .boolean: vector.set(row, bool: ints[slot] != 0)
+        default: vector.set(row, int: ints[slot])
+        }
+    }
+}
+
+/// STDDEV (sample) and STDDEV_POP, by Welford's online algorithm; merging by
+/// Chan et al.'s pairwise formula.
+final class VarianceState: AggregateState {
+    var counts: [Double] = []
+    var means: [Double] = []
+    var m2s: [Double] = []
+
+    override func ensureCapacity(_ n: Int) {
+        if counts.count < n {
+            let extra = n - counts.count
+            counts.append(contentsOf: repeatElement(0, count: extra))
+            means.append(contentsOf: repeatElement(0, count: extra))
+            m2s.append(contentsOf: repeatElement(0, count: extra))
+        }
+    }
+
+    override func reset(_ slot: Int) { counts[slot] = 0; means[slot] = 0; m2s[slot] = 0 }
+
+    override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
+        guard let argument else { return }
+        for k in 0..<a.count {
+            let row = Int(a.rows[k])
+            if argument.isNull[row] { continue }
+            let slot = Int(a.slots[k])
+            let x = argument.number(row)
+            let n = counts[slot] + 1
+            let delta = x - means[slot]
+            let mean = means[slot] + delta / n
+            m2s[slot] += delta * (x - mean)
+            means[slot] = mean
+            counts[slot] = n
+        }
+    }
+
+    override func merge(into target: Int, from source: Int) {
+        let na = counts[target], nb = counts[source]
+        guard nb > 0 else { return }
+        let n = na + nb
+        let delta = means[source] - means[target]
+        means[target] += delta * nb / n
+        m2s[target] += m2s[source] + delta * delta * na * nb / n
+        counts[target] = n
+    }
+
+    override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) {
+        let n = counts[slot]
+        let divisor = plan.function == .stddev ? n - 1 : n
+        if divisor <= 0 { vector.setNull(row); return }
+        vector.set(row, double: (max(0, m2s[slot]) / divisor).squareRoot())
+    }
+}
+
+/// FIRST and LAST, in processing (arrival) order.
+final class FirstLastState: AggregateState {
+    var values: [Value] = []
+
+    override func ensureCapacity(_ n: Int) { if values.count < n { values.append(contentsOf: repeatElement(.null, count: n - values.count)) } }
+    override func reset(_ slot: Int) { values[slot] = .null }
+
+    override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
+        guard let argument else { return }
+        let isFirst = plan.function == .first
+        for k in 0..<a.count {
+            let row = Int(a.rows[k])
+            if argument.isNull[row] { continue }
+            let slot = Int(a.slots[k])
+            if isFirst && !values[slot].isNull { continue }
+            values[slot] = argument.value(row)
+        }
+    }
+
+    override func merge(into target: Int, from source: Int) {
+        // Sessions merge the later into the earlier: FIRST keeps the target's, LAST takes the source's.
+        if plan.function == .first { if values[target].isNull { values[target] = values[source] } } else if !values[source].isNull { values[target] = values[source] }
+    }
+
+    override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) { vector.set(row, value: values[slot]) }
+}
+
+/// COUNT(DISTINCT x): exact, over 64-bit hashes of the values (collisions are
+/// negligible below billions of values); at most `valuesMax` per group.
+final class DistinctCountState: AggregateState {
+    static let valuesMax = 1_000_000
+    var sets: [Set<UInt64>] = []
+
+    override func ensureCapacity(_ n: Int) { if sets.count < n { sets.append(contentsOf: repeatElement([], count: n - sets.count)) } }
+    override func reset(_ slot: Int) { sets[slot].removeAll(keepingCapacity: false) }
+
+    override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
+        guard let argument else { return }
+        for k in 0..<a.count {
+            let row = Int(a.rows[k])
+            if argument.isNull[row] { continue }
+            let slot = Int(a.slots[k])
+            if sets[slot].count < Self.valuesMax { sets[slot].insert(hashValue(argument, row)) }
+        }
+    }
+
+    override func merge(into target: Int, from source: Int) { sets[target].formUnion(sets[source]) }
+    override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) { vector.set(row, int: Int64(sets[slot].count)) }
+}
+
+/// A 64-bit hash of a vector's value (FNV-1a over its bytes), stable across runs.
+func hashValue(_ vector: ColumnVector, _ row: Int) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ bytes: UnsafeRawBufferPointer) {
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+    }
+    switch vector.type {
+    case .string: vector.withString(row) { mix($0) }
+    case .double: withUnsafeBytes(of: vector.doubles[row] == 0 ? 0.0 : vector.doubles[row]) { mix($0) }
+    case .boolean: withUnsafeBytes(of: vector.bools[row]) { mix($0) }
+    default: withUnsafeBytes(of: vector.ints[row]) { mix($0) }
+    }
+    return h
+}
+
+/// APPROX_PERCENTILE(x, p): a deterministic compacting sketch. Values are kept
+/// exactly up to `capacity`; beyond that the buffer is sorted and every other
+/// value kept with twice the weight (the rank error stays below about
+/// levels / capacity). Memory per group: at most `capacity` doubles.
+final class PercentileState: AggregateState {
+    static let capacity = 2048
+    var buffers: [[Double]] = []
+    var weights: [Double] = []
+    var compactions: [Int] = []
+
+    override func ensureCapacity(_ n: Int) {
+        if buffers.count < n {
+            let extra = n - buffers.count
+            buffers.append(contentsOf: repeatElement([], count: extra))
+            weights.append(contentsOf: repeatElement(1, count: extra))
+            compactions.append(contentsOf: repeatElement(0, count: extra))
+        }
+    }
+
+    override func reset(_ slot: Int) { buffers[slot].removeAll(keepingCapacity: false); weights[slot] = 1; compactions[slot] = 0 }
+
+    private func add(_ slot: Int, _ x: Double) {
+        buffers[slot].append(x)
+        if buffers[slot].count >= Self.capacity {
+            buffers[slot].sort()
+            let offset = compactions[slot] & 1  // alternate which half is kept, to stay unbiased
+            buffers[slot] = stride(from: offset, to: buffers[slot].count, by: 2).map { buffers[slot][$0] }
+            weights[slot] *= 2
+            compactions[slot] += 1
+        }
+    }
+
+    override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
+        guard let argument else { return }
+        for k in 0..<a.count where !argument.isNull[Int(a.rows[k])] {
+            add(Int(a.slots[k]), argument.number(Int(a.rows[k])))
+        }
+    }
+
+    override func merge(into target: Int, from source: Int) {
+        // Weights may differ; replicate the lighter side's values to match (bounded by capacity).
+        for x in buffers[source] {
+            let copies = max(1, Int(weights[source] / weights[target]))
+            for _ in 0..<copies { add(target, x) }
+        }
+    }
+
+    override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) {
+        let values = buffers[slot].sorted()
+        guard !values.isEmpty else { vector.setNull(row); return }
+        let p = plan.parameter ?? 0.5
+        // Nearest rank: the smallest value with at least p of the values at or below it.
+        let rank = max(1, Int((p * Double(values.count)).rounded(.up)))
+        vector.set(row, double: values[min(values.count, rank) - 1])
+    }
+}

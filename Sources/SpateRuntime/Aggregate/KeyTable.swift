@@ -1,0 +1,133 @@
+// Group keys → dense key ids. A row's GROUP BY values are encoded into bytes
+// (a type tag, then 8 bytes for numbers or a length and the UTF-8 for strings),
+// hashed, and looked up in an open-addressing table over one byte arena: no
+// allocation per row, one hash and one memcmp on a hit.
+//
+// Each key counts the open windows that use it. Keys with none are dead; when
+// they outnumber the live ones the table is rebuilt with the live keys only, so
+// memory follows the open windows, not every key ever seen.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class KeyTable {
+    private var arena: [UInt8] = []
+    private(set) var offsets: [Int32] = []
+    private(set) var lengths: [Int32] = []
+    private var hashes: [UInt64] = []
+    private(set) var references: [Int32] = []
+    /// Open addressing: key id + 1, 0 when empty.
+    private var table: [Int32] = [Int32](repeating: 0, count: 1024)
+    private var mask = 1023
+    private(set) var liveCount = 0
+
+    var count: Int { offsets.count }
+
+    /// The id of the key `bytes` (with hash `hash`), adding it when new.
+    func id(for bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int {
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(table[index])
+            if entry == 0 { break }
+            let id = entry - 1
+            if hashes[id] == hash && Int(lengths[id]) == bytes.count && equals(id, bytes) { return id }
+            index = (index + 1) & mask
+        }
+        let id = offsets.count
+        offsets.append(Int32(arena.count))
+        lengths.append(Int32(bytes.count))
+        hashes.append(hash)
+        references.append(0)
+        arena.append(contentsOf: bytes)
+        table[index] = Int32(id + 1)
+        if offsets.count * 2 > table.count { grow() }
+        return id
+    }
+
+    @inline(__always) private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count == 0 || arena.withUnsafeBytes { memcmp($0.baseAddress! + Int(offsets[id]), bytes.baseAddress!, bytes.count) == 0 }
+    }
+
+    func withKey<T>(_ id: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[id])..<Int(offsets[id] + lengths[id])])) }
+    }
+
+    func retain(_ id: Int) {
+        if references[id] == 0 { liveCount += 1 }
+        references[id] += 1
+    }
+
+    func release(_ id: Int) {
+        references[id] -= 1
+        if references[id] == 0 { liveCount -= 1 }
+    }
+
+    /// Whether a rebuild would free much: dead keys outnumber live ones.
+    var wantsCompaction: Bool { count > 4096 && count > 2 * liveCount }
+
+    /// Rebuilds with live keys only; returns old id → new id (-1 for dropped keys).
+    func compact() -> [Int] {
+        var remap = [Int](repeating: -1, count: count)
+        let old = (arena, offsets, lengths, hashes, references)
+        arena = []
+        offsets = []
+        lengths = []
+        hashes = []
+        references = []
+        liveCount = 0
+        table = [Int32](repeating: 0, count: max(1024, (old.1.count).nextPowerOfTwo))
+        mask = table.count - 1
+        for oldId in 0..<old.1.count where old.4[oldId] > 0 {
+            let start = Int(old.1[oldId]), length = Int(old.2[oldId])
+            let newId = old.0.withUnsafeBytes { id(for: UnsafeRawBufferPointer(rebasing: $0[start..<start + length]), hash: old.3[oldId]) }
+            references[newId] = old.4[oldId]
+            liveCount += 1
+            remap[oldId] = newId
+        }
+        return remap
+    }
+
+    private func grow() {
+        table = [Int32](repeating: 0, count: table.count * 2)
+        mask = table.count - 1
+        for id in 0..<offsets.count {
+            var index = Int(truncatingIfNeeded: hashes[id]) & mask
+            while table[index] != 0 { index = (index + 1) & mask }
+            table[index] = Int32(id + 1)
+        }
+    }
+}
+
+extension Int {
+    var nextPowerOfTwo: Int {
+        var n = 1
+        while n < self { n <<= 1 }
+        return n
+    }
+}
+
+/// A fast 64-bit hash of bytes (8 bytes a step, multiply-xorshift mixing).
+@inline(__always)
+func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+    var i = 0
+    let base = bytes.baseAddress
+    while i + 8 <= bytes.count {
+        let word = base!.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        i += 8
+    }
+    var tail: UInt64 = 0
+    var shift: UInt64 = 0
+    while i < bytes.count {
+        tail |= UInt64(bytes[i]) << shift
+        shift += 8
+        i += 1
+    }
+    h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+    h ^= h >> 29
+    h = h &* 0xBF58_476D_1CE4_E5B9
+    return h ^ (h >> 32)
+}

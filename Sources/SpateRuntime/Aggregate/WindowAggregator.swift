@@ -1,0 +1,370 @@
+// The windowed GROUP BY operator. For each row: its event time advances the
+// watermark (largest event time seen minus the grace), its window(s) are
+// computed, its group key is looked up, and the (row, slot) pair is recorded;
+// then each aggregate folds the batch's pairs in one loop. A slot is one open
+// (group key, window). Windows whose end the watermark has passed are final:
+// they are emitted in order of end (then of creation) and their slots freed.
+// A record that only belongs to final windows is late: counted and dropped.
+//
+// Windows: TUMBLING [⌊t/size⌋·size, +size); HOPPING every window of `size`
+// starting at a multiple of `advance` that contains t; SESSION per key, a new
+// record joins (and may merge) the sessions it falls within `gap` of; a session
+// is [first event, last event + gap). Without a window, each key has one group
+// that never closes (emitted at the end of a bounded query, or on change).
+//
+// Limits: at most `openWindowsMax` open slots (an error names the limit).
+
+import SpateSQL
+
+/// Errors while running a query.
+public enum RuntimeError: Error, CustomStringConvertible, Equatable {
+    case openWindowsExceeded(Int)
+    case internalError(String)
+
+    public var description: String {
+        switch self {
+        case let .openWindowsExceeded(limit):
+            return "the query has more than \(limit) open windows (keys × windows); group by fewer keys, use shorter windows or a smaller GRACE"
+        case let .internalError(message):
+            return "internal error: \(message)"
+        }
+    }
+}
+
+final class WindowAggregator {
+    static let openWindowsMaxDefault = 2_000_000
+
+    let window: WindowPlan?
+    let graceMs: Int64
+    let states: [AggregateState]
+    let codec: GroupKeyCodec
+    let openWindowsMax: Int
+    let emitChanges: Bool
+    let keyTable = KeyTable()
+
+    // Per slot.
+    private var slotKey: [Int32] = []
+    private var slotStart: [Int64] = []
+    private var slotEnd: [Int64] = []
+    private var slotSequence: [UInt64] = []
+    private var slotLive: [Bool] = []
+    private var slotChanged: [Bool] = []
+    private var freeSlots: [Int32] = []
+    private(set) var openCount = 0
+    private var nextSequence: UInt64 = 0
+
+    /// (key id, window start) → slot, for windows other than a key's latest.
+    private var windowIndex: [WindowKey: Int32] = [:]
+    /// Per key id: the start and slot of its most recent window (the hot path).
+    private var latestStart: [Int64] = []
+    private var latestSlot: [Int32] = []
+    /// Session windows: per key id, its open session slots.
+    private var sessions: [Int32: [Int32]] = [:]
+    /// Emission order: (end, sequence, slot), a min-heap; stale entries are skipped.
+    private var heap = EmissionHeap()
+    private var changedSlots: [Int32] = []
+
+    private(set) var maxEventTimeMs: Int64 = .min
+    private(set) var lateRecords = 0
+    private var assignments = SlotAssignments()
+    private var keyBytes: [UInt8] = []
+
+    struct WindowKey: Hashable {
+        var key: Int32
+        var start: Int64
+    }
+
+    init(window: WindowPlan?, aggregates: [AggregatePlan], keyTypes: [ValueType], emitChanges: Bool,
+         openWindowsMax: Int = WindowAggregator.openWindowsMaxDefault) {
+        self.window = window
+        self.graceMs = window?.graceMs ?? 0
+        self.states = aggregates.map(AggregateState.make)
+        self.codec = GroupKeyCodec(types: keyTypes)
+        self.emitChanges = emitChanges
+        self.openWindowsMax = openWindowsMax
+        keyBytes.reserveCapacity(256)
+    }
+
+    /// The watermark: largest event time seen minus the grace.
+    var watermarkMs: Int64 { maxEventTimeMs == .min ? .min : maxEventTimeMs - graceMs }
+
+    // MARK: Consuming a batch
+
+    /// Folds the selected rows of `chunk` into their groups.
+    func consume(_ chunk: DataChunk, keys: [ColumnVector], arguments: [ColumnVector?], eventTime: ColumnVector?) throws(RuntimeError) {
+        assignments.removeAll()
+        var failure: RuntimeError?
+        chunk.forEachSelected { row in
+            guard failure == nil else { return }
+            var t: Int64 = 0
+            if let eventTime {
+                if eventTime.isNull[row] { return }  // counted as a bad record by the scan
+                t = eventTime.ints[row]
+                if t > maxEventTimeMs { maxEventTimeMs = t }
+            }
+            keyBytes.removeAll(keepingCapacity: true)
+            codec.encode(keys, row, into: &keyBytes)
+            let keyId = keyBytes.withUnsafeBytes { keyTable.id(for: $0, hash: hashBytes($0)) }
+            if keyId >= latestStart.count {
+                latestStart.append(.min)
+                latestSlot.append(-1)
+            }
+            do throws(RuntimeError) {
+                try assign(row: row, time: t, keyId: keyId, arguments: arguments)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        apply(arguments)
+    }
+
+    private func apply(_ arguments: [ColumnVector?]) {
+        guard assignments.count > 0 else { return }
+        for (i, state) in states.enumerated() { state.update(assignments, arguments[i]) }
+        if emitChanges {
+            for slot in assignments.slots where !slotChanged[Int(slot)] {
+                slotChanged[Int(slot)] = true
+                changedSlots.append(slot)
+            }
+        }
+        assignments.removeAll()
+    }
+
+    private func assign(row: Int, time t: Int64, keyId: Int, arguments: [ColumnVector?]) throws(RuntimeError) {
+        guard let window else {
+            assignments.append(row: row, slot: Int(try slot(keyId: keyId, start: 0, end: .max)))
+            return
+        }
+        let watermark = watermarkMs
+        switch window.kind {
+        case let .tumbling(size):
+            let start = floorMultiple(t, size)
+            if start + size <= watermark { lateRecords += 1; return }
+            assignments.append(row: row, slot: Int(try slot(keyId: keyId, start: start, end: start + size)))
+        case let .hopping(size, advance):
+            var start = floorMultiple(t, advance)
+            var assigned = false
+            while start > t - size {
+                if start + size > watermark {
+                    assignments.append(row: row, slot: Int(try slot(keyId: keyId, start: start, end: start + size)))
+                    assigned = true
+                }
+                start -= advance
+            }
+            if !assigned { lateRecords += 1 }
+        case let .session(gap):
+            try assignSession(row: row, time: t, keyId: keyId, gap: gap, watermark: watermark, arguments: arguments)
+        }
+    }
+
+    private func assignSession(row: Int, time t: Int64, keyId: Int, gap: Int64, watermark: Int64,
+                               arguments: [ColumnVector?]) throws(RuntimeError) {
+        let key = Int32(keyId)
+        var open = sessions[key] ?? []
+        let touching = open.filter { t >= slotStart[Int($0)] - gap && t <= slotEnd[Int($0)] }
+        if touching.isEmpty {
+            if t + gap <= watermark { lateRecords += 1; return }
+            let slot = try newSlot(keyId: keyId, start: t, end: t + gap)
+            open.append(slot)
+            sessions[key] = open
+            assignments.append(row: row, slot: Int(slot))
+            return
+        }
+        let target = touching.min { slotStart[Int($0)] < slotStart[Int($1)] }!
+        if touching.count > 1 {
+            apply(arguments)  // pending updates must land before states merge
+            for other in touching where other != target {
+                for state in states { state.merge(into: Int(target), from: Int(other)) }
+                slotStart[Int(target)] = min(slotStart[Int(target)], slotStart[Int(other)])
+                slotEnd[Int(target)] = max(slotEnd[Int(target)], slotEnd[Int(other)])
+                free(other)
+                open.removeAll { $0 == other }
+            }
+        }
+        slotStart[Int(target)] = min(slotStart[Int(target)], t)
+        if t + gap > slotEnd[Int(target)] {
+            slotEnd[Int(target)] = t + gap
+        }
+        heap.push(end: slotEnd[Int(target)], sequence: slotSequence[Int(target)], slot: target)
+        sessions[key] = open
+        assignments.append(row: row, slot: Int(target))
+    }
+
+    /// The slot of (key, window start), opened if needed.
+    @inline(__always)
+    private func slot(keyId: Int, start: Int64, end: Int64) throws(RuntimeError) -> Int32 {
+        if latestStart[keyId] == start {
+            let cached = latestSlot[keyId]
+            if cached >= 0 && slotLive[Int(cached)] && slotKey[Int(cached)] == Int32(keyId) && slotStart[Int(cached)] == start { return cached }
+        }
+        let windowKey = WindowKey(key: Int32(keyId), start: start)
+        let slot: Int32
+        if let existing = windowIndex[windowKey] {
+            slot = existing
+        } else {
+            slot = try newSlot(keyId: keyId, start: start, end: end)
+            windowIndex[windowKey] = slot
+        }
+        latestStart[keyId] = start
+        latestSlot[keyId] = slot
+        return slot
+    }
+
+    private func newSlot(keyId: Int, start: Int64, end: Int64) throws(RuntimeError) -> Int32 {
+        guard openCount < openWindowsMax else { throw .openWindowsExceeded(openWindowsMax) }
+        let slot: Int32
+        if let reused = freeSlots.popLast() {
+            slot = reused
+        } else {
+            slot = Int32(slotKey.count)
+            slotKey.append(0)
+            slotStart.append(0)
+            slotEnd.append(0)
+            slotSequence.append(0)
+            slotLive.append(false)
+            slotChanged.append(false)
+            for state in states { state.ensureCapacity(slotKey.count) }
+        }
+        let s = Int(slot)
+        slotKey[s] = Int32(keyId)
+        slotStart[s] = start
+        slotEnd[s] = end
+        slotSequence[s] = nextSequence
+        nextSequence += 1
+        slotLive[s] = true
+        slotChanged[s] = false
+        for state in states { state.reset(s) }
+        keyTable.retain(keyId)
+        openCount += 1
+        if end != .max { heap.push(end: end, sequence: slotSequence[s], slot: slot) }
+        return slot
+    }
+
+    private func free(_ slot: Int32) {
+        let s = Int(slot)
+        slotLive[s] = false
+        openCount -= 1
+        let keyId = Int(slotKey[s])
+        keyTable.release(keyId)
+        if case .session = window?.kind {
+            sessions[slotKey[s]]?.removeAll { $0 == slot }
+            if sessions[slotKey[s]]?.isEmpty == true { sessions[slotKey[s]] = nil }
+        } else {
+            windowIndex[WindowKey(key: slotKey[s], start: slotStart[s])] = nil
+        }
+        freeSlots.append(slot)
+    }
+
+    // MARK: Emitting
+
+    /// Calls `emit` for each window the watermark has made final, in order of
+    /// end then creation, and frees it.
+    func drainClosed(_ emit: (Int32) -> Void) {
+        let watermark = watermarkMs
+        while let top = heap.peek(), top.end <= watermark {
+            heap.pop()
+            let s = Int(top.slot)
+            guard slotLive[s], slotEnd[s] == top.end, slotSequence[s] == top.sequence else { continue }  // stale
+            if !emitChanges { emit(top.slot) }
+            free(top.slot)
+        }
+        compactKeysIfWorthwhile()
+    }
+
+    /// Calls `emit` for every open group (end of a bounded query), in order of
+    /// window end then creation, and frees them.
+    func drainAll(_ emit: (Int32) -> Void) {
+        var live = (0..<slotLive.count).filter { slotLive[$0] }
+        live.sort { (slotEnd[$0], slotSequence[$0]) < (slotEnd[$1], slotSequence[$1]) }
+        for s in live where !emitChanges { emit(Int32(s)) }
+        for s in live { free(Int32(s)) }
+    }
+
+    /// For EMIT CHANGES: calls `emit` for each group changed since the last call.
+    func drainChanged(_ emit: (Int32) -> Void) {
+        for slot in changedSlots {
+            slotChanged[Int(slot)] = false
+            if slotLive[Int(slot)] { emit(slot) }
+        }
+        changedSlots.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes slot's group keys, aggregates and window bounds into row `row`.
+    func write(_ slot: Int32, keys: [ColumnVector], aggregates: [ColumnVector], windowStart: ColumnVector, windowEnd: ColumnVector, row: Int) {
+        let s = Int(slot)
+        keyTable.withKey(Int(slotKey[s])) { codec.decode($0, into: keys, row) }
+        for (i, state) in states.enumerated() { state.write(s, into: aggregates[i], row) }
+        if window != nil {
+            windowStart.set(row, int: slotStart[s])
+            windowEnd.set(row, int: slotEnd[s])
+        } else {
+            windowStart.setNull(row)
+            windowEnd.setNull(row)
+        }
+    }
+
+    private func compactKeysIfWorthwhile() {
+        guard keyTable.wantsCompaction else { return }
+        let remap = keyTable.compact()
+        for s in 0..<slotKey.count where slotLive[s] { slotKey[s] = Int32(remap[Int(slotKey[s])]) }
+        latestStart = [Int64](repeating: .min, count: keyTable.count)
+        latestSlot = [Int32](repeating: -1, count: keyTable.count)
+        windowIndex = Dictionary(uniqueKeysWithValues: windowIndex.compactMap { key, slot in
+            slotLive[Int(slot)] ? (WindowKey(key: slotKey[Int(slot)], start: key.start), slot) : nil
+        })
+        var remapped: [Int32: [Int32]] = [:]
+        for (_, slots) in sessions { for slot in slots where slotLive[Int(slot)] { remapped[slotKey[Int(slot)], default: []].append(slot) } }
+        sessions = remapped
+    }
+}
+
+/// ⌊t / m⌋ · m, also for negative t.
+@inline(__always) func floorMultiple(_ t: Int64, _ m: Int64) -> Int64 {
+    let r = t % m
+    return r < 0 ? t - r - m : t - r
+}
+
+/// A binary min-heap of (end, sequence, slot).
+struct EmissionHeap {
+    struct Entry {
+        var end: Int64
+        var sequence: UInt64
+        var slot: Int32
+    }
+
+    private var entries: [Entry] = []
+
+    @inline(__always) private func less(_ a: Entry, _ b: Entry) -> Bool {
+        a.end < b.end || (a.end == b.end && a.sequence < b.sequence)
+    }
+
+    mutating func push(end: Int64, sequence: UInt64, slot: Int32) {
+        entries.append(Entry(end: end, sequence: sequence, slot: slot))
+        var i = entries.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard less(entries[i], entries[parent]) else { break }
+            entries.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    func peek() -> Entry? { entries.first }
+
+    mutating func pop() {
+        guard !entries.isEmpty else { return }
+        entries.swapAt(0, entries.count - 1)
+        entries.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var smallest = i
+            if l < entries.count && less(entries[l], entries[smallest]) { smallest = l }
+            if r < entries.count && less(entries[r], entries[smallest]) { smallest = r }
+            if smallest == i { break }
+            entries.swapAt(i, smallest)
+            i = smallest
+        }
+    }
+}

@@ -1,0 +1,125 @@
+// Decodes records into column vectors: one pass of the byte-level JSON scanner
+// per record finds just the fields the query reads, and each is converted to
+// its column's type straight from the bytes (no JSON tree, no Foundation).
+//
+// A record that is not a JSON object, lacks a field, or has a field that does
+// not convert (e.g. "abc" read as DOUBLE) is a bad record: counted, its fields
+// read as NULL — never a crash. JSON null is NULL and not bad. Conversions:
+// DOUBLE/BIGINT accept numbers and numeric strings; TIMESTAMP accepts epoch
+// milliseconds or an ISO 8601 string; STRING accepts any scalar (numbers and
+// booleans as their text); BOOLEAN accepts true/false.
+
+import SpateLog
+import SpateSQL
+
+final class RecordDecoder {
+    let fields: [FieldExtraction]
+    private let scanner: JSONScanner?
+    private var values: JSONFieldValues
+    private var unescaped: [UInt8] = []
+    private(set) var badRecords = 0
+
+    init(fields: [FieldExtraction]) throws(RuntimeError) {
+        self.fields = fields
+        if fields.isEmpty {
+            scanner = nil
+            values = JSONFieldValues(pathCount: 0)
+        } else {
+            do {
+                let paths = try JSONPathSet(fields.map(\.dottedPath))
+                scanner = JSONScanner(paths: paths)
+                values = JSONFieldValues(for: paths)
+            } catch {
+                throw .internalError("cannot read fields \(fields.map(\.dottedPath)): \(error)")
+            }
+        }
+    }
+
+    /// Writes the fields of `payload` into row `row` of `columns` (one per field).
+    @inline(__always)
+    func decode(_ payload: UnsafeRawBufferPointer, into columns: [ColumnVector], row: Int) {
+        guard let scanner else { return }
+        if scanner.scan(payload, into: &values) != nil {
+            for column in columns.prefix(fields.count) { column.setNull(row) }
+            badRecords += 1
+            return
+        }
+        var bad = false
+        for i in 0..<fields.count where !convert(values[i], payload, into: columns[i], row) { bad = true }
+        if bad { badRecords += 1 }
+    }
+
+    /// Converts one located value; false when it is missing or does not convert.
+    @inline(__always)
+    private func convert(_ value: JSONFieldValue, _ payload: UnsafeRawBufferPointer, into column: ColumnVector, _ row: Int) -> Bool {
+        switch value.kind {
+        case .missing:
+            column.setNull(row)
+            return false
+        case .null:
+            column.setNull(row)
+            return true
+        default: break
+        }
+        let bytes = value.bytes(in: payload)
+        switch column.type {
+        case .double:
+            if let d = number(value, bytes) { column.set(row, double: d); return true }
+        case .bigint:
+            if let i = integer(value, bytes) { column.set(row, int: i); return true }
+        case .timestamp:
+            if value.kind == .number {
+                if let i = JSONNumber.parseInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap({ Int64(exactly: $0.rounded(.towardZero)) }) {
+                    column.set(row, int: i)
+                    return true
+                }
+            } else if value.kind == .string, let ms = UTCTimestamp.parse(string(value, bytes)) {
+                column.set(row, int: ms)
+                return true
+            }
+        case .boolean:
+            if value.kind == .true { column.set(row, bool: true); return true }
+            if value.kind == .false { column.set(row, bool: false); return true }
+        case .string:
+            if value.kind == .string && value.hasEscapes {
+                unescaped.removeAll(keepingCapacity: true)
+                guard (try? JSONString.unescape(bytes, into: &unescaped)) != nil else { break }
+                unescaped.withUnsafeBytes { column.set(row, string: $0) }
+            } else {
+                column.set(row, string: bytes)  // a string's raw bytes, or a number/literal/object's text
+            }
+            return true
+        case .null:
+            column.setNull(row)
+            return true
+        }
+        column.setNull(row)
+        return false
+    }
+
+    private func number(_ value: JSONFieldValue, _ bytes: UnsafeRawBufferPointer) -> Double? {
+        switch value.kind {
+        case .number: return JSONNumber.parseDouble(bytes)
+        case .string: return value.hasEscapes ? nil : JSONNumber.parseDouble(bytes)
+        default: return nil
+        }
+    }
+
+    private func integer(_ value: JSONFieldValue, _ bytes: UnsafeRawBufferPointer) -> Int64? {
+        switch value.kind {
+        case .number, .string:
+            if value.kind == .string && value.hasEscapes { return nil }
+            return JSONNumber.parseInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap { Int64(exactly: $0.rounded(.towardZero)) }
+        default: return nil
+        }
+    }
+
+    private func string(_ value: JSONFieldValue, _ bytes: UnsafeRawBufferPointer) -> String {
+        if value.hasEscapes {
+            unescaped.removeAll(keepingCapacity: true)
+            _ = try? JSONString.unescape(bytes, into: &unescaped)
+            return String(decoding: unescaped, as: UTF8.self)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
