@@ -1,1 +1,58 @@
-print("bench")
+// spate-bench: figures for the storage layer (SpateLog) on this machine's disk.
+//
+//   spate-bench append [--dir DIR] [--quick]   raw disk, bulk appends, small appends
+//   spate-bench read   [--dir DIR] [--quick]   sequential read and seek of one shard
+//   spate-bench all    [--dir DIR] [--quick]   both
+//
+// Data goes to a fresh directory under DIR (default ./.bench-data), which must be
+// on a real disk, and is removed at the end. `--quick` shrinks every phase about
+// tenfold for a smoke run. Benchmarks print figures; nothing here is a test.
+
+import SpateLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let usage = """
+    usage: spate-bench append|read|all [--dir DIR] [--quick]
+      --dir DIR   parent of the scratch data directory (default ./.bench-data); must be a disk, not tmpfs
+      --quick     every phase about 10x smaller (smoke run, under ~20 s)
+    """
+
+let options: BenchOptions
+do {
+    options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail("\(error.message)\n\(usage)", code: 2)
+}
+
+let directory: BenchDirectory
+do {
+    directory = try BenchDirectory.create(under: options.parentDirectory)
+} catch {
+    fail(error.message)
+}
+
+printMachineFacts(directory: directory)
+do {
+    if options.runsAppend {
+        let raw = try runRawDisk(in: directory.path, scale: options.scale)
+        try runBulkAppend(in: directory.path, scale: options.scale, raw: raw)
+        try runSmallAppends(in: directory.path, scale: options.scale, raw: raw)
+    }
+    if options.runsRead {
+        try runRead(in: directory.path, scale: options.scale)
+    }
+} catch let error as LogError {
+    directory.remove()
+    fail("\(error)")
+} catch let error as BenchError {
+    directory.remove()
+    fail(error.message)
+} catch {
+    directory.remove()
+    fail("\(error)")
+}
+directory.remove()
+printPeakMemory()
