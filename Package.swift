@@ -15,8 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // CRC32C with the CPU's instruction: Swift cannot enable SSE4.2 for one function.
+        .target(name: "CSpateCRC32C"),
         // Storage: segments, shards, streams, retention, recovery. No SQL, no JSON.
-        .target(name: "SpateLog"),
+        .target(name: "SpateLog", dependencies: ["CSpateCRC32C"]),
         // Lexer, parser, AST, analyzer, planner: a plan is data; nothing here executes.
         .target(name: "SpateSQL"),
         // Operators over batches of records (so far: the byte-level JSON scanner).

@@ -16,6 +16,8 @@ public enum PlanExplainer {
             lines.append("  → RecordDecoder JSON fields [\(fields.isEmpty ? "none" : fields)]" + (plan.selectsWholeRecord ? " + whole record" : ""))
         case let .catalogTable(name, sql):
             lines.append("CatalogQuery \(name) (SQLite): \(sql)")
+        case .none:
+            lines.append("Constant (no FROM: one row)")
         }
         if let filter = plan.filter { lines.append("  → Filter \(namer.name(filter))") }
         if plan.isAggregating {

@@ -9,6 +9,7 @@
 // - `.output(i)`: output column i (in HAVING / a WHERE on output rows / ORDER BY).
 // - `.arrivalTime`: the record's arrival time (input stage).
 // - `.detector(i)`: the score of detector i (see QueryPlan.detectors).
+// - `.anomaly`: whether any detector flags the row (output stage).
 
 /// A typed, resolved expression.
 public struct BoundExpression: Hashable, Sendable, CustomStringConvertible {
@@ -22,6 +23,9 @@ public struct BoundExpression: Hashable, Sendable, CustomStringConvertible {
         case windowEnd
         case output(Int)
         case detector(Int)
+        /// The `anomaly` pseudo-column: true where any detector of the query
+        /// (QueryPlan.detectors) flags the row by its own threshold; BOOLEAN.
+        case anomaly
         case negate(BoundExpression)
         case not(BoundExpression)
         /// Arithmetic, comparison, AND/OR and || between operands of compatible types.
@@ -57,7 +61,7 @@ public struct BoundExpression: Hashable, Sendable, CustomStringConvertible {
 
     public var children: [BoundExpression] {
         switch kind {
-        case .constant, .field, .arrivalTime, .groupKey, .aggregate, .windowStart, .windowEnd, .output, .detector: return []
+        case .constant, .field, .arrivalTime, .groupKey, .aggregate, .windowStart, .windowEnd, .output, .detector, .anomaly: return []
         case let .negate(e), let .not(e), let .isNull(e, _), let .cast(e, _): return [e]
         case let .binary(_, l, r): return [l, r]
         case let .inList(e, items, _): return [e] + items
@@ -79,6 +83,7 @@ public struct BoundExpression: Hashable, Sendable, CustomStringConvertible {
         case .windowEnd: return "WINDOW_END"
         case let .output(i): return "out#\(i)"
         case let .detector(i): return "detector#\(i)"
+        case .anomaly: return "anomaly"
         case let .negate(e): return "-\(e)"
         case let .not(e): return "NOT \(e)"
         case let .binary(op, l, r): return "(\(l) \(op.rawValue) \(r))"

@@ -13,14 +13,19 @@
 
 /// Where a query's rows come from.
 public enum QuerySource: Hashable, Sendable {
+    /// No relation: `SELECT 1 + 1, NOW()` yields one row of constants.
+    case none
     case stream(String)
-    /// A catalog table, answered by SQLite with the given SQL text.
+    /// A catalog table, answered by SQLite with the given SQL text. The plan's
+    /// `fields` are the columns of that SQL's result, in order, and `outputs[i]`
+    /// is `.field(i)`: SQLite filters, groups, sorts and limits.
     case catalogTable(String, sql: String)
 }
 
 /// A field extracted from each record's JSON payload.
 public struct FieldExtraction: Hashable, Sendable {
-    /// Dot path in the JSON object, e.g. ["device", "location", "lat"].
+    /// Dot path in the JSON object, e.g. ["device", "location", "lat"]; empty
+    /// for the whole record (`SELECT *` on a schemaless stream).
     public var path: [String]
     /// The type the query reads it as (declared, or inferred from use).
     public var type: ValueType
