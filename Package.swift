@@ -19,12 +19,21 @@ let package = Package(
         .target(name: "CSpateCRC32C"),
         // Storage: segments, shards, streams, retention, recovery. No SQL, no JSON.
         .target(name: "SpateLog", dependencies: ["CSpateCRC32C"]),
+        // The system libsqlite3, through its C API (not GRDB): a thin wrapper we own
+        // keeps the checkpoint transaction path explicit, and builds fast.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        // The SQLite catalog: schema/ migrations (embedded at build time), typed access.
+        .target(name: "SpateCatalog", dependencies: ["CSQLite"], plugins: ["EmbedCatalogSchema"]),
+        // Compiles schema/*.sql into SpateCatalog, so one executable carries its migrations.
+        .plugin(name: "EmbedCatalogSchema", capability: .buildTool(), dependencies: ["spate-schema-embed"],
+                path: "Sources/EmbedCatalogSchema"),
+        .executableTarget(name: "spate-schema-embed", path: "Sources/SchemaEmbedder"),
         // Lexer, parser, AST, analyzer, planner: a plan is data; nothing here executes.
         .target(name: "SpateSQL"),
         // Operators over batches of records (so far: the byte-level JSON scanner).
         .target(name: "SpateRuntime", dependencies: ["SpateLog", "SpateSQL"]),
         // The embeddable facade.
-        .target(name: "Spate", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime"]),
+        .target(name: "Spate", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog"]),
         // The command line: wiring and presentation only.
         .executableTarget(
             name: "spate",
@@ -35,8 +44,9 @@ let package = Package(
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
+        .testTarget(name: "SpateCatalogTests", dependencies: ["SpateCatalog"]),
         .testTarget(name: "SpateSQLTests", dependencies: ["SpateSQL"]),
         .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime"]),
-        .testTarget(name: "SpateTests", dependencies: ["Spate", "SpateLog", "SpateRuntime"]),
+        .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateLog", "SpateRuntime"]),
     ]
 )

@@ -1,5 +1,13 @@
 // The `spate` command: wiring and presentation only. Each subcommand lives in
 // its own file; what they do is in the `Spate` library.
+//
+// Without a subcommand, `spate` runs SQL: `-c "…"` or `-f file.sql` (`-` for
+// standard input) run a script and exit; otherwise statements piped to
+// standard input are the script, and a terminal on standard input gets the REPL.
+//
+// --format defaults to table wherever output goes, as psql and sqlite3 print the
+// same thing to a terminal and to a pipe: what a user sees is what a script gets,
+// and machine formats are asked for by name (--format csv|json).
 
 import ArgumentParser
 import Spate
@@ -16,15 +24,47 @@ struct SpateCommand: ParsableCommand {
         discussion: """
             The data directory is --data DIR, else $SPATE_DATA, else ./spate-data.
             Options may come before or after the subcommand: `spate --data d put tx` = `spate put tx --data d`.
+            Without a subcommand: -c runs statements and -f a script file; statements
+            piped in run as a script; a terminal gets the interactive shell (REPL).
             """,
         subcommands: [PutCommand.self, CatCommand.self, StreamCommand.self]
     )
 
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
-        print(SpateCommand.helpMessage())
+    @Option(name: [.customShort("c"), .customLong("command")], parsing: .unconditional,
+            help: ArgumentHelp("Run these SQL statements, print their results and exit.", valueName: "sql"))
+    var command: String?
+
+    @Option(name: [.customShort("f"), .customLong("file")],
+            help: ArgumentHelp("Run the SQL statements in this file ('-': standard input) and exit.", valueName: "file"))
+    var file: String?
+
+    @Option(name: .long, help: "How results print: table, csv or json (one object a line).")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        if command != nil && file != nil { throw ValidationError("give -c or -f, not both") }
     }
+
+    func run() throws {
+        let status: Int32
+        if let command {
+            status = ScriptRunner.run(command, origin: nil, format: format, dataDirectory: global.data)
+        } else if let file {
+            let script = try ScriptInput.read(path: file)
+            status = ScriptRunner.run(script, origin: file == "-" ? nil : file, format: format, dataDirectory: global.data)
+        } else if isatty(0) == 1 {
+            status = REPL(dataDirectory: global.data, format: format).run()
+        } else {
+            status = ScriptRunner.run(try ScriptInput.read(path: "-"), origin: nil, format: format, dataDirectory: global.data)
+        }
+        FileOutput.standardOutput.flush()
+        Glibc.exit(status)
+    }
+
+    /// Options of the root command that take a value: their value is never a subcommand.
+    static let optionsTakingValue: Set<String> = ["--data", "--format", "-c", "--command", "-f", "--file"]
 
     /// Moves options given before the subcommand (`spate --data d put …`) after
     /// it, where ArgumentParser looks for them.
@@ -34,6 +74,10 @@ struct SpateCommand: ParsableCommand {
         var i = 0
         while i < arguments.count, !subcommands.contains(arguments[i]) {
             leading.append(arguments[i])
+            if optionsTakingValue.contains(arguments[i]), i + 1 < arguments.count {
+                leading.append(arguments[i + 1])  // `spate -f cat` runs a file called cat
+                i += 1
+            }
             i += 1
         }
         guard i < arguments.count else { return arguments }

@@ -86,6 +86,9 @@ public final class Shard: @unchecked Sendable {
 
     deinit { writeBuffer.deallocate() }
 
+    /// Most bytes one write call carries (bounds the write buffer per shard).
+    static let writeChunkBytesMax = 8 << 20
+
     /// Kinesis-style name of shard `index`: `shardId-000000000000`.
     public static func name(ofIndex index: Int) -> String { ShardDirectory.shardName(index) }
 
@@ -108,6 +111,13 @@ public final class Shard: @unchecked Sendable {
 
     func update(settings: StreamSettings) {
         mutex.withLock { self.settings = settings }
+    }
+
+    /// This process's index of the active segment as of its last append or
+    /// catch-up (no lock beyond the in-process mutex; a reader extends it by
+    /// scanning what others appended since).
+    func activeIndexView() -> SegmentIndex {
+        mutex.withLock { active }
     }
 
     // MARK: Appending
@@ -154,7 +164,8 @@ public final class Shard: @unchecked Sendable {
         let start = active.segmentBytes
         var end = first
         var chunkBytes = 0
-        while end < batch.count && (end == first || start + chunkBytes + frameBytes(end) <= settings.segmentBytesMax) {
+        while end < batch.count && (end == first || (start + chunkBytes + frameBytes(end) <= settings.segmentBytesMax
+                                                      && chunkBytes + frameBytes(end) <= Self.writeChunkBytesMax)) {
             chunkBytes += frameBytes(end)
             end += 1
         }

@@ -31,6 +31,16 @@ struct ShardDirectory: Sendable {
         return String(parent[parent.index(after: parent.lastIndex(of: "/") ?? parent.startIndex)...])
     }
 
+    /// The newest arrival time of a sealed segment from its index header alone
+    /// (no CRC check: a bisection hint, confirmed by loading the index it picks).
+    func sealedArrivalMsMax(_ firstSequence: UInt64) -> Int64? {
+        guard let file = try? LogFile.openForReading(indexPath(firstSequence)) else { return nil }
+        var header = [UInt8](repeating: 0, count: SegmentIndex.headerBytes)
+        guard let n = try? withMutableBytes(&header, { (raw) throws(LogError) in try file.read(into: raw, at: 0) }),
+              n == SegmentIndex.headerBytes, Array(header[0..<8]) == SegmentIndex.magic else { return nil }
+        return header.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 48, as: Int64.self)) }
+    }
+
     /// The index of the sealed segment starting at `firstSequence`: from its
     /// `.idx` when that matches the log, else rebuilt by scanning (and written
     /// back). A sealed segment with an invalid frame is corrupt: that is an error

@@ -42,9 +42,14 @@ public final class ShardReader {
     /// Records retention deleted before this reader got to them.
     public private(set) var recordsSkippedByRetention: UInt64 = 0
 
-    init(shardIndex: Int, path: String, from start: ReadPosition) throws(LogError) {
+    /// The shard's writer in this process, whose in-memory index of the active
+    /// segment spares a seek from scanning that segment.
+    private let shard: Shard?
+
+    init(shardIndex: Int, path: String, shard: Shard? = nil, from start: ReadPosition) throws(LogError) {
         self.shardIndex = shardIndex
         self.directory = ShardDirectory(path: path)
+        self.shard = shard
         try seek(to: start)
     }
 
@@ -88,21 +93,35 @@ public final class ShardReader {
     }
 
     private func seek(toTime timeMs: Int64, _ firsts: [UInt64]) throws(LogError) {
-        for first in firsts {
-            let isActive = first == firsts.last!
-            let index = isActive ? try activeIndex(first).0 : try directory.sealedIndex(first, buffer: scanBuffer.raw)
-            if index.recordCount > 0 && index.arrivalMsMax >= timeMs || isActive {
-                let start = index.scanStart(forTime: timeMs)
-                try moveTo(segment: first, position: start.position, sequence: start.sequence)
-                skipArrivalBelowMs = timeMs
-                return
-            }
+        // Arrival times never decrease, so the segments' newest arrival times are
+        // sorted: bisect for the first segment with one at or after `timeMs`.
+        let sealed = firsts.dropLast()
+        var low = 0, high = sealed.count
+        while low < high {
+            let mid = (low + high) / 2
+            let newest = directory.sealedArrivalMsMax(sealed[sealed.startIndex + mid]) ?? .min
+            if newest < timeMs { low = mid + 1 } else { high = mid }
         }
+        let first = low < sealed.count ? sealed[sealed.startIndex + low] : firsts.last!
+        let index = low < sealed.count ? try directory.sealedIndex(first, buffer: scanBuffer.raw) : try activeIndex(first).0
+        let start = index.scanStart(forTime: timeMs)
+        try moveTo(segment: first, position: start.position, sequence: start.sequence)
+        skipArrivalBelowMs = timeMs
     }
 
-    /// The index of the active segment, built by scanning it (it has no file yet).
+    /// The index of the active segment: the writer's in-memory index when this
+    /// process has one (extended by scanning what was appended since), else
+    /// built by scanning the segment.
     private func activeIndex(_ first: UInt64) throws(LogError) -> (SegmentIndex, SegmentScanOutcome) {
         let file = try LogFile.openForReading(directory.logPath(first))
+        if let view = shard?.activeIndexView(), view.firstSequence == first, view.segmentBytes <= (try file.size()) {
+            var index = view
+            let outcome = try SegmentScanner.scan(file, from: index.segmentBytes, expecting: index.nextSequence,
+                                                  buffer: scanBuffer.raw) { seq, arrival, position, length in
+                index.add(sequence: seq, arrivalMs: arrival, position: position, frameLength: length)
+            }
+            return (index, outcome)
+        }
         return try SegmentScanner.buildIndex(file, firstSequence: first, buffer: scanBuffer.raw)
     }
 
@@ -123,22 +142,30 @@ public final class ShardReader {
     public func read(into batch: ReadBatch, maxRecords: Int = 10_000) throws(LogError) -> Int {
         batch.descriptors.removeAll(keepingCapacity: true)
         batch.shardIndex = shardIndex
-        batch.filled = 0
         while batch.descriptors.isEmpty {
             guard let file else {
+                batch.prefetchReader = nil
                 try recoverFromDeletedSegment()
                 continue
             }
-            let got = try file.read(into: batch.buffer, at: position)
-            batch.filled = got
-            let bytes = UnsafeRawBufferPointer(rebasing: batch.buffer[0..<got])
-            var at = 0
+            // Decode what the last read left in the buffer, else read afresh.
+            let reused = batch.prefetchReader === self && batch.prefetchSegment == segmentFirst
+                && batch.prefetchPosition == position && batch.unconsumedStart < batch.filled
+            let start: Int
+            if reused {
+                start = batch.unconsumedStart
+            } else {
+                batch.filled = try file.read(into: batch.buffer, at: position)
+                start = 0
+            }
+            let bytes = UnsafeRawBufferPointer(rebasing: batch.buffer[0..<batch.filled])
+            var at = start
             var stopReason: String?
             decoding: while batch.descriptors.count < maxRecords {
                 switch RecordFrame.decode(bytes, at: at) {
                 case let .record(d, length):
                     if d.sequence != nextSequence {
-                        throw .corruptSegment(path: file.path, position: position + at,
+                        throw .corruptSegment(path: file.path, position: position + at - start,
                                               reason: "sequence \(d.sequence) where \(nextSequence) was expected")
                     }
                     at += length
@@ -153,11 +180,19 @@ public final class ShardReader {
                     break decoding
                 }
             }
-            position += at
-            if !batch.descriptors.isEmpty || at > 0 { continue }
+            position += at - start
+            batch.prefetchReader = self
+            batch.prefetchSegment = segmentFirst
+            batch.prefetchPosition = position
+            batch.unconsumedStart = at
+            if !batch.descriptors.isEmpty || at > start { continue }
+            if reused {
+                batch.prefetchReader = nil  // the rest of the buffer is a partial frame: read on from the file
+                continue
+            }
             // Nothing decodable here: end of the segment, or of the data for now.
-            guard try advanceToNextSegment(file: file, stopReason: stopReason)
-            else { return 0 }
+            batch.prefetchReader = nil
+            guard try advanceToNextSegment(file: file, stopReason: stopReason) else { return 0 }
         }
         return batch.descriptors.count
     }

@@ -122,7 +122,7 @@ public final class LogStream: @unchecked Sendable {
     /// A cursor over shard `shard` starting at `position`.
     public func reader(shard: Int, from position: ReadPosition) throws(LogError) -> ShardReader {
         guard shards.indices.contains(shard) else { throw .shardNotFound(stream: name, shard: shard) }
-        return try ShardReader(shardIndex: shard, path: shards[shard].directory.path, from: position)
+        return try ShardReader(shardIndex: shard, path: shards[shard].directory.path, shard: shards[shard], from: position)
     }
 
     /// Sizes, sequence ranges and times of every shard.

@@ -1,0 +1,108 @@
+// The interactive shell: `spate` with a terminal on standard input.
+//
+// Lines are collected until they hold a complete statement (a `;` outside
+// strings and comments, per SQLScriptSplitter), then run; results print in the
+// chosen format as they arrive. A meta-command (`.help`) is a line of its own at
+// the start of a statement. Ctrl-C at the prompt discards the line and any
+// unfinished statement; during a statement it cancels the statement, and the
+// REPL returns to the prompt. Ctrl-D on an empty line, `.quit`, or the end of
+// input leaves with status 0. Errors print and the REPL goes on.
+//
+// Start-up does no more than read the history file: the database opens when the
+// first statement runs (see StatementRunner).
+
+import Spate
+import SpateSQL
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class REPL {
+    static let prompt = "spate> "
+    static let continuationPrompt = "   ...> "
+
+    private let runner: StatementRunner
+    private var format: OutputFormat
+    private let editor = LineEditor()
+    private var history: History
+    private let output = FileOutput.standardOutput
+
+    init(dataDirectory: String?, format: OutputFormat, historyPath: String? = History.defaultPath()) {
+        runner = StatementRunner(dataDirectory: dataDirectory)
+        self.format = format
+        history = History.load(path: historyPath)
+    }
+
+    /// Runs until the user leaves; returns the exit status.
+    func run() -> Int32 {
+        Interrupts.cancelStatements()
+        editor.show("Spate on \(runner.dataDirectoryShown). End statements with ';'. .help for help, Ctrl-D to leave.\n")
+        var pending: [String] = []
+        while true {
+            let result = editor.readLine(prompt: pending.isEmpty ? Self.prompt : Self.continuationPrompt,
+                                         history: history.entries)
+            switch result {
+            case .endOfFile:
+                return 0
+            case .interrupted:
+                pending = []
+            case let .line(line):
+                if pending.isEmpty, let command = MetaCommand.parse(line) {
+                    history.add(line.trimmingWhitespace)
+                    if perform(command) == .leave { return 0 }
+                    continue
+                }
+                pending.append(line)
+                let script = pending.joined(separator: "\n")
+                if StatementRunner.isBlank(script) {
+                    pending = []  // blank lines and comments: nothing to run
+                } else if SQLScriptSplitter.isComplete(script) {
+                    for entry in History.entries(forStatementLines: pending) { history.add(entry) }
+                    pending = []
+                    execute(script)
+                }
+            }
+        }
+    }
+
+    private enum Next { case stay, leave }
+
+    private func perform(_ command: MetaCommand) -> Next {
+        switch command {
+        case .help:
+            output.write(MetaCommand.helpText + "\n")
+        case .quit:
+            return .leave
+        case .format(nil):
+            output.write("format: \(format.rawValue)\n")
+        case let .format(chosen?):
+            format = chosen
+        case .clear:
+            editor.clearScreen()
+        case let .invalid(message):
+            output.flush()
+            Terminal.error(message)
+        }
+        output.flush()
+        return .stay
+    }
+
+    private func execute(_ script: String) {
+        let sink = ObservingSink(format.makeSink(output: output, diagnostics: FileOutput.standardError,
+                                                 diagnosticsIsTerminal: Terminal.stderrIsTerminal))
+        var outcome = StatementRunner.Outcome.finished
+        editor.withoutControlEcho { outcome = runner.run(script, sink: sink) }
+        output.flush()
+        switch outcome {
+        case .finished:
+            break
+        case .cancelled:
+            // The query's own summary says so when it got that far.
+            if !sink.sawCancelledSummary { Terminal.error("cancelled") }
+        case let .failed(error):
+            let text = error.description
+            Terminal.error(text.hasPrefix("error:") ? text : "error: " + text)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+// Runs SQL text for the REPL and for scripts: opens the database on first use
+// (so the REPL reaches its prompt without touching the data directory, and
+// quitting at once leaves nothing behind), arms Ctrl-C for the statement, and
+// reports how the run ended.
+//
+// Invariant: `interruptFlag` is reset before each run, so a Ctrl-C typed while
+// one statement ran never cancels the next.
+
+import Spate
+import SpateSQL
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class StatementRunner {
+    enum Outcome {
+        case finished
+        case cancelled
+        case failed(SpateError)
+    }
+
+    /// nil: `$SPATE_DATA`, else ./spate-data.
+    let dataDirectory: String?
+    private var session: Session?
+
+    init(dataDirectory: String?) {
+        self.dataDirectory = dataDirectory
+    }
+
+    var dataDirectoryShown: String { dataDirectory ?? Database.defaultDataDirectory() }
+
+    /// Opens the database if that has not happened yet.
+    func openSession() throws(SpateError) -> Session {
+        if let session { return session }
+        let opened = Session(database: try Database.open(dataDirectory))
+        session = opened
+        return opened
+    }
+
+    func run(_ script: String, sink: ResultSink) -> Outcome {
+        interruptFlag.reset()
+        // A script that does not parse must not create a data directory on its way to failing.
+        if session == nil {
+            do { _ = try Parser.parseScript(script) } catch { return .failed(.sql(error, source: script)) }
+        }
+        do {
+            try openSession().execute(script: script, sink: sink, cancel: interruptFlag)
+        } catch {
+            return interruptFlag.isCancelled ? .cancelled : .failed(error)
+        }
+        return interruptFlag.isCancelled ? .cancelled : .finished
+    }
+
+    /// True when `script` holds nothing but blanks and comments.
+    static func isBlank(_ script: String) -> Bool {
+        let scan = SQLScriptSplitter.scan(script)
+        return scan.statements.isEmpty && scan.remainder.isEmpty && !scan.isInsideQuoteOrComment
+    }
+}
+
+/// Passes results through and notes whether a summary reported cancellation.
+final class ObservingSink: ResultSink {
+    private let inner: ResultSink
+    private(set) var sawCancelledSummary = false
+
+    init(_ inner: ResultSink) { self.inner = inner }
+
+    func begin(columns: [ResultColumn]) { inner.begin(columns: columns) }
+    func row(_ values: [Value]) { inner.row(values) }
+    func end(_ summary: QuerySummary) {
+        if summary.cancelled { sawCancelledSummary = true }
+        inner.end(summary)
+    }
+    func message(_ text: String) { inner.message(text) }
+}
+
+/// Reading a whole script: a file, or standard input.
+enum ScriptInput {
+    /// The bytes of `fileDescriptor` up to its end, as text; nil on a read error (errno set).
+    static func readAll(fileDescriptor: Int32) -> String? {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The script in `path` (`-`: standard input).
+    static func read(path: String) throws(SpateError) -> String {
+        if path == "-" {
+            guard let text = readAll(fileDescriptor: 0) else { throw .io("cannot read standard input: \(lastError())") }
+            return text
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io("cannot open \(path): \(lastError())") }
+        defer { close(fd) }
+        guard let text = readAll(fileDescriptor: fd) else { throw .io("cannot read \(path): \(lastError())") }
+        return text
+    }
+
+    private static func lastError() -> String { String(cString: strerror(errno)) }
+}
