@@ -1,7 +1,7 @@
 -- 0001_catalog: the first schema of <data>/catalog.sqlite.
 --
 -- How migrations work: every file schema/NNNN_name.sql is compiled into the
--- spate binary (Plugins/EmbedCatalogSchema) and, on open, the ones a catalog
+-- spate binary (Sources/EmbedCatalogSchema) and, on open, the ones a catalog
 -- lacks are run in order inside ONE BEGIN IMMEDIATE transaction, each recorded
 -- in schema_migrations. So a migration must not BEGIN/COMMIT itself, and
 -- PRAGMA foreign_keys is a no-op inside it. A migration that has shipped is

@@ -61,7 +61,7 @@ for (index, path) in inputs.enumerated() {
 }
 
 let source = """
-// Generated at build time from schema/*.sql by spate-schema-embed (Plugins/EmbedCatalogSchema).
+// Generated at build time from schema/*.sql by spate-schema-embed (Sources/EmbedCatalogSchema).
 // Do not edit: change or add files in schema/.
 
 extension CatalogSchema {

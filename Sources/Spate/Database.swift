@@ -9,6 +9,7 @@
 //     _ = try stream.append(batch)
 //     let cursor = try db.cursor(stream: "tx", from: .earliest)
 
+import SpateCatalog
 import SpateLog
 
 #if canImport(Glibc)
@@ -17,14 +18,20 @@ import Glibc
 
 /// An open Spate data directory.
 public final class Database: @unchecked Sendable {
-    /// Where the data lives: `<dir>/streams/...` (and, later, `catalog.sqlite`).
+    /// Where the data lives: `<dir>/streams/...` and `<dir>/catalog.sqlite`.
     public let dataDirectory: String
     /// The stream log.
     public let log: LogStore
+    /// The SQLite catalog: stream definitions, jobs, checkpoints, alerts.
+    public let catalog: Catalog
+    /// The clock (Unix ms) for arrival times, NOW() and retention.
+    public let now: @Sendable () -> Int64
 
-    private init(dataDirectory: String, log: LogStore) {
+    private init(dataDirectory: String, log: LogStore, catalog: Catalog, now: @escaping @Sendable () -> Int64) {
         self.dataDirectory = dataDirectory
         self.log = log
+        self.catalog = catalog
+        self.now = now
     }
 
     /// The data directory to use when none is given: `$SPATE_DATA`, else `./spate-data`.
@@ -36,10 +43,12 @@ public final class Database: @unchecked Sendable {
     /// Opens (creating if needed) the data directory at `path`.
     public static func open(_ path: String? = nil, options: LogOptions = LogOptions()) throws(SpateError) -> Database {
         let directory = path ?? defaultDataDirectory()
+        let log: LogStore
+        do { log = try LogStore.open(directory, options: options) } catch { throw .log(error) }
         do {
-            return Database(dataDirectory: directory, log: try LogStore.open(directory, options: options))
+            return Database(dataDirectory: directory, log: log, catalog: try Catalog.open(dataDirectory: directory), now: options.now)
         } catch {
-            throw .log(error)
+            throw .catalog(error.description)
         }
     }
 
@@ -72,6 +81,12 @@ public final class Database: @unchecked Sendable {
             throw .invalidArgument("stream '\(name)' exists with \(stream.shards.count) shard(s), not \(settings.shardCount); drop --shards or use another stream")
         }
         return (stream, false)
+    }
+
+    /// Settings, sizes, sequence ranges and times of a stream.
+    public func describeStream(_ name: String) throws(SpateError) -> StreamDescription {
+        let stream = try stream(name)
+        do { return try stream.describe() } catch { throw .log(error) }
     }
 
     /// Names of all streams.

@@ -9,6 +9,8 @@ public enum SpateError: Error, CustomStringConvertible, Equatable {
     case log(LogError)
     case invalidArgument(String)
     case io(String)
+    /// The catalog failed (one line from SQLite).
+    case catalog(String)
     /// A query failed while running.
     case runtime(String)
     /// A SQL error, with the text it points into (rendered with a caret).
@@ -20,6 +22,7 @@ public enum SpateError: Error, CustomStringConvertible, Equatable {
         case let .invalidArgument(message): return message
         case let .io(message): return message
         case let .runtime(message): return message
+        case let .catalog(message): return message
         case let .sql(error, source): return error.render(source: source)
         }
     }

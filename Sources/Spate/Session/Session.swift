@@ -27,6 +27,23 @@ public final class Session {
 
     /// Runs one parsed statement; `source` is the text it was parsed from (for error carets).
     public func execute(_ statement: Statement, source: String, sink: ResultSink, cancel: CancellationFlag) throws(SpateError) {
-        throw .invalidArgument("not yet implemented: \(statement)")
+        switch statement.kind {
+        case let .createStream(s): try createStream(s, source: source, sink: sink)
+        case let .alter(s) where s.objectType == .stream: try alterStream(s, source: source, sink: sink)
+        case let .drop(s) where s.objectType == .stream: try dropStream(s, source: source, sink: sink)
+        case .show(.streams): try showStreams(sink: sink)
+        case let .describe(s) where s.objectType == nil || s.objectType == .stream: try describe(s, source: source, sink: sink)
+        case let .insert(s): try insert(s, source: source, sink: sink)
+        case let .select(s): try runSelect(s, source: source, sink: sink, cancel: cancel)
+        case let .explain(.select(s)): try runExplain(s, source: source, sink: sink)
+        default:
+            throw .sqlMessage("\(statementName(statement)) is not available yet in this version of Spate (it arrives with jobs, alerts and alarms)",
+                              at: statement.range, source: source)
+        }
+    }
+
+    private func statementName(_ statement: Statement) -> String {
+        let words = statement.description.split(separator: " ").prefix(2).joined(separator: " ")
+        return words.isEmpty ? "this statement" : words
     }
 }
