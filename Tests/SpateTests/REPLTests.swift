@@ -141,8 +141,7 @@ import Testing
         #expect(second.status == 0)
     }
 
-    @Test(.enabled(if: PseudoTerminal.isAvailable),
-          .disabled("needs Session.execute to run SELECT; enable when it lands"))
+    @Test(.enabled(if: PseudoTerminal.isAvailable))
     func controlCCancelsARunningQueryAndTheREPLGoesOn() throws {
         let dir = TemporaryDirectory()
         let data = dir.path + "/data"
@@ -161,8 +160,7 @@ import Testing
 }
 
 extension REPLTests {
-    @Test(.enabled(if: PseudoTerminal.isAvailable),
-          .disabled("needs Session.execute to run SELECT; enable when it lands"))
+    @Test(.enabled(if: PseudoTerminal.isAvailable))
     func controlCStopsAScriptWithItsSummaryAndStatus130() throws {
         let dir = TemporaryDirectory()
         let data = dir.path + "/data"

@@ -162,7 +162,10 @@ final class WindowAggregator {
                                arguments: [ColumnVector?]) throws(RuntimeError) {
         let key = Int32(keyId)
         var open = sessions[key] ?? []
-        let touching = open.filter { t >= slotStart[Int($0)] - gap && t <= slotEnd[Int($0)] }
+        // Sessions the watermark has passed are final even before they are
+        // emitted (after the batch): joining one would make results depend on
+        // batch boundaries.
+        let touching = open.filter { t >= slotStart[Int($0)] - gap && t <= slotEnd[Int($0)] && slotEnd[Int($0)] > watermark }
         if touching.isEmpty {
             if t + gap <= watermark { lateRecords += 1; return }
             let slot = try newSlot(keyId: keyId, start: t, end: t + gap)
