@@ -40,7 +40,7 @@ let package = Package(
             dependencies: ["Spate", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks print figures; they are never timed unit tests.
-        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateRuntime"], path: "Benchmarks/SpateBench"),
+        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime"], path: "Benchmarks/SpateBench"),
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),

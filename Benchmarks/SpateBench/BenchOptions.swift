@@ -42,12 +42,16 @@ struct Scale: Sendable {
     var readRecordCount: Int { isQuick ? 1_000_000 : 10_000_000 }
     var readPayloadBytes: Int { 120 }
     var readBatchRecordsMax: Int { 10_000 }
+
+    // Query.
+    var queryRecordCount: Int { isQuick ? 1_000_000 : 10_000_000 }
 }
 
 /// What the command line asked for.
 struct BenchOptions {
     var runsAppend: Bool
     var runsRead: Bool
+    var runsQuery = false
     var parentDirectory: String
     var scale: Scale
 
@@ -57,7 +61,8 @@ struct BenchOptions {
         switch command {
         case "append": options = BenchOptions(runsAppend: true, runsRead: false, parentDirectory: "", scale: Scale(isQuick: false))
         case "read": options = BenchOptions(runsAppend: false, runsRead: true, parentDirectory: "", scale: Scale(isQuick: false))
-        case "all": options = BenchOptions(runsAppend: true, runsRead: true, parentDirectory: "", scale: Scale(isQuick: false))
+        case "all": options = BenchOptions(runsAppend: true, runsRead: true, runsQuery: true, parentDirectory: "", scale: Scale(isQuick: false))
+        case "query": options = BenchOptions(runsAppend: false, runsRead: false, runsQuery: true, parentDirectory: "", scale: Scale(isQuick: false))
         default: throw BenchError("unknown command '\(command)'")
         }
         options.parentDirectory = "./.bench-data"

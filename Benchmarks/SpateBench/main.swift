@@ -2,7 +2,8 @@
 //
 //   spate-bench append [--dir DIR] [--quick]   raw disk, bulk appends, small appends
 //   spate-bench read   [--dir DIR] [--quick]   sequential read and seek of one shard
-//   spate-bench all    [--dir DIR] [--quick]   both
+//   spate-bench query  [--dir DIR] [--quick]   the reference windowed query (issue 3)
+//   spate-bench all    [--dir DIR] [--quick]   all of them
 //
 // Data goes to a fresh directory under DIR (default ./.bench-data), which must be
 // on a real disk, and is removed at the end. `--quick` shrinks every phase about
@@ -15,7 +16,7 @@ import Glibc
 #endif
 
 let usage = """
-    usage: spate-bench append|read|all [--dir DIR] [--quick]
+    usage: spate-bench append|read|query|all [--dir DIR] [--quick]
       --dir DIR   parent of the scratch data directory (default ./.bench-data); must be a disk, not tmpfs
       --quick     every phase about 10x smaller (smoke run, under ~20 s)
     """
@@ -43,6 +44,9 @@ do {
     }
     if options.runsRead {
         try runRead(in: directory.path, scale: options.scale)
+    }
+    if options.runsQuery {
+        try runQueryBenchmark(in: directory.path, scale: options.scale)
     }
 } catch let error as LogError {
     directory.remove()

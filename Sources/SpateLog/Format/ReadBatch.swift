@@ -40,17 +40,17 @@ public final class ReadBatch {
 
     let buffer: UnsafeMutableRawBufferPointer
     /// Valid bytes at the start of `buffer`.
-    var filled = 0
+    @exclusivity(unchecked) var filled = 0
     /// Read-ahead left by the last read: bytes `unconsumedStart..<filled` of
     /// `buffer` are the file `prefetchSegment` of `prefetchReader` from
     /// `prefetchPosition` on, so the next read decodes them without reading again.
     weak var prefetchReader: ShardReader?
-    var prefetchSegment: UInt64 = 0
-    var prefetchPosition = 0
-    var unconsumedStart = 0
-    public internal(set) var descriptors: [RecordDescriptor] = []
+    @exclusivity(unchecked) var prefetchSegment: UInt64 = 0
+    @exclusivity(unchecked) var prefetchPosition = 0
+    @exclusivity(unchecked) var unconsumedStart = 0
+    @exclusivity(unchecked) public internal(set) var descriptors: [RecordDescriptor] = []
     /// The shard the records came from.
-    public internal(set) var shardIndex = 0
+    @exclusivity(unchecked) public internal(set) var shardIndex = 0
 
     public init() {
         buffer = .allocate(byteCount: Self.capacityBytes, alignment: 16)

@@ -30,15 +30,15 @@ public final class ShardReader {
     let directory: ShardDirectory
     private let scanBuffer = ScanBuffer()
 
-    private var segmentFirst: UInt64 = 0
-    private var file: LogFile?
-    private var position = 0
+    @exclusivity(unchecked) private var segmentFirst: UInt64 = 0
+    @exclusivity(unchecked) private var file: LogFile?
+    @exclusivity(unchecked) private var position = 0
     /// Sequence of the next record this reader returns.
     public private(set) var nextSequence: UInt64 = 0
     /// Records below this sequence / before this time are skipped (seeking
     /// lands on an index entry before the target).
-    private var skipSequenceBelow: UInt64 = 0
-    private var skipArrivalBelowMs: Int64 = .min
+    @exclusivity(unchecked) private var skipSequenceBelow: UInt64 = 0
+    @exclusivity(unchecked) private var skipArrivalBelowMs: Int64 = .min
     /// Records retention deleted before this reader got to them.
     public private(set) var recordsSkippedByRetention: UInt64 = 0
 

@@ -18,12 +18,12 @@ public final class StreamCursor {
     private let readers: [ShardReader]
     private let batches: [ReadBatch]
     /// Position of the next unread record in each shard's batch.
-    private var heads: [Int]
+    @exclusivity(unchecked) private var heads: [Int]
     /// Per reader, the sequence it stops before (nil: no end).
     private let endSequences: [UInt64?]
     /// Records that arrived after this time are past the end (nil: no end).
     private let endArrivalMs: Int64?
-    private var finished: [Bool]
+    @exclusivity(unchecked) private var finished: [Bool]
 
     /// A cursor over `shards` of `stream` from `position`. With `end`, it stops
     /// at the end of each shard as it is now (`.now`) or at an arrival time.
@@ -67,6 +67,7 @@ public final class StreamCursor {
     /// `body` returns false or `limit` records were passed; returns how many were
     /// passed. Zero means nothing new for now (call again to follow the stream).
     public func forEach(limit: Int = .max, _ body: (_ shard: Int, _ record: RecordView) throws -> Bool) throws -> Int {
+        if readers.count == 1 { return try forEachOfOneShard(limit: limit, body) }
         var passed = 0
         while passed < limit {
             // Refill drained shards, then take the earliest head.
@@ -96,6 +97,45 @@ public final class StreamCursor {
             heads[best] += 1
             passed += 1
             if try !body(readers[best].shardIndex, record) { break }
+        }
+        return passed
+    }
+
+    /// `forEach` for a one-shard cursor: no merge, a tight loop over each batch
+    /// (measured: the merge bookkeeping per record was a tenth of a query's time).
+    private func forEachOfOneShard(limit: Int, _ body: (_ shard: Int, _ record: RecordView) throws -> Bool) throws -> Int {
+        var passed = 0
+        let reader = readers[0], batch = batches[0], shard = reader.shardIndex
+        let endSequence = endSequences[0], endArrival = endArrivalMs ?? .max
+        while passed < limit && !finished[0] {
+            if heads[0] >= batch.count {
+                heads[0] = 0
+                _ = try reader.read(into: batch)
+                if batch.isEmpty {
+                    if let endSequence, reader.nextSequence >= endSequence { finished[0] = true }
+                    if readerIsDrained(0) { finished[0] = true }
+                    break
+                }
+            }
+            let base = UnsafeRawPointer(batch.buffer.baseAddress!)
+            var head = heads[0]
+            var stop = false
+            try batch.descriptors.withUnsafeBufferPointer { descriptors in
+                while head < descriptors.count && passed < limit {
+                    let d = descriptors[head]
+                    if let endSequence, d.sequence >= endSequence { finished[0] = true; return }
+                    if d.arrivalMs > endArrival { finished[0] = true; return }
+                    head += 1
+                    passed += 1
+                    let record = RecordView(
+                        sequence: d.sequence, arrivalMs: d.arrivalMs,
+                        partitionKey: UnsafeRawBufferPointer(start: base + Int(d.keyStart), count: Int(d.keyCount)),
+                        payload: UnsafeRawBufferPointer(start: base + Int(d.payloadStart), count: Int(d.payloadCount)))
+                    if try !body(shard, record) { stop = true; return }
+                }
+            }
+            heads[0] = head
+            if stop { break }
         }
         return passed
     }

@@ -56,7 +56,7 @@ class AggregateState {
 
 /// COUNT(*) and COUNT(x).
 final class CountState: AggregateState {
-    var counts: [Int64] = []
+    @exclusivity(unchecked) var counts: [Int64] = []
 
     override func ensureCapacity(_ n: Int) { if counts.count < n { counts.append(contentsOf: repeatElement(0, count: n - counts.count)) } }
     override func reset(_ slot: Int) { counts[slot] = 0 }
@@ -64,7 +64,8 @@ final class CountState: AggregateState {
     override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
         counts.withUnsafeMutableBufferPointer { counts in
             if let argument {
-                for k in 0..<a.count where !argument.isNull[Int(a.rows[k])] { counts[Int(a.slots[k])] += 1 }
+                let isNull = argument.isNull
+                for k in 0..<a.count where !isNull[Int(a.rows[k])] { counts[Int(a.slots[k])] += 1 }
             } else {
                 for k in 0..<a.count { counts[Int(a.slots[k])] += 1 }
             }
@@ -77,8 +78,8 @@ final class CountState: AggregateState {
 
 /// SUM over doubles, and AVG (sum and count).
 final class SumState: AggregateState {
-    var sums: [Double] = []
-    var counts: [Int64] = []
+    @exclusivity(unchecked) var sums: [Double] = []
+    @exclusivity(unchecked) var counts: [Int64] = []
 
     override func ensureCapacity(_ n: Int) {
         if sums.count < n {
@@ -91,12 +92,17 @@ final class SumState: AggregateState {
 
     override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
         guard let argument else { return }
-        for k in 0..<a.count {
-            let row = Int(a.rows[k])
-            if argument.isNull[row] { continue }
-            let slot = Int(a.slots[k])
-            sums[slot] += argument.number(row)
-            counts[slot] += 1
+        let v = argument.view
+        sums.withUnsafeMutableBufferPointer { sums in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for k in 0..<a.count {
+                    let row = Int(a.rows[k])
+                    if v.isNull[row] { continue }
+                    let slot = Int(a.slots[k])
+                    sums[slot] += v.number(row)
+                    counts[slot] += 1
+                }
+            }
         }
     }
 
@@ -113,9 +119,9 @@ final class SumState: AggregateState {
 
 /// SUM over BIGINT: exact; NULL on overflow.
 final class IntegerSumState: AggregateState {
-    var sums: [Int64] = []
-    var counts: [Int64] = []
-    var overflowed: [Bool] = []
+    @exclusivity(unchecked) var sums: [Int64] = []
+    @exclusivity(unchecked) var counts: [Int64] = []
+    @exclusivity(unchecked) var overflowed: [Bool] = []
 
     override func ensureCapacity(_ n: Int) {
         if sums.count < n {
@@ -153,10 +159,10 @@ final class IntegerSumState: AggregateState {
 
 /// MIN and MAX of any type.
 final class ExtremeState: AggregateState {
-    var numbers: [Double] = []
-    var ints: [Int64] = []
-    var strings: [[UInt8]] = []
-    var present: [Bool] = []
+    @exclusivity(unchecked) var numbers: [Double] = []
+    @exclusivity(unchecked) var ints: [Int64] = []
+    @exclusivity(unchecked) var strings: [[UInt8]] = []
+    @exclusivity(unchecked) var present: [Bool] = []
     var isMax: Bool { plan.function == .max }
 
     override func ensureCapacity(_ n: Int) {
@@ -177,6 +183,22 @@ final class ExtremeState: AggregateState {
 
     override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
         guard let argument else { return }
+        if plan.type == .double {
+            let v = argument.view
+            let isMax = self.isMax
+            numbers.withUnsafeMutableBufferPointer { numbers in
+                present.withUnsafeMutableBufferPointer { present in
+                    for k in 0..<a.count {
+                        let row = Int(a.rows[k])
+                        if v.isNull[row] { continue }
+                        let slot = Int(a.slots[k]), x = v.number(row)
+                        if !present[slot] || (isMax ? x > numbers[slot] : x < numbers[slot]) { numbers[slot] = x }
+                        present[slot] = true
+                    }
+                }
+            }
+            return
+        }
         for k in 0..<a.count {
             let row = Int(a.rows[k])
             if argument.isNull[row] { continue }
@@ -229,9 +251,9 @@ final class ExtremeState: AggregateState {
 /// STDDEV (sample) and STDDEV_POP, by Welford's online algorithm; merging by
 /// Chan et al.'s pairwise formula.
 final class VarianceState: AggregateState {
-    var counts: [Double] = []
-    var means: [Double] = []
-    var m2s: [Double] = []
+    @exclusivity(unchecked) var counts: [Double] = []
+    @exclusivity(unchecked) var means: [Double] = []
+    @exclusivity(unchecked) var m2s: [Double] = []
 
     override func ensureCapacity(_ n: Int) {
         if counts.count < n {
@@ -246,17 +268,24 @@ final class VarianceState: AggregateState {
 
     override func update(_ a: SlotAssignments, _ argument: ColumnVector?) {
         guard let argument else { return }
-        for k in 0..<a.count {
-            let row = Int(a.rows[k])
-            if argument.isNull[row] { continue }
-            let slot = Int(a.slots[k])
-            let x = argument.number(row)
-            let n = counts[slot] + 1
-            let delta = x - means[slot]
-            let mean = means[slot] + delta / n
-            m2s[slot] += delta * (x - mean)
-            means[slot] = mean
-            counts[slot] = n
+        let v = argument.view
+        counts.withUnsafeMutableBufferPointer { counts in
+            means.withUnsafeMutableBufferPointer { means in
+                m2s.withUnsafeMutableBufferPointer { m2s in
+                    for k in 0..<a.count {
+                        let row = Int(a.rows[k])
+                        if v.isNull[row] { continue }
+                        let slot = Int(a.slots[k])
+                        let x = v.number(row)
+                        let n = counts[slot] + 1
+                        let delta = x - means[slot]
+                        let mean = means[slot] + delta / n
+                        m2s[slot] += delta * (x - mean)
+                        means[slot] = mean
+                        counts[slot] = n
+                    }
+                }
+            }
         }
     }
 
@@ -280,7 +309,7 @@ final class VarianceState: AggregateState {
 
 /// FIRST and LAST, in processing (arrival) order.
 final class FirstLastState: AggregateState {
-    var values: [Value] = []
+    @exclusivity(unchecked) var values: [Value] = []
 
     override func ensureCapacity(_ n: Int) { if values.count < n { values.append(contentsOf: repeatElement(.null, count: n - values.count)) } }
     override func reset(_ slot: Int) { values[slot] = .null }
@@ -309,7 +338,7 @@ final class FirstLastState: AggregateState {
 /// negligible below billions of values); at most `valuesMax` per group.
 final class DistinctCountState: AggregateState {
     static let valuesMax = 1_000_000
-    var sets: [Set<UInt64>] = []
+    @exclusivity(unchecked) var sets: [Set<UInt64>] = []
 
     override func ensureCapacity(_ n: Int) { if sets.count < n { sets.append(contentsOf: repeatElement([], count: n - sets.count)) } }
     override func reset(_ slot: Int) { sets[slot].removeAll(keepingCapacity: false) }
@@ -349,9 +378,9 @@ func hashValue(_ vector: ColumnVector, _ row: Int) -> UInt64 {
 /// levels / capacity). Memory per group: at most `capacity` doubles.
 final class PercentileState: AggregateState {
     static let capacity = 2048
-    var buffers: [[Double]] = []
-    var weights: [Double] = []
-    var compactions: [Int] = []
+    @exclusivity(unchecked) var buffers: [[Double]] = []
+    @exclusivity(unchecked) var weights: [Double] = []
+    @exclusivity(unchecked) var compactions: [Int] = []
 
     override func ensureCapacity(_ n: Int) {
         if buffers.count < n {

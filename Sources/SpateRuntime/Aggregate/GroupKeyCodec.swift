@@ -10,7 +10,7 @@ struct GroupKeyCodec {
 
     /// Appends the encoding of row `row` of `vectors` to `out`.
     @inline(__always)
-    func encode(_ vectors: [ColumnVector], _ row: Int, into out: inout [UInt8]) {
+    func encode(_ vectors: UnsafeBufferPointer<VectorView>, _ row: Int, into out: inout [UInt8]) {
         for vector in vectors {
             if vector.isNull[row] { out.append(0); continue }
             switch vector.type {
@@ -23,10 +23,9 @@ struct GroupKeyCodec {
                 out.append(vector.bools[row] ? 1 : 0)
             case .string:
                 out.append(4)
-                vector.withString(row) { bytes in
-                    withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
-                    out.append(contentsOf: bytes)
-                }
+                let bytes = vector.string(row)
+                withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
+                out.append(contentsOf: bytes)
             case .null:
                 out.append(0)
             default:

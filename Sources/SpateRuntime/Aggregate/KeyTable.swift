@@ -12,17 +12,36 @@ import Glibc
 #endif
 
 final class KeyTable {
-    private var arena: [UInt8] = []
-    private(set) var offsets: [Int32] = []
-    private(set) var lengths: [Int32] = []
-    private var hashes: [UInt64] = []
-    private(set) var references: [Int32] = []
+    /// Key bytes, back to back; grown by doubling.
+    @exclusivity(unchecked) private var arena = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    @exclusivity(unchecked) private var arenaCapacity = 4096
+    @exclusivity(unchecked) private var arenaCount = 0
+    @exclusivity(unchecked) private(set) var offsets: [Int32] = []
+    @exclusivity(unchecked) private(set) var lengths: [Int32] = []
+    @exclusivity(unchecked) private var hashes: [UInt64] = []
+    @exclusivity(unchecked) private(set) var references: [Int32] = []
     /// Open addressing: key id + 1, 0 when empty.
-    private var table: [Int32] = [Int32](repeating: 0, count: 1024)
-    private var mask = 1023
-    private(set) var liveCount = 0
+    @exclusivity(unchecked) private var table: [Int32] = [Int32](repeating: 0, count: 1024)
+    @exclusivity(unchecked) private var mask = 1023
+    @exclusivity(unchecked) private(set) var liveCount = 0
 
     var count: Int { offsets.count }
+
+    deinit { arena.deallocate() }
+
+    private func appendToArena(_ bytes: UnsafeRawBufferPointer) {
+        if arenaCount + bytes.count > arenaCapacity {
+            var capacity = arenaCapacity * 2
+            while capacity < arenaCount + bytes.count { capacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: arena, count: arenaCount)
+            arena.deallocate()
+            arena = grown
+            arenaCapacity = capacity
+        }
+        if !bytes.isEmpty { (arena + arenaCount).update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+        arenaCount += bytes.count
+    }
 
     /// The id of the key `bytes` (with hash `hash`), adding it when new.
     func id(for bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int {
@@ -35,22 +54,22 @@ final class KeyTable {
             index = (index + 1) & mask
         }
         let id = offsets.count
-        offsets.append(Int32(arena.count))
+        offsets.append(Int32(arenaCount))
         lengths.append(Int32(bytes.count))
         hashes.append(hash)
         references.append(0)
-        arena.append(contentsOf: bytes)
+        appendToArena(bytes)
         table[index] = Int32(id + 1)
         if offsets.count * 2 > table.count { grow() }
         return id
     }
 
     @inline(__always) private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        bytes.count == 0 || arena.withUnsafeBytes { memcmp($0.baseAddress! + Int(offsets[id]), bytes.baseAddress!, bytes.count) == 0 }
+        bytes.count == 0 || memcmp(arena + Int(offsets[id]), bytes.baseAddress!, bytes.count) == 0
     }
 
     func withKey<T>(_ id: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[id])..<Int(offsets[id] + lengths[id])])) }
+        body(UnsafeRawBufferPointer(start: arena + Int(offsets[id]), count: Int(lengths[id])))
     }
 
     func retain(_ id: Int) {
@@ -69,8 +88,11 @@ final class KeyTable {
     /// Rebuilds with live keys only; returns old id → new id (-1 for dropped keys).
     func compact() -> [Int] {
         var remap = [Int](repeating: -1, count: count)
-        let old = (arena, offsets, lengths, hashes, references)
-        arena = []
+        let old = (UnsafeRawBufferPointer(start: arena, count: arenaCount), offsets, lengths, hashes, references)
+        let oldArena = arena
+        defer { oldArena.deallocate() }
+        arena = .allocate(capacity: arenaCapacity)
+        arenaCount = 0
         offsets = []
         lengths = []
         hashes = []
@@ -80,7 +102,7 @@ final class KeyTable {
         mask = table.count - 1
         for oldId in 0..<old.1.count where old.4[oldId] > 0 {
             let start = Int(old.1[oldId]), length = Int(old.2[oldId])
-            let newId = old.0.withUnsafeBytes { id(for: UnsafeRawBufferPointer(rebasing: $0[start..<start + length]), hash: old.3[oldId]) }
+            let newId = id(for: UnsafeRawBufferPointer(rebasing: old.0[start..<start + length]), hash: old.3[oldId])
             references[newId] = old.4[oldId]
             liveCount += 1
             remap[oldId] = newId

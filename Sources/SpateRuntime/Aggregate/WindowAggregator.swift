@@ -43,31 +43,31 @@ final class WindowAggregator {
     let keyTable = KeyTable()
 
     // Per slot.
-    private var slotKey: [Int32] = []
-    private var slotStart: [Int64] = []
-    private var slotEnd: [Int64] = []
-    private var slotSequence: [UInt64] = []
-    private var slotLive: [Bool] = []
-    private var slotChanged: [Bool] = []
-    private var freeSlots: [Int32] = []
-    private(set) var openCount = 0
-    private var nextSequence: UInt64 = 0
+    @exclusivity(unchecked) private var slotKey: [Int32] = []
+    @exclusivity(unchecked) private var slotStart: [Int64] = []
+    @exclusivity(unchecked) private var slotEnd: [Int64] = []
+    @exclusivity(unchecked) private var slotSequence: [UInt64] = []
+    @exclusivity(unchecked) private var slotLive: [Bool] = []
+    @exclusivity(unchecked) private var slotChanged: [Bool] = []
+    @exclusivity(unchecked) private var freeSlots: [Int32] = []
+    @exclusivity(unchecked) private(set) var openCount = 0
+    @exclusivity(unchecked) private var nextSequence: UInt64 = 0
 
     /// (key id, window start) → slot, for windows other than a key's latest.
-    private var windowIndex: [WindowKey: Int32] = [:]
+    @exclusivity(unchecked) private var windowIndex: [WindowKey: Int32] = [:]
     /// Per key id: the start and slot of its most recent window (the hot path).
-    private var latestStart: [Int64] = []
-    private var latestSlot: [Int32] = []
+    @exclusivity(unchecked) private var latestStart: [Int64] = []
+    @exclusivity(unchecked) private var latestSlot: [Int32] = []
     /// Session windows: per key id, its open session slots.
-    private var sessions: [Int32: [Int32]] = [:]
+    @exclusivity(unchecked) private var sessions: [Int32: [Int32]] = [:]
     /// Emission order: (end, sequence, slot), a min-heap; stale entries are skipped.
-    private var heap = EmissionHeap()
-    private var changedSlots: [Int32] = []
+    @exclusivity(unchecked) private var heap = EmissionHeap()
+    @exclusivity(unchecked) private var changedSlots: [Int32] = []
 
-    private(set) var maxEventTimeMs: Int64 = .min
-    private(set) var lateRecords = 0
-    private var assignments = SlotAssignments()
-    private var keyBytes: [UInt8] = []
+    @exclusivity(unchecked) private(set) var maxEventTimeMs: Int64 = .min
+    @exclusivity(unchecked) private(set) var lateRecords = 0
+    @exclusivity(unchecked) private var assignments = SlotAssignments()
+    @exclusivity(unchecked) private var keyBytes: [UInt8] = []
 
     struct WindowKey: Hashable {
         var key: Int32
@@ -94,16 +94,19 @@ final class WindowAggregator {
     func consume(_ chunk: DataChunk, keys: [ColumnVector], arguments: [ColumnVector?], eventTime: ColumnVector?) throws(RuntimeError) {
         assignments.removeAll()
         var failure: RuntimeError?
+        let keyViews = keys.map(\.view)
+        let time = eventTime?.view
+        keyViews.withUnsafeBufferPointer { keyViews in
         chunk.forEachSelected { row in
             guard failure == nil else { return }
             var t: Int64 = 0
-            if let eventTime {
-                if eventTime.isNull[row] { return }  // counted as a bad record by the scan
-                t = eventTime.ints[row]
+            if let time {
+                if time.isNull[row] { return }  // counted as a bad record by the scan
+                t = time.ints[row]
                 if t > maxEventTimeMs { maxEventTimeMs = t }
             }
             keyBytes.removeAll(keepingCapacity: true)
-            codec.encode(keys, row, into: &keyBytes)
+            codec.encode(keyViews, row, into: &keyBytes)
             let keyId = keyBytes.withUnsafeBytes { keyTable.id(for: $0, hash: hashBytes($0)) }
             if keyId >= latestStart.count {
                 latestStart.append(.min)
@@ -114,6 +117,7 @@ final class WindowAggregator {
             } catch {
                 failure = error
             }
+        }
         }
         if let failure { throw failure }
         apply(arguments)

@@ -56,16 +56,16 @@ public final class QueryExecution {
     private let keyExpressions: [VectorExpression]
     private let argumentExpressions: [VectorExpression?]
     private let groupOutput: DataChunk?
-    private var groupKeyVectors: [ColumnVector] = []
-    private var aggregateVectors: [ColumnVector] = []
-    private var windowStartVector: ColumnVector?
-    private var windowEndVector: ColumnVector?
+    @exclusivity(unchecked) private var groupKeyVectors: [ColumnVector] = []
+    @exclusivity(unchecked) private var aggregateVectors: [ColumnVector] = []
+    @exclusivity(unchecked) private var windowStartVector: ColumnVector?
+    @exclusivity(unchecked) private var windowEndVector: ColumnVector?
 
     // Every query.
     private let outputs: [VectorExpression]
     private let outputFilter: VectorExpression?
-    private var statistics = QueryStatistics()
-    private var orderedRows: [[Value]] = []
+    @exclusivity(unchecked) private var statistics = QueryStatistics()
+    @exclusivity(unchecked) private var orderedRows: [[Value]] = []
 
     /// Prepares `plan` over `stream`; `nowMs` is the clock for NOW() and relative ranges.
     public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs) throws(RuntimeError) {
@@ -81,12 +81,11 @@ public final class QueryExecution {
         } catch {
             throw .internalError(error.description)
         }
-        decoder = try RecordDecoder(fields: plan.fields)
-
         var types = plan.fields.map(\.type)
         types.append(.timestamp)
         if plan.selectsWholeRecord { types.append(.string) }
         input = DataChunk(types: types)
+        decoder = try RecordDecoder(fields: plan.fields, columns: input.columns)
         arrivalColumn = input.columns[plan.fields.count]
         recordColumn = plan.selectsWholeRecord ? input.columns[plan.fields.count + 1] : nil
         switch plan.eventTime {
@@ -221,11 +220,15 @@ public final class QueryExecution {
                 break
             }
             let n: Int
+            let decoder = self.decoder
+            let arrival = arrivalColumn.view
+            let record = recordColumn
             do {
-                n = try cursor.forEach(limit: batchRowCapacity - filled) { _, record in
-                    decoder.decode(record.payload, into: input.columns, row: filled)
-                    arrivalColumn.set(filled, int: record.arrivalMs)
-                    recordColumn?.set(filled, string: record.payload)
+                n = try cursor.forEach(limit: batchRowCapacity - filled) { _, view in
+                    decoder.decode(view.payload, row: filled)
+                    arrival.ints[filled] = view.arrivalMs
+                    arrival.isNull[filled] = false
+                    record?.set(filled, string: view.payload)
                     filled += 1
                     return true
                 }

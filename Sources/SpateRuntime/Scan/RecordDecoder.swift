@@ -14,63 +14,69 @@ import SpateSQL
 
 final class RecordDecoder {
     let fields: [FieldExtraction]
-    private let scanner: JSONScanner?
-    private var values: JSONFieldValues
-    private var unescaped: [UInt8] = []
-    private(set) var badRecords = 0
+    /// Where field i goes: a view of its column (no reference counting per record).
+    private let sinks: UnsafeMutablePointer<VectorView>
+    private let fieldCount: Int
+    private let scanner: JSONScanner
+    @exclusivity(unchecked) private var values: JSONFieldValues
+    @exclusivity(unchecked) private var unescaped: [UInt8] = []
+    @exclusivity(unchecked) private(set) var badRecords = 0
 
-    init(fields: [FieldExtraction]) throws(RuntimeError) {
+    init(fields: [FieldExtraction], columns: [ColumnVector]) throws(RuntimeError) {
+        precondition(columns.count >= fields.count, "one column per field")
         self.fields = fields
-        if fields.isEmpty {
-            scanner = nil
-            values = JSONFieldValues(pathCount: 0)
-        } else {
-            do {
-                let paths = try JSONPathSet(fields.map(\.dottedPath))
-                scanner = JSONScanner(paths: paths)
-                values = JSONFieldValues(for: paths)
-            } catch {
-                throw .internalError("cannot read fields \(fields.map(\.dottedPath)): \(error)")
-            }
+        fieldCount = fields.count
+        sinks = .allocate(capacity: max(1, fields.count))
+        for i in 0..<fields.count { (sinks + i).initialize(to: columns[i].view) }
+        do {
+            let paths = try JSONPathSet(fields.map(\.dottedPath))
+            scanner = JSONScanner(paths: paths)
+            values = JSONFieldValues(for: paths)
+        } catch {
+            throw .internalError("cannot read fields \(fields.map(\.dottedPath)): \(error)")
         }
     }
 
-    /// Writes the fields of `payload` into row `row` of `columns` (one per field).
+    deinit { sinks.deallocate() }
+
+    /// Writes the fields of `payload` into row `row` of the field columns.
     @inline(__always)
-    func decode(_ payload: UnsafeRawBufferPointer, into columns: [ColumnVector], row: Int) {
-        guard let scanner else { return }
+    func decode(_ payload: UnsafeRawBufferPointer, row: Int) {
+        if fieldCount == 0 { return }
         if scanner.scan(payload, into: &values) != nil {
-            for column in columns.prefix(fields.count) { column.setNull(row) }
+            for i in 0..<fieldCount { sinks[i].isNull[row] = true }
             badRecords += 1
             return
         }
         var bad = false
-        for i in 0..<fields.count where !convert(values[i], payload, into: columns[i], row) { bad = true }
+        for i in 0..<fieldCount where !convert(values[i], payload, into: sinks[i], row) { bad = true }
         if bad { badRecords += 1 }
     }
 
     /// Converts one located value; false when it is missing or does not convert.
     @inline(__always)
-    private func convert(_ value: JSONFieldValue, _ payload: UnsafeRawBufferPointer, into column: ColumnVector, _ row: Int) -> Bool {
+    private func convert(_ value: JSONFieldValue, _ payload: UnsafeRawBufferPointer, into sink: VectorView, _ row: Int) -> Bool {
         switch value.kind {
         case .missing:
-            column.setNull(row)
+            sink.isNull[row] = true
             return false
         case .null:
-            column.setNull(row)
+            sink.isNull[row] = true
             return true
         default: break
         }
+        let column = sink.vector
         let bytes = value.bytes(in: payload)
-        switch column.type {
+        switch sink.type {
         case .double:
-            if let d = number(value, bytes) { column.set(row, double: d); return true }
+            if let d = number(value, bytes) { sink.doubles[row] = d; sink.isNull[row] = false; return true }
         case .bigint:
-            if let i = integer(value, bytes) { column.set(row, int: i); return true }
+            if let i = integer(value, bytes) { sink.ints[row] = i; sink.isNull[row] = false; return true }
         case .timestamp:
             if value.kind == .number {
                 if let i = JSONNumber.parseInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap({ Int64(exactly: $0.rounded(.towardZero)) }) {
-                    column.set(row, int: i)
+                    sink.ints[row] = i
+                    sink.isNull[row] = false
                     return true
                 }
             } else if value.kind == .string, let ms = UTCTimestamp.parse(string(value, bytes)) {
@@ -93,7 +99,7 @@ final class RecordDecoder {
             column.setNull(row)
             return true
         }
-        column.setNull(row)
+        sink.isNull[row] = true
         return false
     }
 

@@ -12,38 +12,74 @@ import SpateSQL
 /// One typed column of a batch.
 public final class ColumnVector {
     public let type: ValueType
-    public private(set) var capacity: Int
-    public internal(set) var count = 0
+    public let capacity: Int
+    @exclusivity(unchecked) public internal(set) var count = 0
 
-    var isNull: [Bool]
-    var doubles: [Double] = []
-    var ints: [Int64] = []
-    var bools: [Bool] = []
-    var stringStarts: [Int32] = []
-    var stringCounts: [Int32] = []
-    var bytes: [UInt8] = []
+    // Fixed-size storage, allocated once: element access through a pointer has
+    // no uniqueness or exclusivity check (measured: those checks cost more than
+    // the work in the per-record loops when these were arrays). Only the
+    // array for the vector's type has `capacity` elements.
+    let isNull: UnsafeMutablePointer<Bool>
+    let doubles: UnsafeMutablePointer<Double>
+    let ints: UnsafeMutablePointer<Int64>
+    let bools: UnsafeMutablePointer<Bool>
+    let stringStarts: UnsafeMutablePointer<Int32>
+    let stringCounts: UnsafeMutablePointer<Int32>
+    /// The strings' bytes, a growable buffer emptied by `reset`.
+    @exclusivity(unchecked) private(set) var arena: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var arenaCapacity: Int
+    @exclusivity(unchecked) private var arenaCount = 0
 
     public init(type: ValueType, capacity: Int) {
         self.type = type
         self.capacity = capacity
-        isNull = [Bool](repeating: true, count: capacity)
-        switch type {
-        case .double: doubles = [Double](repeating: 0, count: capacity)
-        case .bigint, .timestamp: ints = [Int64](repeating: 0, count: capacity)
-        case .boolean: bools = [Bool](repeating: false, count: capacity)
-        case .string:
-            stringStarts = [Int32](repeating: 0, count: capacity)
-            stringCounts = [Int32](repeating: 0, count: capacity)
-            bytes.reserveCapacity(capacity * 16)
-        case .null: break
+        func storage<T>(_ needed: Bool, _ zero: T) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: needed ? capacity : 1)
+            p.initialize(repeating: zero, count: needed ? capacity : 1)
+            return p
         }
+        isNull = storage(true, true)
+        doubles = storage(type == .double, 0)
+        ints = storage(type == .bigint || type == .timestamp, 0)
+        bools = storage(type == .boolean, false)
+        stringStarts = storage(type == .string, 0)
+        stringCounts = storage(type == .string, 0)
+        arenaCapacity = type == .string ? capacity * 16 : 1
+        arena = .allocate(capacity: arenaCapacity)
+    }
+
+    deinit {
+        isNull.deallocate()
+        doubles.deallocate()
+        ints.deallocate()
+        bools.deallocate()
+        stringStarts.deallocate()
+        stringCounts.deallocate()
+        arena.deallocate()
+    }
+
+    /// A non-owning view of the storage, for loops that must not retain the vector per row.
+    var view: VectorView { VectorView(self) }
+
+    @inline(__always) private func appendToArena(_ value: UnsafeRawBufferPointer) {
+        if arenaCount + value.count > arenaCapacity {
+            var newCapacity = arenaCapacity * 2
+            while newCapacity < arenaCount + value.count { newCapacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: arena, count: arenaCount)
+            arena.deallocate()
+            arena = grown
+            arenaCapacity = newCapacity
+        }
+        if value.count > 0 { (arena + arenaCount).update(from: value.baseAddress!.assumingMemoryBound(to: UInt8.self), count: value.count) }
+        arenaCount += value.count
     }
 
     /// Empties the vector for a new batch of `count` rows.
     func reset(count: Int) {
         precondition(count <= capacity, "batch larger than vector capacity")
         self.count = count
-        if type == .string { bytes.removeAll(keepingCapacity: true) }
+        arenaCount = 0
     }
 
     // MARK: Writing
@@ -67,9 +103,9 @@ public final class ColumnVector {
 
     /// Copies `value` into the arena as row `row`'s string.
     @inline(__always) func set(_ row: Int, string value: UnsafeRawBufferPointer) {
-        stringStarts[row] = Int32(bytes.count)
+        stringStarts[row] = Int32(arenaCount)
         stringCounts[row] = Int32(value.count)
-        bytes.append(contentsOf: value)
+        appendToArena(value)
         isNull[row] = false
     }
 
@@ -80,13 +116,13 @@ public final class ColumnVector {
 
     /// Starts a string for `row` that the caller appends to with `appendToString`.
     @inline(__always) func beginString(_ row: Int) {
-        stringStarts[row] = Int32(bytes.count)
+        stringStarts[row] = Int32(arenaCount)
         stringCounts[row] = 0
         isNull[row] = false
     }
 
     @inline(__always) func appendToString(_ row: Int, _ value: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: value)
+        appendToArena(value)
         stringCounts[row] += Int32(value.count)
     }
 
@@ -120,7 +156,7 @@ public final class ColumnVector {
     /// Calls `body` with the bytes of row `row`'s string.
     @inline(__always) func withString<T>(_ row: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         let start = Int(stringStarts[row]), length = Int(stringCounts[row])
-        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<start + length])) }
+        return try body(UnsafeRawBufferPointer(start: arena + start, count: length))
     }
 
     func string(_ row: Int) -> String { withString(row) { String(decoding: $0, as: UTF8.self) } }
@@ -139,6 +175,40 @@ public final class ColumnVector {
     }
 
     /// Numeric value of row `row` as a Double (BIGINT/TIMESTAMP widened).
+    @inline(__always) func number(_ row: Int) -> Double {
+        type == .double ? doubles[row] : Double(ints[row])
+    }
+}
+
+/// A non-owning view of a column vector's storage: plain pointers, so a loop
+/// over rows does no reference counting. Valid while the vector lives (the
+/// pipeline owns its vectors for the whole query).
+struct VectorView {
+    let type: ValueType
+    let isNull: UnsafeMutablePointer<Bool>
+    let doubles: UnsafeMutablePointer<Double>
+    let ints: UnsafeMutablePointer<Int64>
+    let bools: UnsafeMutablePointer<Bool>
+    let stringStarts: UnsafeMutablePointer<Int32>
+    let stringCounts: UnsafeMutablePointer<Int32>
+    unowned(unsafe) let vector: ColumnVector
+
+    init(_ vector: ColumnVector) {
+        type = vector.type
+        isNull = vector.isNull
+        doubles = vector.doubles
+        ints = vector.ints
+        bools = vector.bools
+        stringStarts = vector.stringStarts
+        stringCounts = vector.stringCounts
+        self.vector = vector
+    }
+
+    /// Row `row`'s string bytes (valid until the vector is reset or appended to).
+    @inline(__always) func string(_ row: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: vector.arena + Int(stringStarts[row]), count: Int(stringCounts[row]))
+    }
+
     @inline(__always) func number(_ row: Int) -> Double {
         type == .double ? doubles[row] : Double(ints[row])
     }

@@ -11,9 +11,9 @@ public let batchRowCapacity = 1024
 /// A batch of rows as typed columns.
 public final class DataChunk {
     public let columns: [ColumnVector]
-    public internal(set) var count = 0
+    @exclusivity(unchecked) public internal(set) var count = 0
     /// Rows still selected (ascending indexes); all rows when nil.
-    var selection: [Int32]?
+    @exclusivity(unchecked) var selection: [Int32]?
 
     public init(types: [ValueType], capacity: Int = batchRowCapacity) {
         columns = types.map { ColumnVector(type: $0, capacity: capacity) }
