@@ -27,10 +27,17 @@ public final class StreamCursor {
 
     /// A cursor over `shards` of `stream` from `position`. With `end`, it stops
     /// at the end of each shard as it is now (`.now`) or at an arrival time.
-    public init(stream: LogStream, shards: [Int], from position: ReadPosition, end: CursorEnd? = nil) throws(LogError) {
+    public convenience init(stream: LogStream, shards: [Int], from position: ReadPosition, end: CursorEnd? = nil) throws(LogError) {
+        try self.init(stream: stream, shards: shards, from: shards.map { _ in position }, end: end)
+    }
+
+    /// A cursor whose shard `shards[i]` starts at `positions[i]` (a job resuming
+    /// from its checkpoint).
+    public init(stream: LogStream, shards: [Int], from positions: [ReadPosition], end: CursorEnd? = nil) throws(LogError) {
+        precondition(positions.count == shards.count, "one position per shard")
         self.stream = stream
         var readers: [ShardReader] = []
-        for shard in shards { readers.append(try stream.reader(shard: shard, from: position)) }
+        for (shard, position) in zip(shards, positions) { readers.append(try stream.reader(shard: shard, from: position)) }
         self.readers = readers
         self.batches = readers.map { _ in ReadBatch() }
         self.heads = readers.map { _ in 0 }
@@ -49,6 +56,15 @@ public final class StreamCursor {
         }
         finished = zip(readers, endSequences).map { reader, end in end.map { reader.nextSequence >= $0 } ?? false }
     }
+
+    /// Per shard (in the order given at init), the sequence of the next record
+    /// this cursor will hand out: where a checkpoint resumes.
+    public var nextSequences: [UInt64] {
+        readers.indices.map { i in heads[i] < batches[i].count ? batches[i].descriptors[heads[i]].sequence : readers[i].nextSequence }
+    }
+
+    /// The shard indexes this cursor reads, in order.
+    public var shardIndexes: [Int] { readers.map(\.shardIndex) }
 
     /// Whether every shard has reached the cursor's end (never, without an end).
     public var isAtEnd: Bool { finished.allSatisfy { $0 } }

@@ -39,6 +39,10 @@ class AggregateState {
     func merge(into target: Int, from source: Int) {}
     /// Writes slot's final value into `vector` at `row`.
     func write(_ slot: Int, into vector: ColumnVector, _ row: Int) {}
+    /// Serializes one slot's state (job checkpoints).
+    func save(_ slot: Int, to writer: inout StateWriter) {}
+    /// Restores one slot's state written by `save` (the slot is reset first).
+    func load(_ slot: Int, from reader: inout StateReader) throws(StateError) {}
 
     static func make(_ plan: AggregatePlan) -> AggregateState {
         switch plan.function {
@@ -74,6 +78,8 @@ final class CountState: AggregateState {
 
     override func merge(into target: Int, from source: Int) { counts[target] += counts[source] }
     override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) { vector.set(row, int: counts[slot]) }
+    override func save(_ slot: Int, to writer: inout StateWriter) { writer.write(counts[slot]) }
+    override func load(_ slot: Int, from reader: inout StateReader) throws(StateError) { counts[slot] = try reader.readInt64() }
 }
 
 /// SUM over doubles, and AVG (sum and count).
@@ -115,6 +121,16 @@ final class SumState: AggregateState {
         if counts[slot] == 0 { vector.setNull(row); return }
         vector.set(row, double: plan.function == .avg ? sums[slot] / Double(counts[slot]) : sums[slot])
     }
+
+    override func save(_ slot: Int, to writer: inout StateWriter) {
+        writer.write(sums[slot])
+        writer.write(counts[slot])
+    }
+
+    override func load(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        sums[slot] = try reader.readDouble()
+        counts[slot] = try reader.readInt64()
+    }
 }
 
 /// SUM over BIGINT: exact; NULL on overflow.
@@ -154,6 +170,18 @@ final class IntegerSumState: AggregateState {
 
     override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) {
         if counts[slot] == 0 || overflowed[slot] { vector.setNull(row) } else { vector.set(row, int: sums[slot]) }
+    }
+
+    override func save(_ slot: Int, to writer: inout StateWriter) {
+        writer.write(sums[slot])
+        writer.write(counts[slot])
+        writer.write(overflowed[slot])
+    }
+
+    override func load(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        sums[slot] = try reader.readInt64()
+        counts[slot] = try reader.readInt64()
+        overflowed[slot] = try reader.readBool()
     }
 }
 
@@ -246,6 +274,24 @@ final class ExtremeState: AggregateState {
         default: vector.set(row, int: ints[slot])
         }
     }
+
+    override func save(_ slot: Int, to writer: inout StateWriter) {
+        writer.write(present[slot])
+        switch plan.type {
+        case .double: writer.write(numbers[slot])
+        case .string: writer.write(strings[slot])
+        default: writer.write(ints[slot])
+        }
+    }
+
+    override func load(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        present[slot] = try reader.readBool()
+        switch plan.type {
+        case .double: numbers[slot] = try reader.readDouble()
+        case .string: strings[slot] = try reader.readBytes()
+        default: ints[slot] = try reader.readInt64()
+        }
+    }
 }
 
 /// STDDEV (sample) and STDDEV_POP, by Welford's online algorithm; merging by
@@ -305,6 +351,18 @@ final class VarianceState: AggregateState {
         if divisor <= 0 { vector.setNull(row); return }
         vector.set(row, double: (max(0, m2s[slot]) / divisor).squareRoot())
     }
+
+    override func save(_ slot: Int, to writer: inout StateWriter) {
+        writer.write(counts[slot])
+        writer.write(means[slot])
+        writer.write(m2s[slot])
+    }
+
+    override func load(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        counts[slot] = try reader.readDouble()
+        means[slot] = try reader.readDouble()
+        m2s[slot] = try reader.readDouble()
+    }
 }
 
 /// FIRST and LAST, in processing (arrival) order.
@@ -332,6 +390,32 @@ final class FirstLastState: AggregateState {
     }
 
     override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) { vector.set(row, value: values[slot]) }
+    override func save(_ slot: Int, to writer: inout StateWriter) { writeValue(values[slot], to: &writer) }
+    override func load(_ slot: Int, from reader: inout StateReader) throws(StateError) { values[slot] = try readValue(from: &reader) }
+}
+
+/// A `Value` in operator state: a type tag, then its payload.
+func writeValue(_ value: Value, to writer: inout StateWriter) {
+    switch value {
+    case .null: writer.write(UInt8(0))
+    case let .boolean(b): writer.write(UInt8(1)); writer.write(b)
+    case let .bigint(i): writer.write(UInt8(2)); writer.write(i)
+    case let .double(d): writer.write(UInt8(3)); writer.write(d)
+    case let .string(s): writer.write(UInt8(4)); writer.write(s)
+    case let .timestamp(t): writer.write(UInt8(5)); writer.write(t)
+    }
+}
+
+func readValue(from reader: inout StateReader) throws(StateError) -> Value {
+    switch try reader.readUInt8() {
+    case 0: return .null
+    case 1: return .boolean(try reader.readBool())
+    case 2: return .bigint(try reader.readInt64())
+    case 3: return .double(try reader.readDouble())
+    case 4: return .string(try reader.readString())
+    case 5: return .timestamp(try reader.readInt64())
+    default: throw .mismatch("unknown value tag")
+    }
 }
 
 /// COUNT(DISTINCT x): exact, over 64-bit hashes of the values (collisions are
@@ -355,6 +439,18 @@ final class DistinctCountState: AggregateState {
 
     override func merge(into target: Int, from source: Int) { sets[target].formUnion(sets[source]) }
     override func write(_ slot: Int, into vector: ColumnVector, _ row: Int) { vector.set(row, int: Int64(sets[slot].count)) }
+
+    override func save(_ slot: Int, to writer: inout StateWriter) {
+        writer.write(UInt32(sets[slot].count))
+        for hash in sets[slot].sorted() { writer.write(hash) }
+    }
+
+    override func load(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        let count = Int(try reader.readUInt32())
+        var set = Set<UInt64>(minimumCapacity: count)
+        for _ in 0..<count { set.insert(try reader.readUInt64()) }
+        sets[slot] = set
+    }
 }
 
 /// A 64-bit hash of a vector's value (FNV-1a over its bytes), stable across runs.
@@ -426,5 +522,22 @@ final class PercentileState: AggregateState {
         // Nearest rank: the smallest value with at least p of the values at or below it.
         let rank = max(1, Int((p * Double(values.count)).rounded(.up)))
         vector.set(row, double: values[min(values.count, rank) - 1])
+    }
+
+    override func save(_ slot: Int, to writer: inout StateWriter) {
+        writer.write(weights[slot])
+        writer.write(Int64(compactions[slot]))
+        writer.write(UInt32(buffers[slot].count))
+        for x in buffers[slot] { writer.write(x) }
+    }
+
+    override func load(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        weights[slot] = try reader.readDouble()
+        compactions[slot] = Int(try reader.readInt64())
+        let count = Int(try reader.readUInt32())
+        var values: [Double] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count { values.append(try reader.readDouble()) }
+        buffers[slot] = values
     }
 }

@@ -43,31 +43,31 @@ final class WindowAggregator {
     let keyTable = KeyTable()
 
     // Per slot.
-    @exclusivity(unchecked) private var slotKey: [Int32] = []
-    @exclusivity(unchecked) private var slotStart: [Int64] = []
-    @exclusivity(unchecked) private var slotEnd: [Int64] = []
-    @exclusivity(unchecked) private var slotSequence: [UInt64] = []
-    @exclusivity(unchecked) private var slotLive: [Bool] = []
-    @exclusivity(unchecked) private var slotChanged: [Bool] = []
-    @exclusivity(unchecked) private var freeSlots: [Int32] = []
-    @exclusivity(unchecked) private(set) var openCount = 0
-    @exclusivity(unchecked) private var nextSequence: UInt64 = 0
+    @exclusivity(unchecked) var slotKey: [Int32] = []
+    @exclusivity(unchecked) var slotStart: [Int64] = []
+    @exclusivity(unchecked) var slotEnd: [Int64] = []
+    @exclusivity(unchecked) var slotSequence: [UInt64] = []
+    @exclusivity(unchecked) var slotLive: [Bool] = []
+    @exclusivity(unchecked) var slotChanged: [Bool] = []
+    @exclusivity(unchecked) var freeSlots: [Int32] = []
+    @exclusivity(unchecked) var openCount = 0
+    @exclusivity(unchecked) var nextSequence: UInt64 = 0
 
     /// (key id, window start) → slot, for windows other than a key's latest.
-    @exclusivity(unchecked) private var windowIndex: [WindowKey: Int32] = [:]
+    @exclusivity(unchecked) var windowIndex: [WindowKey: Int32] = [:]
     /// Per key id: the start and slot of its most recent window (the hot path).
-    @exclusivity(unchecked) private var latestStart: [Int64] = []
-    @exclusivity(unchecked) private var latestSlot: [Int32] = []
+    @exclusivity(unchecked) var latestStart: [Int64] = []
+    @exclusivity(unchecked) var latestSlot: [Int32] = []
     /// Session windows: per key id, its open session slots.
-    @exclusivity(unchecked) private var sessions: [Int32: [Int32]] = [:]
+    @exclusivity(unchecked) var sessions: [Int32: [Int32]] = [:]
     /// Emission order: (end, sequence, slot), a min-heap; stale entries are skipped.
-    @exclusivity(unchecked) private var heap = EmissionHeap()
-    @exclusivity(unchecked) private var changedSlots: [Int32] = []
+    @exclusivity(unchecked) var heap = EmissionHeap()
+    @exclusivity(unchecked) var changedSlots: [Int32] = []
 
-    @exclusivity(unchecked) private(set) var maxEventTimeMs: Int64 = .min
-    @exclusivity(unchecked) private(set) var lateRecords = 0
-    @exclusivity(unchecked) private var assignments = SlotAssignments()
-    @exclusivity(unchecked) private var keyBytes: [UInt8] = []
+    @exclusivity(unchecked) var maxEventTimeMs: Int64 = .min
+    @exclusivity(unchecked) var lateRecords = 0
+    @exclusivity(unchecked) var assignments = SlotAssignments()
+    @exclusivity(unchecked) var keyBytes: [UInt8] = []
 
     struct WindowKey: Hashable {
         var key: Int32
@@ -218,7 +218,7 @@ final class WindowAggregator {
         return slot
     }
 
-    private func newSlot(keyId: Int, start: Int64, end: Int64) throws(RuntimeError) -> Int32 {
+    func newSlot(keyId: Int, start: Int64, end: Int64) throws(RuntimeError) -> Int32 {
         guard openCount < openWindowsMax else { throw .openWindowsExceeded(openWindowsMax) }
         let slot: Int32
         if let reused = freeSlots.popLast() {
@@ -323,6 +323,67 @@ final class WindowAggregator {
         var remapped: [Int32: [Int32]] = [:]
         for (_, slots) in sessions { for slot in slots where slotLive[Int(slot)] { remapped[slotKey[Int(slot)], default: []].append(slot) } }
         sessions = remapped
+    }
+}
+
+extension WindowAggregator {
+    static let stateVersion: UInt8 = 1
+
+    /// Serializes every open group window: key, bounds, order, aggregate states.
+    func save(to writer: inout StateWriter) {
+        writer.write(Self.stateVersion)
+        writer.write(maxEventTimeMs)
+        writer.write(Int64(lateRecords))
+        writer.write(nextSequence)
+        writer.write(UInt32(states.count))
+        let live = (0..<slotLive.count).filter { slotLive[$0] }
+        writer.write(UInt32(live.count))
+        for s in live {
+            keyTable.withKey(Int(slotKey[s])) { writer.write($0) }
+            writer.write(slotStart[s])
+            writer.write(slotEnd[s])
+            writer.write(slotSequence[s])
+            writer.write(slotChanged[s])
+            for state in states { state.save(s, to: &writer) }
+        }
+    }
+
+    /// Restores what `save` wrote into an empty aggregator of the same query.
+    func load(from reader: inout StateReader) throws(StateError) {
+        try reader.expectVersion(Self.stateVersion, of: "window aggregate")
+        guard openCount == 0 else { throw .mismatch("restoring into a running aggregate") }
+        maxEventTimeMs = try reader.readInt64()
+        lateRecords = Int(try reader.readInt64())
+        let sequence = try reader.readUInt64()
+        guard Int(try reader.readUInt32()) == states.count else { throw .mismatch("a different number of aggregates") }
+        let count = Int(try reader.readUInt32())
+        for _ in 0..<count {
+            let key = try reader.readBytes()
+            let start = try reader.readInt64(), end = try reader.readInt64()
+            let slotSequenceValue = try reader.readUInt64()
+            let changed = try reader.readBool()
+            let keyId = key.withUnsafeBytes { keyTable.id(for: $0, hash: hashBytes($0)) }
+            while latestStart.count <= keyId {
+                latestStart.append(.min)
+                latestSlot.append(-1)
+            }
+            let slot: Int32
+            do throws(RuntimeError) { slot = try newSlot(keyId: keyId, start: start, end: end) } catch { throw .mismatch(error.description) }
+            let s = Int(slot)
+            slotSequence[s] = slotSequenceValue
+            if end != .max { heap.push(end: end, sequence: slotSequenceValue, slot: slot) }
+            if case .session = window?.kind {
+                sessions[Int32(keyId), default: []].append(slot)
+            } else {
+                windowIndex[WindowKey(key: Int32(keyId), start: start)] = slot
+            }
+            for state in states { try state.load(s, from: &reader) }
+            if changed && emitChanges {
+                slotChanged[s] = true
+                changedSlots.append(slot)
+            }
+        }
+        nextSequence = sequence
     }
 }
 

@@ -24,6 +24,15 @@ public struct QueryStatistics: Sendable, Equatable {
     public var cancelled = false
 }
 
+/// One result row, with where it came from: its group's window and key.
+public struct EmittedRow: Sendable {
+    public var values: [Value]
+    public var windowStartMs: Int64?
+    public var windowEndMs: Int64?
+    /// The group key values as text, comma-separated (nil without GROUP BY).
+    public var key: String?
+}
+
 /// What a running query can be told from outside.
 public struct QueryControl {
     /// Polled between batches; true stops the query.
@@ -65,19 +74,31 @@ public final class QueryExecution {
     private let outputs: [VectorExpression]
     private let outputFilter: VectorExpression?
     @exclusivity(unchecked) private var statistics = QueryStatistics()
-    @exclusivity(unchecked) private var orderedRows: [[Value]] = []
+    @exclusivity(unchecked) private var orderedRows: [EmittedRow] = []
+    @exclusivity(unchecked) private var stopped = false
 
     /// Prepares `plan` over `stream`; `nowMs` is the clock for NOW() and relative ranges.
-    public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs) throws(RuntimeError) {
+    /// Prepares `plan` over `stream`; `nowMs` is the clock for NOW() and relative
+    /// ranges. `resumeAt` (per shard, the next sequence to read) overrides the
+    /// plan's start: a job resuming from its checkpoint.
+    public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs,
+                resumeAt: [UInt64]? = nil, start: RangeStart? = nil) throws(RuntimeError) {
         guard plan.detectors.isEmpty else {
             throw .internalError("detectors (ZSCORE, RCF, …) are not available in this build yet")
         }
         self.plan = plan
         columns = plan.outputs.map { ($0.name, $0.type) }
         let now = nowMs()
+        let shards = Array(stream.shards.indices)
+        let positions: [ReadPosition]
+        if let resumeAt {
+            guard resumeAt.count == shards.count else { throw .internalError("the checkpoint has \(resumeAt.count) shards, the stream \(shards.count)") }
+            positions = resumeAt.map { .atSequence($0) }
+        } else {
+            positions = shards.map { _ in Self.readPosition(start ?? plan.start, now: now) }
+        }
         do {
-            cursor = try StreamCursor(stream: stream, shards: Array(stream.shards.indices),
-                                      from: Self.readPosition(plan.start, now: now), end: Self.cursorEnd(plan.end, now: now))
+            cursor = try StreamCursor(stream: stream, shards: shards, from: positions, end: Self.cursorEnd(plan.end, now: now))
         } catch {
             throw .internalError(error.description)
         }
@@ -194,14 +215,100 @@ public final class QueryExecution {
     /// stop), until it ends, is cancelled, or `emit` declines.
     public func run(_ control: QueryControl = QueryControl(), emit: ([Value]) -> Bool) throws(RuntimeError) -> QueryStatistics {
         let outcome: Result<QueryStatistics, RuntimeError> = withoutActuallyEscaping(emit) { emit in
-            do throws(RuntimeError) { return .success(try runLoop(control, emit: emit)) } catch { return .failure(error) }
+            do throws(RuntimeError) {
+                let sink: (EmittedRow) -> Bool = { emit($0.values) }
+                while true {
+                    if control.isCancelled() {
+                        statistics.cancelled = true
+                        break
+                    }
+                    switch try step(emit: sink) {
+                    case .progressed: continue
+                    case .finished: break
+                    case .idle:
+                        usleep(useconds_t(control.pollIntervalMs * 1000))
+                        continue
+                    }
+                    break
+                }
+                if !statistics.cancelled && !stopped { finish(emit: sink) }
+                return .success(statistics)
+            } catch {
+                return .failure(error)
+            }
         }
         return try outcome.get()
     }
 
-    private func runLoop(_ control: QueryControl, emit: @escaping ([Value]) -> Bool) throws(RuntimeError) -> QueryStatistics {
-        var stopped = false
-        let emitRow: ([Value]) -> Bool = { [self] row in
+    /// What one step did.
+    public enum StepOutcome: Equatable {
+        /// Records were read and processed.
+        case progressed(Int)
+        /// Nothing new in the log for now (an unbounded query waits and steps again).
+        case idle
+        /// The query has read to its end, or its output said stop.
+        case finished
+    }
+
+    /// Reads and processes up to one batch of records, emitting the rows it
+    /// completes. Between steps the query's state is consistent with
+    /// `nextSequences`: a job checkpoints there.
+    public func step(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) -> StepOutcome {
+        if stopped || plan.limit == 0 { return .finished }
+        input.reset(count: batchRowCapacity)
+        var filled = 0
+        let n: Int
+        let decoder = self.decoder
+        let arrival = arrivalColumn.view
+        let record = recordColumn
+        do {
+            n = try cursor.forEach(limit: batchRowCapacity) { _, view in
+                decoder.decode(view.payload, row: filled)
+                arrival.ints[filled] = view.arrivalMs
+                arrival.isNull[filled] = false
+                record?.set(filled, string: view.payload)
+                filled += 1
+                return true
+            }
+        } catch {
+            throw .internalError("reading the stream: \(error)")
+        }
+        statistics.recordsRead += n
+        statistics.badRecords = decoder.badRecords
+        if n > 0 {
+            try process(rows: n, emitRow(emit))
+            statistics.lateRecords = aggregator?.lateRecords ?? 0
+            return stopped ? .finished : .progressed(n)
+        }
+        return cursor.isAtEnd ? .finished : .idle
+    }
+
+    /// Ends a bounded query: emits the groups still open, then sorted rows.
+    public func finish(emit: @escaping (EmittedRow) -> Bool) {
+        let emitRow = emitRow(emit)
+        if plan.isBounded, let aggregator, !stopped {
+            if aggregator.emitChanges { flushGroups(aggregator.drainChanged, emitRow) }
+            flushGroups(aggregator.drainAll, emitRow)
+        }
+        if !plan.orderBy.isEmpty {
+            sortRows()
+            for row in orderedRows {
+                if let limit = plan.limit, statistics.rowsEmitted >= limit { break }
+                statistics.rowsEmitted += 1
+                if !emit(row) { break }
+            }
+            orderedRows.removeAll()
+        }
+    }
+
+    /// Per shard, the sequence of the next record to read.
+    public var nextSequences: [UInt64] { cursor.nextSequences }
+    /// Counters so far.
+    public var currentStatistics: QueryStatistics { statistics }
+
+    /// Wraps `emit` with ORDER BY buffering and LIMIT.
+    private func emitRow(_ emit: @escaping (EmittedRow) -> Bool) -> (EmittedRow) -> Bool {
+        { [self] row in
             if !plan.orderBy.isEmpty {
                 orderedRows.append(row)
                 return true
@@ -211,61 +318,10 @@ public final class QueryExecution {
             if let limit = plan.limit, statistics.rowsEmitted >= limit { stopped = true; return false }
             return true
         }
-        if plan.limit == 0 { return statistics }
-        var filled = 0
-        input.reset(count: batchRowCapacity)
-        while !stopped {
-            if control.isCancelled() {
-                statistics.cancelled = true
-                break
-            }
-            let n: Int
-            let decoder = self.decoder
-            let arrival = arrivalColumn.view
-            let record = recordColumn
-            do {
-                n = try cursor.forEach(limit: batchRowCapacity - filled) { _, view in
-                    decoder.decode(view.payload, row: filled)
-                    arrival.ints[filled] = view.arrivalMs
-                    arrival.isNull[filled] = false
-                    record?.set(filled, string: view.payload)
-                    filled += 1
-                    return true
-                }
-            } catch {
-                throw .internalError("reading the stream: \(error)")
-            }
-            statistics.recordsRead += n
-            if filled == batchRowCapacity || (n == 0 && filled > 0) {
-                try process(rows: filled, emitRow)
-                filled = 0
-                input.reset(count: batchRowCapacity)
-                continue
-            }
-            if n == 0 {
-                if cursor.isAtEnd { break }
-                if plan.end == nil || !cursor.isAtEnd { usleep(useconds_t(control.pollIntervalMs * 1000)) }
-            }
-        }
-        if !stopped && !statistics.cancelled && plan.isBounded, let aggregator {
-            if aggregator.emitChanges { flushGroups(aggregator.drainChanged, emitRow) }
-            flushGroups(aggregator.drainAll, emitRow)
-        }
-        statistics.badRecords = decoder.badRecords
-        statistics.lateRecords = aggregator?.lateRecords ?? 0
-        if !plan.orderBy.isEmpty && !statistics.cancelled {
-            sortRows()
-            for row in orderedRows {
-                if let limit = plan.limit, statistics.rowsEmitted >= limit { break }
-                statistics.rowsEmitted += 1
-                if !emit(row) { break }
-            }
-        }
-        return statistics
     }
 
     /// Runs one filled input batch through the pipeline.
-    private func process(rows: Int, _ emitRow: @escaping ([Value]) -> Bool) throws(RuntimeError) {
+    private func process(rows: Int, _ emitRow: @escaping (EmittedRow) -> Bool) throws(RuntimeError) {
         input.count = rows
         for column in input.columns { column.count = rows }
         if let filter {
@@ -282,7 +338,7 @@ public final class QueryExecution {
             input.forEachSelected { row in
                 guard keepGoing else { return }
                 if let outputFilter, outputFilter.result.isNull[row] || !outputFilter.result.bools[row] { return }
-                keepGoing = emitRow(outputs.map { $0.result.value(row) })
+                keepGoing = emitRow(EmittedRow(values: outputs.map { $0.result.value(row) }, windowStartMs: nil, windowEndMs: nil, key: nil))
             }
             return
         }
@@ -299,18 +355,23 @@ public final class QueryExecution {
     }
 
     /// Writes the groups `drain` yields into output batches and emits their rows.
-    private func flushGroups(_ drain: ((Int32) -> Void) -> Void, _ emitRow: @escaping ([Value]) -> Bool) {
+    private func flushGroups(_ drain: ((Int32) -> Void) -> Void, _ emitRow: @escaping (EmittedRow) -> Bool) {
         guard let aggregator, let groupOutput, let windowStartVector, let windowEndVector else { return }
         var row = 0
         groupOutput.reset(count: batchRowCapacity)
         var keepGoing = true
+        let windowed = plan.window != nil
         func flush() {
             guard row > 0 else { return }
             for output in outputs { output.evaluate(rows: row) }
             outputFilter?.evaluate(rows: row)
             for r in 0..<row where keepGoing {
                 if let outputFilter, outputFilter.result.isNull[r] || !outputFilter.result.bools[r] { continue }
-                keepGoing = emitRow(outputs.map { $0.result.value(r) })
+                let key = groupKeyVectors.isEmpty ? nil : groupKeyVectors.map { textOf($0, r) }.joined(separator: ",")
+                keepGoing = emitRow(EmittedRow(
+                    values: outputs.map { $0.result.value(r) },
+                    windowStartMs: windowed ? windowStartVector.ints[r] : nil, windowEndMs: windowed ? windowEndVector.ints[r] : nil,
+                    key: key))
             }
             row = 0
             groupOutput.reset(count: batchRowCapacity)
@@ -324,11 +385,41 @@ public final class QueryExecution {
         flush()
     }
 
+    // MARK: Checkpoint state
+
+    static let stateVersion: UInt8 = 1
+
+    /// The query's state (open windows, counters) for a job checkpoint.
+    public func saveState() -> [UInt8] {
+        var writer = StateWriter()
+        writer.write(Self.stateVersion)
+        writer.write(Int64(statistics.recordsRead))
+        writer.write(Int64(statistics.rowsEmitted))
+        writer.write(Int64(decoder.badRecords))
+        writer.write(aggregator != nil)
+        aggregator?.save(to: &writer)
+        return writer.bytes
+    }
+
+    /// Restores what `saveState` wrote, before the first step.
+    public func restoreState(_ bytes: [UInt8]) throws(StateError) {
+        var reader = StateReader(bytes)
+        try reader.expectVersion(Self.stateVersion, of: "query")
+        statistics.recordsRead = Int(try reader.readInt64())
+        statistics.rowsEmitted = Int(try reader.readInt64())
+        decoder.restoreBadRecords(Int(try reader.readInt64()))
+        let hasAggregator = try reader.readBool()
+        guard hasAggregator == (aggregator != nil) else { throw .mismatch("aggregation differs") }
+        try aggregator?.load(from: &reader)
+        statistics.lateRecords = aggregator?.lateRecords ?? 0
+        statistics.badRecords = decoder.badRecords
+    }
+
     private func sortRows() {
         let keys = plan.orderBy
         orderedRows.sort { a, b in
             for key in keys {
-                let order = compareValues(a[key.output], b[key.output])
+                let order = compareValues(a.values[key.output], b.values[key.output])
                 if order != 0 { return key.descending ? order > 0 : order < 0 }
             }
             return false

@@ -39,6 +39,9 @@ final class RecordDecoder {
 
     deinit { sinks.deallocate() }
 
+    /// Restores the bad-record count of a resumed job.
+    func restoreBadRecords(_ count: Int) { badRecords = count }
+
     /// Writes the fields of `payload` into row `row` of the field columns.
     @inline(__always)
     func decode(_ payload: UnsafeRawBufferPointer, row: Int) {

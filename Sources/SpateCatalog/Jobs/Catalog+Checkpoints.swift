@@ -1,0 +1,131 @@
+// Checkpoints: the exactly-once heart of jobs. One transaction writes the
+// job's next input offset per shard, the output position per shard of the
+// stream it writes, every operator's serialized state, and the alerts and
+// results that the input up to those offsets produced — after checking that
+// the committing process still holds the job's lease (and renewing it). A crash
+// at any point leaves either the whole checkpoint or none of it.
+
+extension Catalog {
+    /// The latest checkpoint of `job`, or nil when it has none.
+    public func checkpoint(job: String) throws(CatalogError) -> CheckpointData? {
+        try withDatabase { database throws(CatalogError) in
+            let header: (Int64, Int64, Int64, Int64)? = try database.withStatement(
+                "SELECT sequence, committed_at, records_in, records_out FROM checkpoints WHERE job = ?") { statement throws(CatalogError) in
+                try statement.bind(job, at: 1)
+                return try statement.step() ? (statement.int64(0), statement.int64(1), statement.int64(2), statement.int64(3)) : nil
+            }
+            guard let header else { return nil }
+            var inputs: [ShardOffset] = [], outputs: [ShardOffset] = []
+            try database.withStatement("SELECT direction, stream, shard, next_offset FROM checkpoint_offsets WHERE job = ? ORDER BY stream, shard") { statement throws(CatalogError) in
+                try statement.bind(job, at: 1)
+                while try statement.step() {
+                    let offset = ShardOffset(stream: statement.string(1), shard: Int(statement.int64(2)), nextOffset: statement.int64(3))
+                    if statement.string(0) == "input" { inputs.append(offset) } else { outputs.append(offset) }
+                }
+            }
+            var states: [String: [UInt8]] = [:]
+            try database.withStatement("SELECT operator, state FROM operator_state WHERE job = ?") { statement throws(CatalogError) in
+                try statement.bind(job, at: 1)
+                while try statement.step() { states[statement.string(0)] = statement.blob(1) }
+            }
+            return CheckpointData(sequence: header.0, committedMs: header.1, recordsIn: header.2, recordsOut: header.3,
+                                  inputOffsets: inputs, outputOffsets: outputs, operatorStates: states)
+        }
+    }
+
+    /// Commits a checkpoint of `job` for `owner`, with the alerts and results
+    /// produced since the previous one, and renews the lease until
+    /// `nowMs + leaseDurationMs`. Returns false, writing nothing, when `owner`
+    /// no longer holds the lease or the job is no longer running.
+    public func commitCheckpoint(job: String, owner: String, nowMs: Int64, leaseDurationMs: Int64,
+                                 checkpoint: CheckpointData, alerts: [NewAlert], results: [NewResult]) throws(CatalogError) -> Bool {
+        try transaction { database throws(CatalogError) in
+            let held = try database.withStatement("""
+                UPDATE jobs SET lease_expires_at = ?3 WHERE name = ?1 AND lease_owner = ?2 AND state = 'running'
+                """) { statement throws(CatalogError) in
+                try statement.bind(job, at: 1)
+                try statement.bind(owner, at: 2)
+                try statement.bind(nowMs + leaseDurationMs, at: 3)
+                try statement.run()
+                return database.changedRowCount > 0
+            }
+            guard held else { return false }
+            try database.withStatement("""
+                INSERT INTO checkpoints (job, sequence, committed_at, records_in, records_out) VALUES (?1, 1, ?2, ?3, ?4)
+                ON CONFLICT (job) DO UPDATE SET sequence = sequence + 1, committed_at = ?2, records_in = ?3, records_out = ?4
+                """) { statement throws(CatalogError) in
+                try statement.bind(job, at: 1)
+                try statement.bind(nowMs, at: 2)
+                try statement.bind(checkpoint.recordsIn, at: 3)
+                try statement.bind(checkpoint.recordsOut, at: 4)
+                try statement.run()
+            }
+            let offsets = checkpoint.inputOffsets.map { ("input", $0) } + checkpoint.outputOffsets.map { ("output", $0) }
+            for (direction, offset) in offsets {
+                try database.withStatement("""
+                    INSERT INTO checkpoint_offsets (job, direction, stream, shard, next_offset) VALUES (?1, ?2, ?3, ?4, ?5)
+                    ON CONFLICT (job, direction, stream, shard) DO UPDATE SET next_offset = ?5
+                    """) { statement throws(CatalogError) in
+                    try statement.bind(job, at: 1)
+                    try statement.bind(direction, at: 2)
+                    try statement.bind(offset.stream, at: 3)
+                    try statement.bind(Int64(offset.shard), at: 4)
+                    try statement.bind(offset.nextOffset, at: 5)
+                    try statement.run()
+                }
+            }
+            for (name, state) in checkpoint.operatorStates {
+                try database.withStatement("""
+                    INSERT INTO operator_state (job, operator, state) VALUES (?1, ?2, ?3)
+                    ON CONFLICT (job, operator) DO UPDATE SET state = ?3
+                    """) { statement throws(CatalogError) in
+                    try statement.bind(job, at: 1)
+                    try statement.bind(name, at: 2)
+                    try statement.bind(state, at: 3)
+                    try statement.run()
+                }
+            }
+            for alert in alerts { try Self.insert(alert, database) }
+            for result in results {
+                try database.withStatement("""
+                    INSERT INTO job_results (job, window_start, window_end, row_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                    """) { statement throws(CatalogError) in
+                    try statement.bind(job, at: 1)
+                    try statement.bind(result.windowStartMs.map(CatalogValue.integer) ?? .null, at: 2)
+                    try statement.bind(result.windowEndMs.map(CatalogValue.integer) ?? .null, at: 3)
+                    try statement.bind(result.rowJSON, at: 4)
+                    try statement.bind(result.createdMs, at: 5)
+                    try statement.run()
+                }
+            }
+            if !results.isEmpty {
+                try database.withStatement("""
+                    DELETE FROM job_results WHERE job = ?1 AND id <= (SELECT MAX(id) FROM job_results WHERE job = ?1) - ?2
+                    """) { statement throws(CatalogError) in
+                    try statement.bind(job, at: 1)
+                    try statement.bind(Int64(Self.resultsKeptPerJob), at: 2)
+                    try statement.run()
+                }
+            }
+            return true
+        }
+    }
+
+    /// Newest result rows kept per job.
+    public static let resultsKeptPerJob = 100_000
+
+    static func insert(_ alert: NewAlert, _ database: SQLiteDatabase) throws(CatalogError) {
+        try database.withStatement("""
+            INSERT INTO alerts (job, key, window_start, window_end, score, row_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """) { statement throws(CatalogError) in
+            try statement.bind(alert.job, at: 1)
+            try statement.bind(alert.key, at: 2)
+            try statement.bind(alert.windowStartMs.map(CatalogValue.integer) ?? .null, at: 3)
+            try statement.bind(alert.windowEndMs.map(CatalogValue.integer) ?? .null, at: 4)
+            try statement.bind(alert.score.map(CatalogValue.real) ?? .null, at: 5)
+            try statement.bind(alert.rowJSON, at: 6)
+            try statement.bind(alert.createdMs, at: 7)
+            try statement.run()
+        }
+    }
+}
