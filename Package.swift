@@ -30,8 +30,8 @@ let package = Package(
         .executableTarget(name: "spate-schema-embed", path: "Sources/SchemaEmbedder"),
         // Lexer, parser, AST, analyzer, planner: a plan is data; nothing here executes.
         .target(name: "SpateSQL"),
-        // Operators over batches of records (so far: the byte-level JSON scanner).
-        .target(name: "SpateRuntime", dependencies: ["SpateLog", "SpateSQL"]),
+        // Operators over batches of records, the job runner and its checkpoints.
+        .target(name: "SpateRuntime", dependencies: ["SpateLog", "SpateSQL", "SpateCatalog"]),
         // The embeddable facade.
         .target(name: "Spate", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog"]),
         // The command line: wiring and presentation only.

@@ -7,6 +7,7 @@
 // one statement ran never cancels the next.
 
 import Spate
+import SpateRuntime
 import SpateSQL
 
 #if canImport(Glibc)
@@ -22,10 +23,23 @@ final class StatementRunner {
 
     /// nil: `$SPATE_DATA`, else ./spate-data.
     let dataDirectory: String?
+    /// Whether this runner also runs the saved jobs while it is open (the REPL does;
+    /// `-c` and `-f` do not, so a one-shot command never takes a job's lease).
+    let runsJobs: Bool
     private var session: Session?
+    private var jobRunner: JobRunner?
 
-    init(dataDirectory: String?) {
+    init(dataDirectory: String?, runsJobs: Bool = false) {
         self.dataDirectory = dataDirectory
+        self.runsJobs = runsJobs
+    }
+
+    deinit { jobRunner?.stop() }
+
+    /// Stops the background jobs (each with a final checkpoint).
+    func stopJobs() {
+        jobRunner?.stop()
+        jobRunner = nil
     }
 
     var dataDirectoryShown: String { dataDirectory ?? Database.defaultDataDirectory() }
@@ -33,8 +47,10 @@ final class StatementRunner {
     /// Opens the database if that has not happened yet.
     func openSession() throws(SpateError) -> Session {
         if let session { return session }
-        let opened = Session(database: try Database.open(dataDirectory))
+        let database = try Database.open(dataDirectory)
+        let opened = Session(database: database)
         session = opened
+        if runsJobs { jobRunner = database.startJobRunner() }
         return opened
     }
 

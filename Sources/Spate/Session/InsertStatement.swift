@@ -5,6 +5,7 @@
 // key column when it has one.
 
 import SpateLog
+import SpateRuntime
 import SpateSQL
 
 extension Session {
@@ -76,45 +77,5 @@ extension Session {
         default: break
         }
         throw .sqlMessage("column \(column) is \(type); \(value) is \(value.type)", at: range, source: source)
-    }
-}
-
-/// JSON text for values (records written by INSERT).
-enum JSONText {
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    static func value(_ value: Value) -> String {
-        switch value {
-        case .null: return "null"
-        case let .boolean(b): return b ? "true" : "false"
-        case let .bigint(i), let .timestamp(i): return String(i)
-        case let .double(d): return d.isFinite ? String(d) : "null"
-        case let .string(s): return string(s)
-        }
-    }
-
-    /// The text of a value without JSON quoting (for partition keys).
-    static func plain(_ value: Value) -> String {
-        if case let .string(s) = value { return s }
-        return Self.value(value)
     }
 }

@@ -36,8 +36,15 @@ public final class Session {
         case let .insert(s): try insert(s, source: source, sink: sink)
         case let .select(s): try runSelect(s, source: source, sink: sink, cancel: cancel)
         case let .explain(.select(s)): try runExplain(s, source: source, sink: sink)
+        case let .createJob(s): try createJob(s, source: source, sink: sink)
+        case .show(.jobs): try showJobs(sink: sink)
+        case let .describe(s) where s.objectType == .job: try describeJob(s, source: source, sink: sink)
+        case let .jobControl(s): try controlJob(s, source: source, sink: sink)
+        case let .drop(s) where s.objectType == .job: try dropJob(s, source: source, sink: sink)
+        case let .alter(s) where s.objectType == .job: try alterJob(s, source: source, sink: sink)
+        case let .alertAction(s): try alertAction(s, source: source, sink: sink)
         default:
-            throw .sqlMessage("\(statementName(statement)) is not available yet in this version of Spate (it arrives with jobs, alerts and alarms)",
+            throw .sqlMessage("\(statementName(statement)) is not available yet in this version of Spate (channels and alarms arrive with the alerting issue)",
                               at: statement.range, source: source)
         }
     }

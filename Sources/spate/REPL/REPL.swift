@@ -29,7 +29,7 @@ final class REPL {
     private let output = FileOutput.standardOutput
 
     init(dataDirectory: String?, format: OutputFormat, historyPath: String? = History.defaultPath()) {
-        runner = StatementRunner(dataDirectory: dataDirectory)
+        runner = StatementRunner(dataDirectory: dataDirectory, runsJobs: true)
         self.format = format
         history = History.load(path: historyPath)
     }
@@ -37,7 +37,11 @@ final class REPL {
     /// Runs until the user leaves; returns the exit status.
     func run() -> Int32 {
         Interrupts.cancelStatements()
+        defer { runner.stopJobs() }  // each job checkpoints before the REPL exits
         editor.show("Spate on \(runner.dataDirectoryShown). End statements with ';'. .help for help, Ctrl-D to leave.\n")
+        // An existing data directory is opened now so that its jobs run while the
+        // REPL is open; a new one is created only by the first statement.
+        if access(runner.dataDirectoryShown, F_OK) == 0 { _ = try? runner.openSession() }
         var pending: [String] = []
         while true {
             let result = editor.readLine(prompt: pending.isEmpty ? Self.prompt : Self.continuationPrompt,

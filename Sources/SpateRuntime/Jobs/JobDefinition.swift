@@ -1,0 +1,147 @@
+// A job's definition compiled: the CREATE JOB statement parsed and analyzed
+// into a plan, where its rows go, and its options. Done when the job is created
+// (so errors point into the statement the user typed) and again each time a
+// process starts running it (streams may have changed since).
+//
+// Rules: a job runs continuously, so its query has no UNTIL. Rows become
+// alerts when the query filters on `anomaly` (or WITH (alerts = true)); rows of
+// INSERT INTO s SELECT … are appended to stream s; otherwise they are the job's
+// results. Options: checkpoint_interval ('1 second'; default 1 s), alerts
+// (true/false), notify ('ops,pager': channels, used by the alerts issue).
+
+import SpateCatalog
+import SpateSQL
+
+/// A compiled job definition.
+public struct JobDefinition: Sendable {
+    public var name: String
+    public var plan: QueryPlan
+    public var inputStream: String
+    public var outputKind: JobOutputKind
+    public var outputStream: String?
+    public var checkpointIntervalMs: Int64
+    /// Options as given, for the catalog (JSON object text).
+    public var optionsJSON: String
+    /// Channels to notify (names), from `notify`.
+    public var notify: [String]
+
+    /// Most checkpoint interval a job may ask for.
+    public static let checkpointIntervalMsRange: ClosedRange<Int64> = 10...600_000
+
+    /// Compiles `statement` (the text of a CREATE JOB). Errors are SQL errors
+    /// located in `statement`.
+    public static func compile(_ statement: String, schemas: some SchemaProvider, nowMs: Int64) throws(SQLError) -> JobDefinition {
+        let parsed = try Parser.parseStatement(statement)
+        guard case let .createJob(job) = parsed.kind else {
+            throw SQLError(.syntax, "not a CREATE JOB statement", at: parsed.range.start)
+        }
+        return try compile(job, schemas: schemas, nowMs: nowMs)
+    }
+
+    public static func compile(_ job: CreateJobStatement, schemas: some SchemaProvider, nowMs: Int64) throws(SQLError) -> JobDefinition {
+        let select: SelectStatement
+        var outputStream: String?
+        switch job.body {
+        case let .select(s): select = s
+        case let .insert(insert):
+            guard case let .select(s) = insert.source else {
+                throw SQLError(.syntax, "a job inserts the rows of a query: CREATE JOB \(job.name) AS INSERT INTO \(insert.stream) SELECT …", at: insert.stream.range.start)
+            }
+            guard schemas.stream(named: insert.stream.value) != nil else {
+                throw SQLError(.unknownName, "output stream '\(insert.stream.value)' does not exist; create it first", at: insert.stream.range.start)
+            }
+            select = s
+            outputStream = insert.stream.value
+        }
+        if select.until != nil {
+            throw SQLError(.invalidValue, "a job runs continuously: remove UNTIL (use SINCE to choose where it starts)", at: select.range.start)
+        }
+        let plan = try Analyzer.plan(select, schemas: schemas, nowMs: nowMs)
+        guard case let .stream(input) = plan.source else {
+            throw SQLError(.invalidValue, "a job reads a stream, not a catalog table", at: select.range.start)
+        }
+        if let outputStream, outputStream == input {
+            throw SQLError(.invalidValue, "a job cannot write the stream it reads", at: select.range.start)
+        }
+        var interval: Int64 = 1000
+        var forceAlerts: Bool?
+        var notify: [String] = []
+        var options: [(String, String)] = []
+        for option in job.options {
+            let name = option.name.value.lowercased()
+            switch (name, option.value) {
+            case let ("checkpoint_interval", .string(text)):
+                guard let ms = DurationParsing.milliseconds(text), checkpointIntervalMsRange.contains(ms) else {
+                    throw SQLError(.invalidValue, "checkpoint_interval must be a duration from 10 ms to 10 minutes, e.g. '1 second'", at: option.valueRange.start)
+                }
+                interval = ms
+                options.append((name, JSONText.string(text)))
+            case let ("checkpoint_interval", .integer(ms)) where checkpointIntervalMsRange.contains(ms):
+                interval = ms
+                options.append((name, String(ms)))
+            case let ("alerts", .boolean(flag)):
+                forceAlerts = flag
+                options.append((name, flag ? "true" : "false"))
+            case let ("notify", .string(text)):
+                notify = text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+                options.append((name, JSONText.string(text)))
+            default:
+                let known = ["checkpoint_interval", "alerts", "notify"]
+                let hint = NameSuggester.nearest(to: option.name.value, in: known).map { " (did you mean \($0)?)" } ?? ""
+                throw SQLError(.invalidValue, "unknown or invalid job option '\(option.name.value)'\(hint); options: checkpoint_interval = '1 second', alerts = true|false, notify = 'channel,…'",
+                               at: option.name.range.start)
+            }
+        }
+        let kind: JobOutputKind
+        if outputStream != nil {
+            kind = .stream
+        } else if forceAlerts ?? plan.filtersOnAnomaly {
+            kind = .alerts
+        } else {
+            kind = .results
+        }
+        let json = "{" + options.map { JSONText.string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        return JobDefinition(name: job.name.value, plan: plan, inputStream: input, outputKind: kind, outputStream: outputStream,
+                             checkpointIntervalMs: interval, optionsJSON: json, notify: notify)
+    }
+}
+
+extension QueryPlan {
+    /// Whether rows are filtered on `anomaly` or a detector score: a job of such
+    /// a query raises alerts.
+    public var filtersOnAnomaly: Bool {
+        guard let outputFilter else { return false }
+        func mentions(_ e: BoundExpression) -> Bool {
+            switch e.kind {
+            case .anomaly, .detector: return true
+            default: return e.children.contains(where: mentions)
+            }
+        }
+        return mentions(outputFilter)
+    }
+}
+
+/// Durations written as text in options: '1 second', '500 ms', '2 minutes'.
+enum DurationParsing {
+    static func milliseconds(_ text: String) -> Int64? {
+        let trimmed = text.trimmingSpaces
+        let digits = trimmed.prefix(while: { $0.isNumber })
+        guard let amount = Int64(digits), amount > 0 else { return nil }
+        let unit = trimmed.dropFirst(digits.count).trimmingCharacters
+        let scale: Int64
+        switch unit {
+        case "ms", "millisecond", "milliseconds": scale = 1
+        case "s", "sec", "second", "seconds": scale = 1000
+        case "m", "min", "minute", "minutes": scale = 60_000
+        case "h", "hour", "hours": scale = 3_600_000
+        default: return nil
+        }
+        return amount.multipliedReportingOverflow(by: scale).overflow ? nil : amount * scale
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingCharacters: String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()).lowercased()
+    }
+}

@@ -1,0 +1,98 @@
+// Where a running job's rows go, between checkpoints. Alerts and results are
+// held until the checkpoint that commits them with the input offsets (so each
+// is recorded exactly once). Rows for an output stream are appended right away
+// (low latency); the checkpoint records the output position reached, and a job
+// resuming after a crash skips the rows it had already appended past its last
+// checkpoint — it recomputes the same rows in the same order, so they are
+// recognized by position. The job must be its output stream's only writer.
+
+import SpateCatalog
+import SpateLog
+import SpateSQL
+
+final class JobOutput {
+    let job: String
+    let kind: JobOutputKind
+    let columnNames: [String]
+    let nowMs: @Sendable () -> Int64
+    private(set) var pendingAlerts: [NewAlert] = []
+    private(set) var pendingResults: [NewResult] = []
+    private(set) var recordsOut: Int64
+
+    // Stream output.
+    private let stream: LogStream?
+    private let keyColumn: Int?
+    /// Per shard: the next sequence, and how many rows to skip (already appended).
+    private(set) var outputNext: [Int64]
+    private var skip: [Int64]
+    private var batches: [AppendBatch]
+
+    init(job: String, kind: JobOutputKind, columnNames: [String], stream: LogStream?, keyColumn: Int?,
+         recordsOut: Int64, checkpointed: [Int64]?, nowMs: @escaping @Sendable () -> Int64) throws(LogError) {
+        self.job = job
+        self.kind = kind
+        self.columnNames = columnNames
+        self.stream = stream
+        self.keyColumn = keyColumn
+        self.recordsOut = recordsOut
+        self.nowMs = nowMs
+        var heads: [Int64] = []
+        for shard in stream?.shards ?? [] { heads.append(Int64(try shard.describe().nextSequence)) }
+        outputNext = checkpointed ?? heads
+        skip = zip(heads, checkpointed ?? heads).map { max(0, $0 - $1) }
+        batches = heads.map { _ in AppendBatch() }
+    }
+
+    /// Takes one output row.
+    func add(_ row: EmittedRow) throws(LogError) {
+        let json = JSONText.object(names: columnNames, values: row.values)
+        switch kind {
+        case .alerts:
+            pendingAlerts.append(NewAlert(job: job, key: row.key, windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs,
+                                          score: nil, rowJSON: json, createdMs: nowMs()))
+        case .results:
+            pendingResults.append(NewResult(windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs, rowJSON: json, createdMs: nowMs()))
+        case .stream:
+            guard let stream else { return }
+            let key = keyColumn.map { JSONText.plain(row.values[$0]) } ?? ""
+            // Without a key, rows spread by their output number: deterministic, so a
+            // resumed job sends each row to the shard it went to before.
+            let shard = key.isEmpty ? Int(recordsOut % Int64(stream.shards.count)) : stream.router.shard(forKey: key)
+            recordsOut += 1
+            if skip[shard] > 0 {
+                skip[shard] -= 1
+                outputNext[shard] += 1
+                return
+            }
+            try batches[shard].append(key: key, payload: Array(json.utf8))
+            return
+        }
+        recordsOut += 1
+    }
+
+    /// Appends the stream rows taken so far (durably); called after each step.
+    func flushStream() throws(LogError) {
+        guard let stream else { return }
+        var pending: [(Int, PendingAppend)] = []
+        for (shard, batch) in batches.enumerated() where !batch.isEmpty {
+            pending.append((shard, try stream.shards[shard].appendWithoutWaiting(batch)))
+            batches[shard].removeAll()
+        }
+        for (shard, append) in pending {
+            try stream.shards[shard].waitDurable(append)
+            outputNext[shard] = Int64(append.result.firstSequence) + Int64(append.result.count)
+        }
+    }
+
+    var hasPendingRows: Bool { !pendingAlerts.isEmpty || !pendingResults.isEmpty }
+
+    /// The checkpoint committed what was pending.
+    func committed() {
+        pendingAlerts.removeAll(keepingCapacity: true)
+        pendingResults.removeAll(keepingCapacity: true)
+    }
+
+    func outputOffsets(stream name: String) -> [ShardOffset] {
+        outputNext.enumerated().map { ShardOffset(stream: name, shard: $0.offset, nextOffset: $0.element) }
+    }
+}

@@ -1,0 +1,168 @@
+// Runs one job in this process, on its own thread, while this process holds the
+// job's lease: compile the definition, resume from the checkpoint (or start),
+// then step the query, hand its rows to the output, and checkpoint — every
+// `checkpoint_interval`, and at once when alerts or results are waiting (the
+// latency from an append to its alert is one step plus one commit). A stop
+// request ends with a final checkpoint. Any error marks the job FAILED with a
+// one-line reason; a lost lease (another process took over, the job was paused
+// or dropped) ends the worker without writing anything.
+
+import SpateCatalog
+import SpateLog
+import SpateSQL
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class JobWorker: @unchecked Sendable {
+    let name: String
+    private let environment: JobEnvironment
+    private let stopRequested = Atomic<Bool>(false)
+    private let finishedFlag = Atomic<Bool>(false)
+
+    init(name: String, environment: JobEnvironment) {
+        self.name = name
+        self.environment = environment
+    }
+
+    var isFinished: Bool { finishedFlag.load(ordering: .acquiring) }
+
+    func start() {
+        BackgroundThread.start { [self] in
+            run()
+            finishedFlag.store(true, ordering: .releasing)
+        }
+    }
+
+    /// Asks the worker to checkpoint and stop.
+    func stop() { stopRequested.store(true, ordering: .relaxed) }
+
+    private var shouldStop: Bool { stopRequested.load(ordering: .relaxed) }
+
+    private func run() {
+        let catalog = environment.catalog
+        do {
+            try execute()
+        } catch let error as JobFailure {
+            switch error {
+            case .leaseLost: break
+            case let .failed(message):
+                _ = try? catalog.setJobState(name, .failed, error: message, nowMs: environment.nowMs())
+            }
+        } catch {
+            _ = try? catalog.setJobState(name, .failed, error: "\(error)", nowMs: environment.nowMs())
+        }
+        try? catalog.releaseLease(job: name, owner: environment.owner)
+    }
+
+    private func execute() throws {
+        let catalog = environment.catalog
+        guard let record = try catalog.job(named: name), record.state == .running else { throw JobFailure.leaseLost }
+        let definition: JobDefinition
+        do {
+            definition = try JobDefinition.compile(record.definition, schemas: try environment.schemas(), nowMs: environment.nowMs())
+        } catch let error as SQLError {
+            throw JobFailure.failed("the job's query no longer compiles: \(error.description)")
+        }
+        let input: LogStream
+        do { input = try environment.log.stream(definition.inputStream) } catch { throw JobFailure.failed("\(error)") }
+        let checkpoint = try catalog.checkpoint(job: name)
+
+        let execution: QueryExecution
+        do {
+            if let checkpoint {
+                var resume = [UInt64](repeating: 0, count: input.shards.count)
+                for offset in checkpoint.inputOffsets where offset.stream == definition.inputStream && offset.shard < resume.count {
+                    resume[offset.shard] = UInt64(offset.nextOffset)
+                }
+                execution = try QueryExecution(plan: definition.plan, stream: input, nowMs: environment.nowMs, resumeAt: resume)
+                if let state = checkpoint.operatorStates[Self.queryOperator] { try execution.restoreState(state) }
+            } else {
+                execution = try QueryExecution(plan: definition.plan, stream: input, nowMs: environment.nowMs,
+                                               start: Self.start(record.startFrom))
+            }
+        } catch let error as RuntimeError {
+            throw JobFailure.failed(error.description)
+        } catch let error as StateError {
+            throw JobFailure.failed(error.description)
+        }
+
+        let outputStream = try definition.outputStream.map { name throws in try environment.log.stream(name) }
+        let keyColumn = definition.outputStream.flatMap { environment.outputKeyColumn($0) }
+            .flatMap { key in definition.plan.outputs.firstIndex { $0.name == key } }
+        let checkpointedOutput: [Int64]? = checkpoint.map { c in
+            var next = [Int64](repeating: 0, count: outputStream?.shards.count ?? 0)
+            for offset in c.outputOffsets where offset.stream == definition.outputStream && offset.shard < next.count { next[offset.shard] = offset.nextOffset }
+            return next
+        }
+        let output = try JobOutput(job: name, kind: definition.outputKind, columnNames: definition.plan.outputs.map(\.name),
+                                   stream: outputStream, keyColumn: keyColumn, recordsOut: checkpoint?.recordsOut ?? 0,
+                                   checkpointed: checkpointedOutput, nowMs: environment.nowMs)
+
+        func commit() throws {
+            let data = CheckpointData(
+                recordsIn: Int64(execution.currentStatistics.recordsRead), recordsOut: output.recordsOut,
+                inputOffsets: execution.nextSequences.enumerated().map {
+                    ShardOffset(stream: definition.inputStream, shard: $0.offset, nextOffset: Int64($0.element))
+                },
+                outputOffsets: definition.outputStream.map { output.outputOffsets(stream: $0) } ?? [],
+                operatorStates: [Self.queryOperator: execution.saveState()])
+            let held = try catalog.commitCheckpoint(job: name, owner: environment.owner, nowMs: environment.nowMs(),
+                                                    leaseDurationMs: environment.options.leaseDurationMs,
+                                                    checkpoint: data, alerts: output.pendingAlerts, results: output.pendingResults)
+            guard held else { throw JobFailure.leaseLost }
+            output.committed()
+        }
+
+        // The first checkpoint pins where the job starts (and the output stream's
+        // position), so a crash before the next one resumes from the same place.
+        if checkpoint == nil { try commit() }
+        var lastCommitNs = monotonicNs()
+        var outputError: LogError?
+        let emit: (EmittedRow) -> Bool = { row in
+            do throws(LogError) { try output.add(row) } catch { outputError = error; return false }
+            return true
+        }
+        while !shouldStop {
+            let outcome: QueryExecution.StepOutcome
+            do { outcome = try execution.step(emit: emit) } catch { throw JobFailure.failed(error.description) }
+            if let outputError { throw JobFailure.failed("writing the output stream: \(outputError)") }
+            do { try output.flushStream() } catch { throw JobFailure.failed("writing the output stream: \(error)") }
+            let dueNs = UInt64(definition.checkpointIntervalMs) * 1_000_000
+            if output.hasPendingRows || monotonicNs() - lastCommitNs >= dueNs {
+                if outcome != .idle || output.hasPendingRows || monotonicNs() - lastCommitNs >= dueNs {
+                    try commit()
+                    lastCommitNs = monotonicNs()
+                }
+            }
+            switch outcome {
+            case .progressed: continue
+            case .idle: usleep(useconds_t(environment.options.pollIntervalMs * 1000))
+            case .finished:
+                try commit()
+                throw JobFailure.failed("the job's query ended (it should tail its stream)")
+            }
+        }
+        try commit()
+    }
+
+    static let queryOperator = "query"
+
+    static func start(_ text: String?) -> RangeStart? {
+        switch text {
+        case nil: return nil
+        case "earliest": return .earliest
+        case "latest": return .latest
+        case let text?: return Int64(text).map { .time($0) }
+        }
+    }
+}
+
+/// Why a worker stopped.
+enum JobFailure: Error {
+    /// Another process holds the job now, or it was paused or dropped.
+    case leaseLost
+    case failed(String)
+}

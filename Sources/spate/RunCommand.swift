@@ -1,0 +1,53 @@
+// `spate run`: runs the saved jobs of the data directory until SIGINT or
+// SIGTERM, then stops each with a final checkpoint and exits 0. Several
+// `spate run` (or REPL) processes may share a data directory: each job runs in
+// exactly one of them (leases in the catalog), and a dead process's jobs move
+// to a live one when its lease expires.
+
+import ArgumentParser
+import Spate
+import SpateRuntime
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the saved jobs until stopped (Ctrl-C or SIGTERM: final checkpoint, clean exit)."
+    )
+
+    @Option(name: .customLong("lease"), help: "Seconds a job's lease lasts without a heartbeat (default 10).")
+    var leaseSeconds: Int = 10
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        guard (1...3600).contains(leaseSeconds) else { throw SpateError.invalidArgument("--lease must be 1 to 3600 seconds") }
+        // Take SIGINT and SIGTERM synchronously; threads started after this inherit the mask.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let database = try global.open()
+        let runner = database.startJobRunner(options: JobRunnerOptions(leaseDurationMs: Int64(leaseSeconds) * 1000))
+        Terminal.error("spate run: running the jobs of \(database.dataDirectory) (Ctrl-C stops)")
+        var shown: [String] = []
+        while true {
+            var timeout = timespec(tv_sec: 1, tv_nsec: 0)
+            let signal = sigtimedwait(&signals, nil, &timeout)
+            if signal == SIGINT || signal == SIGTERM { break }
+            let running = runner.runningJobs
+            if running != shown {
+                Terminal.error("spate run: running \(running.isEmpty ? "no jobs" : running.joined(separator: ", "))")
+                shown = running
+            }
+        }
+        Terminal.error("spate run: stopping (final checkpoints)…")
+        runner.stop()
+        Terminal.error("spate run: stopped")
+    }
+}
