@@ -63,6 +63,9 @@ public final class StreamCursor {
         readers.indices.map { i in heads[i] < batches[i].count ? batches[i].descriptors[heads[i]].sequence : readers[i].nextSequence }
     }
 
+    /// Per shard (in order), whether it has reached the cursor's end.
+    public var finishedShards: [Bool] { finished }
+
     /// The shard indexes this cursor reads, in order.
     public var shardIndexes: [Int] { readers.map(\.shardIndex) }
 

@@ -64,7 +64,13 @@ final class WindowAggregator {
     @exclusivity(unchecked) var heap = EmissionHeap()
     @exclusivity(unchecked) var changedSlots: [Int32] = []
 
-    @exclusivity(unchecked) var maxEventTimeMs: Int64 = .min
+    /// Per shard of the input, the largest event time seen (.min: none yet).
+    @exclusivity(unchecked) var maxEventTimeByShard: [Int64]
+    /// Shards whose progress holds the watermark back (see `setActiveShards`).
+    @exclusivity(unchecked) var shardIsActive: [Bool]
+    /// The watermark before the grace: min over active shards of their max event time.
+    @exclusivity(unchecked) private var eventTimeFrontierMs: Int64 = .min
+    @exclusivity(unchecked) private var frontierShard = -1
     @exclusivity(unchecked) var lateRecords = 0
     @exclusivity(unchecked) var assignments = SlotAssignments()
     @exclusivity(unchecked) var keyBytes: [UInt8] = []
@@ -74,8 +80,10 @@ final class WindowAggregator {
         var start: Int64
     }
 
-    init(window: WindowPlan?, aggregates: [AggregatePlan], keyTypes: [ValueType], emitChanges: Bool,
+    init(window: WindowPlan?, aggregates: [AggregatePlan], keyTypes: [ValueType], emitChanges: Bool, shardCount: Int = 1,
          openWindowsMax: Int = WindowAggregator.openWindowsMaxDefault) {
+        maxEventTimeByShard = [Int64](repeating: .min, count: max(1, shardCount))
+        shardIsActive = [Bool](repeating: true, count: max(1, shardCount))
         self.window = window
         self.graceMs = window?.graceMs ?? 0
         self.states = aggregates.map(AggregateState.make)
@@ -85,13 +93,52 @@ final class WindowAggregator {
         keyBytes.reserveCapacity(256)
     }
 
-    /// The watermark: largest event time seen minus the grace.
-    var watermarkMs: Int64 { maxEventTimeMs == .min ? .min : maxEventTimeMs - graceMs }
+    /// The watermark: the largest event time seen minus the grace — per shard,
+    /// and the smallest of those over the shards still active. So the order in
+    /// which shards are read does not make a shard's records late: only a record
+    /// out of order within its own shard by more than the grace is (Flink's rule
+    /// for parallel sources). Finished and idle shards do not hold it back.
+    var watermarkMs: Int64 { eventTimeFrontierMs == .min ? .min : eventTimeFrontierMs - graceMs }
+
+    /// The largest event time seen on any shard.
+    var maxEventTimeMs: Int64 { maxEventTimeByShard.max() ?? .min }
+
+    /// Marks which shards hold the watermark back (called before each batch).
+    func setActiveShards(_ active: [Bool]) {
+        guard active != shardIsActive else { return }
+        shardIsActive = active
+        recomputeFrontier()
+    }
+
+    private func recomputeFrontier() {
+        // An active shard that has shown nothing yet may still hold the oldest
+        // events: it holds the watermark at its start.
+        var frontier = Int64.max, shard = -1
+        for s in 0..<maxEventTimeByShard.count where shardIsActive[s] && maxEventTimeByShard[s] < frontier {
+            frontier = maxEventTimeByShard[s]
+            shard = s
+        }
+        if shard < 0 {
+            // Every shard is finished or idle: nothing holds back.
+            frontier = maxEventTimeMs
+        }
+        // The watermark never goes back (a shard becoming active again does not reopen windows).
+        if frontier > eventTimeFrontierMs { eventTimeFrontierMs = frontier }
+        frontierShard = shard
+    }
+
+    @inline(__always)
+    private func observe(_ t: Int64, shard: Int) {
+        guard t > maxEventTimeByShard[shard] else { return }
+        maxEventTimeByShard[shard] = t
+        if shard == frontierShard || frontierShard < 0 { recomputeFrontier() }
+    }
 
     // MARK: Consuming a batch
 
     /// Folds the selected rows of `chunk` into their groups.
-    func consume(_ chunk: DataChunk, keys: [ColumnVector], arguments: [ColumnVector?], eventTime: ColumnVector?) throws(RuntimeError) {
+    func consume(_ chunk: DataChunk, keys: [ColumnVector], arguments: [ColumnVector?], eventTime: ColumnVector?,
+                 shards: UnsafePointer<Int32>? = nil) throws(RuntimeError) {
         assignments.removeAll()
         var failure: RuntimeError?
         let keyViews = keys.map(\.view)
@@ -103,7 +150,7 @@ final class WindowAggregator {
             if let time {
                 if time.isNull[row] { return }  // counted as a bad record by the scan
                 t = time.ints[row]
-                if t > maxEventTimeMs { maxEventTimeMs = t }
+                observe(t, shard: shards.map { Int($0[row]) } ?? 0)
             }
             keyBytes.removeAll(keepingCapacity: true)
             codec.encode(keyViews, row, into: &keyBytes)
@@ -327,12 +374,14 @@ final class WindowAggregator {
 }
 
 extension WindowAggregator {
-    static let stateVersion: UInt8 = 1
+    static let stateVersion: UInt8 = 2
 
     /// Serializes every open group window: key, bounds, order, aggregate states.
     func save(to writer: inout StateWriter) {
         writer.write(Self.stateVersion)
-        writer.write(maxEventTimeMs)
+        writer.write(UInt32(maxEventTimeByShard.count))
+        for t in maxEventTimeByShard { writer.write(t) }
+        writer.write(eventTimeFrontierMs)
         writer.write(Int64(lateRecords))
         writer.write(nextSequence)
         writer.write(UInt32(states.count))
@@ -352,7 +401,10 @@ extension WindowAggregator {
     func load(from reader: inout StateReader) throws(StateError) {
         try reader.expectVersion(Self.stateVersion, of: "window aggregate")
         guard openCount == 0 else { throw .mismatch("restoring into a running aggregate") }
-        maxEventTimeMs = try reader.readInt64()
+        guard Int(try reader.readUInt32()) == maxEventTimeByShard.count else { throw .mismatch("the stream's shard count changed") }
+        for s in maxEventTimeByShard.indices { maxEventTimeByShard[s] = try reader.readInt64() }
+        eventTimeFrontierMs = try reader.readInt64()
+        recomputeFrontier()
         lateRecords = Int(try reader.readInt64())
         let sequence = try reader.readUInt64()
         guard Int(try reader.readUInt32()) == states.count else { throw .mismatch("a different number of aggregates") }

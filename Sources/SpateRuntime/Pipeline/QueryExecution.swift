@@ -76,6 +76,12 @@ public final class QueryExecution {
     @exclusivity(unchecked) private var statistics = QueryStatistics()
     @exclusivity(unchecked) private var orderedRows: [EmittedRow] = []
     @exclusivity(unchecked) private var stopped = false
+    /// The shard each row of the input batch came from.
+    private let rowShards = UnsafeMutablePointer<Int32>.allocate(capacity: batchRowCapacity)
+    /// Per shard, when a record of it was last read (monotonic ns), for idleness.
+    @exclusivity(unchecked) private var lastRecordNs: [UInt64] = []
+    /// A tailing query stops waiting for a shard with no records for this long.
+    public static let shardIdleMs: UInt64 = 5_000
 
     /// Prepares `plan` over `stream`; `nowMs` is the clock for NOW() and relative ranges.
     /// Prepares `plan` over `stream`; `nowMs` is the clock for NOW() and relative
@@ -133,7 +139,8 @@ public final class QueryExecution {
                 let windowed = plan.window != nil
                 let emitChanges = plan.emit == .changes || (!windowed && !plan.isBounded)
                 aggregator = WindowAggregator(window: plan.window, aggregates: plan.aggregates,
-                                              keyTypes: plan.groupKeys.map(\.type), emitChanges: emitChanges)
+                                              keyTypes: plan.groupKeys.map(\.type), emitChanges: emitChanges,
+                                              shardCount: stream.shards.count)
                 let keyTypes = plan.groupKeys.map { $0.type == .null ? ValueType.string : $0.type }
                 let aggregateTypes = plan.aggregates.map { $0.type == .null ? ValueType.double : $0.type }
                 let chunk = DataChunk(types: keyTypes + aggregateTypes + [.timestamp, .timestamp])
@@ -255,14 +262,19 @@ public final class QueryExecution {
     /// `nextSequences`: a job checkpoints there.
     public func step(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) -> StepOutcome {
         if stopped || plan.limit == 0 { return .finished }
+        // Which shards hold the watermark back for this batch, decided before it
+        // is read: a shard that finishes while this batch is read still has rows in it.
+        let active = aggregator == nil ? [] : activeShards()
         input.reset(count: batchRowCapacity)
         var filled = 0
         let n: Int
         let decoder = self.decoder
         let arrival = arrivalColumn.view
         let record = recordColumn
+        let rowShards = self.rowShards
         do {
-            n = try cursor.forEach(limit: batchRowCapacity) { _, view in
+            n = try cursor.forEach(limit: batchRowCapacity) { shard, view in
+                rowShards[filled] = Int32(shard)
                 decoder.decode(view.payload, row: filled)
                 arrival.ints[filled] = view.arrivalMs
                 arrival.isNull[filled] = false
@@ -275,8 +287,15 @@ public final class QueryExecution {
         }
         statistics.recordsRead += n
         statistics.badRecords = decoder.badRecords
+        if n > 0 && !plan.isBounded {
+            if lastRecordNs.count != cursor.finishedShards.count { lastRecordNs = [UInt64](repeating: monotonicNs(), count: cursor.finishedShards.count) }
+            let now = monotonicNs()
+            var seen = [Bool](repeating: false, count: lastRecordNs.count)
+            for row in 0..<n { seen[Int(rowShards[row])] = true }
+            for s in seen.indices where seen[s] { lastRecordNs[s] = now }
+        }
         if n > 0 {
-            try process(rows: n, emitRow(emit))
+            try process(rows: n, active: active, emitRow(emit))
             statistics.lateRecords = aggregator?.lateRecords ?? 0
             return stopped ? .finished : .progressed(n)
         }
@@ -301,6 +320,18 @@ public final class QueryExecution {
         }
     }
 
+    /// Which shards hold the watermark back: not finished, and (tailing) not idle.
+    private func activeShards() -> [Bool] {
+        let finished = cursor.finishedShards
+        if lastRecordNs.count != finished.count { lastRecordNs = [UInt64](repeating: monotonicNs(), count: finished.count) }
+        let now = monotonicNs()
+        return finished.indices.map { s in
+            if finished[s] { return false }
+            if plan.isBounded { return true }
+            return now - lastRecordNs[s] < Self.shardIdleMs * 1_000_000
+        }
+    }
+
     /// Per shard, the sequence of the next record to read.
     public var nextSequences: [UInt64] { cursor.nextSequences }
     /// Counters so far.
@@ -321,7 +352,7 @@ public final class QueryExecution {
     }
 
     /// Runs one filled input batch through the pipeline.
-    private func process(rows: Int, _ emitRow: @escaping (EmittedRow) -> Bool) throws(RuntimeError) {
+    private func process(rows: Int, active: [Bool], _ emitRow: @escaping (EmittedRow) -> Bool) throws(RuntimeError) {
         input.count = rows
         for column in input.columns { column.count = rows }
         if let filter {
@@ -344,8 +375,9 @@ public final class QueryExecution {
         }
         for expression in keyExpressions { expression.evaluate(rows: rows) }
         for expression in argumentExpressions { expression?.evaluate(rows: rows) }
+        aggregator.setActiveShards(active)
         try aggregator.consume(input, keys: keyExpressions.map(\.result), arguments: argumentExpressions.map { $0?.result },
-                               eventTime: plan.window == nil ? nil : eventTime)
+                               eventTime: plan.window == nil ? nil : eventTime, shards: UnsafePointer(rowShards))
         if aggregator.emitChanges {
             flushGroups(aggregator.drainChanged, emitRow)
             aggregator.drainClosed { _ in }

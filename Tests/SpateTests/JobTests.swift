@@ -1,0 +1,153 @@
+// Jobs through the Session and a JobRunner in this process: the lifecycle
+// (create, run, pause, resume, restart, drop), where rows go (alerts, results,
+// a stream), checkpoints resuming without loss or repetition, and a second
+// runner taking over a job whose lease expired.
+
+import Foundation
+import Spate
+import SpateLog
+import SpateRuntime
+import SpateSQL
+import Testing
+
+/// Polls `condition` until it holds or `seconds` pass.
+func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(20_000)
+    }
+    return try condition()
+}
+
+@Suite(.serialized) struct JobTests {
+    let options = JobRunnerOptions(leaseDurationMs: 1500, scanIntervalMs: 50, pollIntervalMs: 5)
+    let t0: Int64 = 1_732_399_980_000
+
+    func setUp() throws -> SQLFixture {
+        let f = try SQLFixture()
+        try f.run("""
+            CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = 2, key = 'userId', event_time = 'ts');
+            CREATE STREAM per_user (userId STRING, n BIGINT, total DOUBLE) WITH (shards = 2, key = 'userId');
+            """)
+        return f
+    }
+
+    /// Events for `users` users, one per user every 10 s, for `minutes` minutes.
+    func events(minutes: Int, users: Int = 3, from start: Int = 0) -> [String] {
+        (start * 6..<(start + minutes) * 6).flatMap { tick in
+            (0..<users).map { u in #"{"userId":"u\#(u)","amount":\#(u == 0 ? 100 : 1),"ts":\#(t0 + Int64(tick) * 10_000)}"# }
+        }
+    }
+
+    func append(_ f: SQLFixture, _ records: [String]) throws {
+        var batch = AppendBatch()
+        for record in records {
+            let user = record.split(separator: "\"")[3]
+            try batch.append(key: String(user), payload: Array(record.utf8))
+        }
+        _ = try f.database.stream("tx").append(batch)
+    }
+
+    func count(_ f: SQLFixture, _ sql: String) throws -> Int64 {
+        guard case let .bigint(n)? = try f.run(sql).rows.first?.first else { return -1 }
+        return n
+    }
+
+    @Test func alertsResultsAndStreamOutputFlowAndSurviveARestart() throws {
+        let f = try setUp()
+        try f.run("""
+            CREATE JOB big WITH (alerts = true, checkpoint_interval = '50 ms') AS
+              SELECT userId, WINDOW_START, SUM(amount) AS total FROM tx SINCE EARLIEST
+              WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId HAVING SUM(amount) > 100;
+            CREATE JOB counts AS SELECT userId, COUNT(*) AS n FROM tx SINCE EARLIEST
+              WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;
+            CREATE JOB copy AS INSERT INTO per_user
+              SELECT userId, COUNT(*) AS n, SUM(amount) AS total FROM tx SINCE EARLIEST
+              WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;
+            """)
+        let jobs = try f.run("SHOW JOBS;").rows
+        #expect(jobs.map { $0[2] } == [.string("alerts"), .string("stream per_user"), .string("results")])
+        try append(f, events(minutes: 3))
+        var runner = f.database.startJobRunner(options: options)
+        // Windows of minutes 0 and 1 are final (minute 2 is still open): u0 sums 600 each.
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM alerts;") == 2 })
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == 6 })
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM per_user SINCE EARLIEST UNTIL NOW;") == 6 })
+        runner.stop()
+
+        // More input while nothing runs; a new runner resumes from the checkpoints.
+        try append(f, events(minutes: 2, from: 3))
+        runner = f.database.startJobRunner(options: options)
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM alerts;") == 4 })
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM per_user SINCE EARLIEST UNTIL NOW;") == 12 })
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == 12 })
+        runner.stop()
+        // Exactly once: one alert per final window, no repeats.
+        let windows = try f.run("SELECT key, window_start FROM alerts ORDER BY window_start;").rows
+        #expect(windows.count == Set(windows.map { "\($0)" }).count)
+        #expect(windows.map { $0[0] } == Array(repeating: .string("u0"), count: 4))
+        let alert = try f.run("SELECT row_json, state FROM alerts ORDER BY id LIMIT 1;").rows[0]
+        #expect(alert == [.string(#"{"userId":"u0","WINDOW_START":1732399980000,"total":600.0}"#), .string("open")])
+        try f.run("ACK ALERT 1; RESOLVE ALERT 2;")
+        #expect(try f.run("SELECT state FROM alerts ORDER BY id LIMIT 2;").rows == [[.string("acknowledged")], [.string("resolved")]])
+        #expect(throws: SpateError.self) { try f.run("ACK ALERT 999;") }
+    }
+
+    @Test func pauseResumeRestartAndDrop() throws {
+        let f = try setUp()
+        try f.run("CREATE JOB counts WITH (checkpoint_interval = '20 ms') AS SELECT userId, COUNT(*) AS n FROM tx SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;")
+        try append(f, events(minutes: 2))
+        let runner = f.database.startJobRunner(options: options)
+        defer { runner.stop() }
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == 3 })
+        #expect(try eventually { runner.runningJobs == ["counts"] })
+        try f.run("PAUSE JOB counts;")
+        #expect(try eventually { runner.runningJobs.isEmpty })
+        #expect(try f.run("SHOW JOBS;").rows[0][1] == .string("paused"))
+        try append(f, events(minutes: 1, from: 2))
+        usleep(200_000)
+        #expect(try count(f, "SELECT COUNT(*) FROM job_results;") == 3)  // paused: nothing new
+        try f.run("RESUME JOB counts;")
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == 6 })
+        // RESTART FROM EARLIEST forgets the checkpoint: the same windows are emitted again.
+        try f.run("RESTART JOB counts FROM EARLIEST;")
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == 12 })
+        let describe = try f.run("DESCRIBE JOB counts;").rows
+        #expect(describe.contains { $0[0] == .string("state") && $0[1] == .string("running") })
+        try f.run("DROP JOB counts;")
+        #expect(try eventually { runner.runningJobs.isEmpty })
+        #expect(try f.run("SHOW JOBS;").rows.isEmpty)
+        #expect(try count(f, "SELECT COUNT(*) FROM job_results;") == 12)  // results outlive the job
+    }
+
+    @Test func aSecondRunnerTakesOverWhenTheLeaseExpires() throws {
+        let f = try setUp()
+        try f.run("CREATE JOB counts WITH (checkpoint_interval = '20 ms') AS SELECT userId, COUNT(*) AS n FROM tx SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;")
+        try append(f, events(minutes: 2))
+        let first = f.database.startJobRunner(options: options)
+        #expect(try eventually { first.runningJobs == ["counts"] })
+        let second = JobRunner(environment: f.database.jobEnvironment(options: options))
+        second.start()
+        usleep(300_000)
+        #expect(second.runningJobs.isEmpty)  // the first holds the lease
+        first.stop()  // releases its lease after a final checkpoint
+        #expect(try eventually { second.runningJobs == ["counts"] })
+        try append(f, events(minutes: 1, from: 2))
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == 6 })
+        second.stop()
+    }
+
+    @Test func jobDefinitionsAreCheckedWhenCreated() throws {
+        let f = try setUp()
+        let bounded = #expect(throws: SpateError.self) { try f.run("CREATE JOB j AS SELECT userId FROM tx UNTIL NOW;") }
+        #expect(bounded?.description.contains("remove UNTIL") == true)
+        let noStream = #expect(throws: SpateError.self) { try f.run("CREATE JOB j AS INSERT INTO nowhere SELECT userId FROM tx;") }
+        #expect(noStream?.description.contains("output stream 'nowhere' does not exist") == true)
+        let badOption = #expect(throws: SpateError.self) { try f.run("CREATE JOB j WITH (checkpoint_intervl = '1 second') AS SELECT userId FROM tx;") }
+        #expect(badOption?.description.contains("did you mean checkpoint_interval?") == true)
+        try f.run("CREATE JOB j AS SELECT userId FROM tx;")
+        #expect(try f.run("CREATE JOB IF NOT EXISTS j AS SELECT userId FROM tx;").messages == ["job j already exists"])
+        #expect(throws: SpateError.self) { try f.run("CREATE JOB j AS SELECT userId FROM tx;") }
+    }
+}
