@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // CRC32C with the CPU's instruction: Swift cannot enable SSE4.2 for one function.
@@ -32,21 +33,39 @@ let package = Package(
         .target(name: "SpateSQL"),
         // Operators over batches of records, the job runner and its checkpoints.
         .target(name: "SpateRuntime", dependencies: ["SpateLog", "SpateSQL", "SpateCatalog"]),
+        // Alarms (the state machine), notification channels, delivery with retry, metrics.
+        .target(name: "SpateAlerts", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog"]),
         // The embeddable facade.
-        .target(name: "Spate", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog"]),
+        .target(name: "Spate", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog", "SpateAlerts"]),
+        // HTTP: the Kinesis JSON 1.1 API, /metrics, /healthz, SigV4. SwiftNIO directly
+        // (not Hummingbird): one POST route and two GETs need no router, and NIO alone builds faster.
+        .target(name: "SpateServer", dependencies: [
+            "SpateLog",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // The command line: wiring and presentation only.
         .executableTarget(
             name: "spate",
-            dependencies: ["Spate", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Spate", "SpateServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks print figures; they are never timed unit tests.
         .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime"], path: "Benchmarks/SpateBench"),
+        // The detectors' quality harness: precision, recall, F1 and delay on labelled data.
+        .executableTarget(name: "spate-detect-eval", dependencies: ["SpateRuntime"], path: "Benchmarks/DetectorEval"),
+        // Loopback load generator for `spate serve`: PutRecords throughput, PutRecord latency.
+        .executableTarget(name: "spate-server-bench", dependencies: ["SpateServer", "SpateLog"], path: "Benchmarks/SpateServerBench"),
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
         .testTarget(name: "SpateCatalogTests", dependencies: ["SpateCatalog"]),
         .testTarget(name: "SpateSQLTests", dependencies: ["SpateSQL"]),
         .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime"]),
-        .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateLog", "SpateRuntime"]),
+        .testTarget(name: "SpateAlertsTests", dependencies: ["SpateAlerts", "SpateCatalog"]),
+        .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateLog", "SpateRuntime", "SpateAlerts", "SpateCatalog"]),
+        // Over HTTP on 127.0.0.1; the boto3 compatibility test runs the built `spate serve`.
+        .testTarget(name: "SpateServerTests", dependencies: ["spate", "SpateServer", "SpateLog"]),
     ]
 )

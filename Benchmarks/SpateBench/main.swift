@@ -1,9 +1,10 @@
-// spate-bench: figures for the storage layer (SpateLog) on this machine's disk.
+// spate-bench: figures for the log, the query runtime and the detectors on this machine.
 //
 //   spate-bench append [--dir DIR] [--quick]   raw disk, bulk appends, small appends
 //   spate-bench read   [--dir DIR] [--quick]   sequential read and seek of one shard
 //   spate-bench query  [--dir DIR] [--quick]   the reference windowed query (issue 3)
-//   spate-bench all    [--dir DIR] [--quick]   all of them
+//   spate-bench all    [--dir DIR] [--quick]   append, read and query
+//   spate-bench detectors [--quick]             detector throughput and state per key (no disk)
 //
 // Data goes to a fresh directory under DIR (default ./.bench-data), which must be
 // on a real disk, and is removed at the end. `--quick` shrinks every phase about
@@ -17,9 +18,14 @@ import Glibc
 
 let usage = """
     usage: spate-bench append|read|query|all [--dir DIR] [--quick]
+           spate-bench detectors [--quick]
       --dir DIR   parent of the scratch data directory (default ./.bench-data); must be a disk, not tmpfs
       --quick     every phase about 10x smaller (smoke run, under ~20 s)
     """
+
+if CommandLine.arguments.dropFirst().first == "detectors" {
+    runDetectorsCommand(Array(CommandLine.arguments.dropFirst(2)))
+}
 
 let options: BenchOptions
 do {

@@ -2,6 +2,7 @@
 // see it (checkpoint, lease, lag behind the log head), and the environment a
 // JobRunner in this process runs them in.
 
+import SpateAlerts
 import SpateCatalog
 import SpateLog
 import SpateRuntime
@@ -53,10 +54,17 @@ extension Database {
             nowMs: now, options: options)
     }
 
-    /// Starts running this data directory's jobs in the background.
-    public func startJobRunner(options: JobRunnerOptions = JobRunnerOptions()) -> JobRunner {
-        let runner = JobRunner(environment: jobEnvironment(options: options))
+    /// Starts the background services of this data directory: its jobs, and
+    /// with them alert delivery, alarm evaluation and metrics (SpateAlerts).
+    /// Stopping the runner stops them all (jobs first, with final checkpoints).
+    public func startJobRunner(options: JobRunnerOptions = JobRunnerOptions(),
+                               alerting: AlertingOptions = AlertingOptions()) -> JobRunner {
+        let environment = jobEnvironment(options: options)
+        let runner = JobRunner(environment: environment)
+        let services = AlertingServices(catalog: catalog, log: log, owner: environment.owner, nowMs: now, options: alerting)
+        runner.onStop { services.stop() }
         runner.start()
+        services.start()
         return runner
     }
 }

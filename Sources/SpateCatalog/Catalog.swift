@@ -46,6 +46,8 @@ public final class Catalog: Sendable {
     let options: CatalogOptions
     let connection: Mutex<SQLiteDatabase>
     let queryConnection: Mutex<SQLiteDatabase>
+    /// Metrics measured in this process until flushed (Catalog+Metrics).
+    let metricsRecorderStorage = MetricsRecorder()
 
     private init(path: String, schemaVersion: Int, options: CatalogOptions,
                  database: consuming sending SQLiteDatabase, queryDatabase: consuming sending SQLiteDatabase) {

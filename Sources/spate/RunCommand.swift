@@ -1,5 +1,6 @@
-// `spate run`: runs the saved jobs of the data directory until SIGINT or
-// SIGTERM, then stops each with a final checkpoint and exits 0. Several
+// `spate run`: runs the saved jobs of the data directory — and with them alert
+// delivery, alarm evaluation and metrics (Database.startJobRunner) — until
+// SIGINT or SIGTERM, then stops each job with a final checkpoint and exits 0. Several
 // `spate run` (or REPL) processes may share a data directory: each job runs in
 // exactly one of them (leases in the catalog), and a dead process's jobs move
 // to a live one when its lease expires.
@@ -15,7 +16,7 @@ import Glibc
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the saved jobs until stopped (Ctrl-C or SIGTERM: final checkpoint, clean exit)."
+        abstract: "Run the saved jobs, alert deliveries, alarms and metrics until stopped (Ctrl-C or SIGTERM: final checkpoint, clean exit)."
     )
 
     @Option(name: .customLong("lease"), help: "Seconds a job's lease lasts without a heartbeat (default 10).")

@@ -43,8 +43,16 @@ public final class Session {
         case let .drop(s) where s.objectType == .job: try dropJob(s, source: source, sink: sink)
         case let .alter(s) where s.objectType == .job: try alterJob(s, source: source, sink: sink)
         case let .alertAction(s): try alertAction(s, source: source, sink: sink)
+        case let .createChannel(s): try createChannel(s, source: source, sink: sink)
+        case .show(.channels): try showChannels(sink: sink)
+        case let .drop(s) where s.objectType == .channel: try dropChannel(s, source: source, sink: sink)
+        case let .testChannel(name): try testChannel(name, source: source, sink: sink)
+        case let .createAlarm(s): try createAlarm(s, source: source, sink: sink)
+        case .show(.alarms): try showAlarms(sink: sink)
+        case let .drop(s) where s.objectType == .alarm: try dropAlarm(s, source: source, sink: sink)
+        case let .show(.metrics(like)): try showMetrics(like: like, sink: sink)
         default:
-            throw .sqlMessage("\(statementName(statement)) is not available yet in this version of Spate (channels and alarms arrive with the alerting issue)",
+            throw .sqlMessage("\(statementName(statement)) is not available for this kind of object",
                               at: statement.range, source: source)
         }
     }

@@ -36,7 +36,9 @@ extension Catalog {
     /// Commits a checkpoint of `job` for `owner`, with the alerts and results
     /// produced since the previous one, and renews the lease until
     /// `nowMs + leaseDurationMs`. Returns false, writing nothing, when `owner`
-    /// no longer holds the lease or the job is no longer running.
+    /// no longer holds the lease or the job is no longer running. Each alert is
+    /// queued in the outbox (`deliveries`) for the channels of the job's current
+    /// `notify` option, in the same transaction.
     public func commitCheckpoint(job: String, owner: String, nowMs: Int64, leaseDurationMs: Int64,
                                  checkpoint: CheckpointData, alerts: [NewAlert], results: [NewResult]) throws(CatalogError) -> Bool {
         try transaction { database throws(CatalogError) in
@@ -85,7 +87,15 @@ extension Catalog {
                     try statement.run()
                 }
             }
-            for alert in alerts { try Self.insert(alert, database) }
+            // The outbox: each alert queued for the job's channels in this same
+            // transaction, so no alert is committed without its deliveries.
+            let channels = alerts.isEmpty ? [] : try Self.notifyChannels(job: job, database)
+            for alert in alerts {
+                let id = try Self.insertAlert(kind: "job", source: alert.job, job: alert.job, key: alert.key,
+                                              windowStartMs: alert.windowStartMs, windowEndMs: alert.windowEndMs, score: alert.score,
+                                              rowJSON: alert.rowJSON, createdMs: alert.createdMs, database)
+                try Self.enqueueDeliveries(alertID: id, channels: channels, nowMs: nowMs, exempt: false, database)
+            }
             for result in results {
                 try database.withStatement("""
                     INSERT INTO job_results (job, window_start, window_end, row_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)

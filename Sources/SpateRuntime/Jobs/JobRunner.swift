@@ -72,6 +72,7 @@ public final class JobRunner: @unchecked Sendable {
     private let mutex = Mutex<[String: JobWorker]>([:])
     private let supervising = Atomic<Bool>(false)
     private let supervisorDone = Atomic<Bool>(false)
+    private let stopHooks = Mutex<[@Sendable () -> Void]>([])
 
     public init(environment: JobEnvironment) {
         self.environment = environment
@@ -97,10 +98,18 @@ public final class JobRunner: @unchecked Sendable {
         }
     }
 
-    /// Stops every job (each with a final checkpoint) and waits for them.
+    /// Stops every job (each with a final checkpoint) and waits for them; then
+    /// runs the stop hooks (the background services started with the runner).
     public func stop() {
         stopRequested.store(true, ordering: .relaxed)
         while supervising.load(ordering: .relaxed) && !supervisorDone.load(ordering: .acquiring) { usleep(5_000) }
+        for hook in stopHooks.withLock({ hooks in defer { hooks.removeAll() }; return hooks }) { hook() }
+    }
+
+    /// Runs `hook` once when the runner stops, after its jobs' final checkpoints
+    /// (the facade stops the delivery, alarm and metrics services this way).
+    public func onStop(_ hook: @escaping @Sendable () -> Void) {
+        stopHooks.withLock { $0.append(hook) }
     }
 
     /// One supervision round: take free jobs, renew leases, stop what must stop.

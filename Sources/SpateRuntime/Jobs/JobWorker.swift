@@ -101,7 +101,14 @@ final class JobWorker: @unchecked Sendable {
                                    stream: outputStream, keyColumn: keyColumn, recordsOut: checkpoint?.recordsOut ?? 0,
                                    checkpointed: checkpointedOutput, nowMs: environment.nowMs)
 
+        // Metrics: what each checkpoint covered (deltas), recorded once it commits.
+        let metrics = catalog.metricsRecorder
+        var recordedIn = Int64(execution.currentStatistics.recordsRead), recordedOut = output.recordsOut
+        var recordedLate = Int64(execution.currentStatistics.lateRecords)
+
         func commit() throws {
+            let anomalies = output.pendingAlerts.count
+            let startNs = monotonicNs()
             let data = CheckpointData(
                 recordsIn: Int64(execution.currentStatistics.recordsRead), recordsOut: output.recordsOut,
                 inputOffsets: execution.nextSequences.enumerated().map {
@@ -114,6 +121,13 @@ final class JobWorker: @unchecked Sendable {
                                                     checkpoint: data, alerts: output.pendingAlerts, results: output.pendingResults)
             guard held else { throw JobFailure.leaseLost }
             output.committed()
+            let nowMs = environment.nowMs(), late = Int64(execution.currentStatistics.lateRecords)
+            metrics.record(BuiltinMetric.jobRecordsIn.name, "job", name, Double(data.recordsIn - recordedIn), atMs: nowMs)
+            metrics.record(BuiltinMetric.jobRecordsOut.name, "job", name, Double(data.recordsOut - recordedOut), atMs: nowMs)
+            metrics.record(BuiltinMetric.jobAnomalies.name, "job", name, Double(anomalies), atMs: nowMs)
+            metrics.record(BuiltinMetric.jobLateRecords.name, "job", name, Double(max(0, late - recordedLate)), atMs: nowMs)
+            metrics.record(BuiltinMetric.jobCheckpointMs.name, "job", name, Double(monotonicNs() - startNs) / 1_000_000, atMs: nowMs)
+            (recordedIn, recordedOut, recordedLate) = (data.recordsIn, data.recordsOut, late)
         }
 
         // The first checkpoint pins where the job starts (and the output stream's

@@ -1,0 +1,227 @@
+// spate-server-bench: figures for the Kinesis endpoint over loopback.
+//
+//   spate-server-bench [--dir DIR] [--quick]
+//
+// Starts the endpoint in this process (as `spate serve` does: batch durability,
+// default thread counts) over a fresh data directory under DIR (default
+// ./.bench-data; must be a disk), then drives it with plain blocking HTTP/1.1
+// clients on their own threads — client and server share the machine's cores,
+// as a producer on the same host would:
+//
+//   1. PutRecords throughput: C keep-alive connections, each sending PutRecords
+//      of 500 records (120-byte JSON payloads, 500 distinct partition keys, 4
+//      shards) back to back. Prints records/s and MB/s of payload.
+//   2. PutRecord latency at a fixed 5,000 requests/s over 16 connections, open
+//      loop: latency counts from when a request was due, not when it was sent,
+//      so a stall is not hidden (no coordinated omission). Prints p50/p99/p99.9,
+//      with batch durability (bounded below by the disk's fsync) and with none
+//      (the endpoint's own cost).
+//
+// Benchmarks print figures; nothing here is a test.
+
+import SpateLog
+import SpateServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func fail(_ message: String) -> Never {
+    var line = "spate-server-bench: " + message + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    exit(1)
+}
+
+var quick = false
+var parent = "./.bench-data"
+var arguments = Array(CommandLine.arguments.dropFirst())
+while !arguments.isEmpty {
+    let argument = arguments.removeFirst()
+    switch argument {
+    case "--quick": quick = true
+    case "--dir":
+        if arguments.isEmpty { fail("--dir needs a directory") }
+        parent = arguments.removeFirst()
+    default: fail("unknown option '\(argument)'\nusage: spate-server-bench [--dir DIR] [--quick]")
+    }
+}
+
+mkdir(parent, 0o755)
+let dataDirectory = parent + "/server-bench-\(getpid())"
+let log: LogStore
+do { log = try LogStore.open(dataDirectory) } catch { fail("\(error)") }
+let server: SpateHTTPServer
+do { server = try SpateHTTPServer.start(ServerConfiguration(host: "127.0.0.1", port: 0), log: log) } catch { fail("\(error)") }
+print("spate-server-bench: endpoint on \(server.address), data in \(dataDirectory), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores")
+
+/// A blocking HTTP/1.1 connection to the endpoint.
+final class Connection {
+    let fd: Int32
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    init(port: Int) {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if result != 0 { fail("connect: \(errno)") }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends a prepared request and reads the response; returns its status.
+    func roundTrip(_ request: [UInt8]) -> Int {
+        var sent = 0
+        while sent < request.count {
+            let n = request[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { fail("write: \(errno)") }
+            sent += n
+        }
+        var filled = 0
+        var headerEnd = -1
+        var total = Int.max
+        while filled < total {
+            if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            let n = buffer[filled...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { fail("read: \(errno)") }
+            filled += n
+            if headerEnd < 0, let end = Self.find(buffer, filled) {
+                headerEnd = end
+                let head = String(decoding: buffer[0..<end], as: UTF8.self).lowercased()
+                guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+                      let length = Int(line.dropFirst("content-length:".count).trimmingPrefix(" ")) else { fail("no content-length") }
+                total = end + 4 + length
+            }
+        }
+        return Int(String(decoding: buffer[9..<12], as: UTF8.self)) ?? 0
+    }
+
+    static func find(_ b: [UInt8], _ count: Int) -> Int? {
+        guard count >= 4 else { return nil }
+        for i in 0...(count - 4) where b[i] == 13 && b[i + 1] == 10 && b[i + 2] == 13 && b[i + 3] == 10 { return i }
+        return nil
+    }
+}
+
+func request(_ operation: String, _ body: String) -> [UInt8] {
+    let bytes = Array(body.utf8)
+    return Array("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: Kinesis_20131202.\(operation)\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: \(bytes.count)\r\n\r\n".utf8) + bytes
+}
+
+func nowNs() -> UInt64 { monotonicNs() }
+
+final class ThreadBody { let run: () -> Void; init(_ run: @escaping () -> Void) { self.run = run } }
+func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    var threads: [pthread_t] = []
+    for index in 0..<count {
+        let context = Unmanaged.passRetained(ThreadBody { body(index) }).toOpaque()
+        var thread = pthread_t()
+        pthread_create(&thread, nil, { raw in Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run(); return nil }, context)
+        threads.append(thread)
+    }
+    for thread in threads { pthread_join(thread, nil) }
+}
+
+let setup = Connection(port: server.port)
+_ = setup.roundTrip(request("CreateStream", #"{"StreamName":"bulk","ShardCount":4}"#))
+_ = setup.roundTrip(request("CreateStream", #"{"StreamName":"single","ShardCount":4}"#))
+
+// 1. PutRecords throughput.
+func payload(_ i: Int) -> String {
+    // 120 bytes of JSON, like a transaction.
+    let text = #"{"userId":"user_\#(i % 1000)","amount":\#(i % 997).25,"timestamp":1700000000000,"transactionId":"txn_\#(String(i, radix: 16))","merchantId":"m_7"}"#
+    return text.count >= 120 ? String(text.prefix(120)) : text + String(repeating: " ", count: 120 - text.count)
+}
+func putRecordsBody(_ connection: Int) -> [UInt8] {
+    let entries = (0..<500).map { i in
+        let data = Array(payload(connection * 500 + i).utf8)
+        var encoded: [UInt8] = []
+        data.withUnsafeBytes { Base64.encode($0, into: &encoded) }
+        return "{\"PartitionKey\":\"user_\(connection * 500 + i)\",\"Data\":\"\(String(decoding: encoded, as: UTF8.self))\"}"
+    }
+    return request("PutRecords", "{\"StreamName\":\"bulk\",\"Records\":[\(entries.joined(separator: ","))]}")
+}
+
+let seconds: Double = quick ? 2 : 8
+print("\nPutRecords, 500 records of 120 B per request, batch durability, 4 shards, \(Int(seconds)) s per row")
+print("connections  records/s   payload MB/s  requests/s")
+for connections in [1, 4, 8, 16] {
+    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: connections)
+    counts.initialize(repeating: 0)
+    let bodies = (0..<connections).map(putRecordsBody)
+    let start = nowNs()
+    let deadline = start + UInt64(seconds * 1e9)
+    nonisolated(unsafe) let shared = counts
+    runOnThreads(connections) { index in
+        let connection = Connection(port: server.port)
+        let body = bodies[index]
+        while nowNs() < deadline {
+            if connection.roundTrip(body) != 200 { fail("PutRecords failed") }
+            shared[index] += 1
+        }
+    }
+    let elapsed = Double(nowNs() - start) / 1e9
+    let requests = counts.reduce(0, +)
+    let records = Double(requests * 500) / elapsed
+    print(String(repeating: " ", count: 11 - String(connections).count) + "\(connections)  "
+          + "\(Int(records))".leftPadded(9) + "   " + String(format1(records * 120 / 1e6)).leftPadded(12) + "  " + "\(Int(Double(requests) / elapsed))".leftPadded(10))
+    counts.deallocate()
+}
+
+func format1(_ x: Double) -> String { String(Double(Int(x * 10)) / 10) }
+extension String { func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self } }
+
+// 2. PutRecord latency at a fixed rate: with the stream's batch durability (each
+// request waits for the fsync that covers it), then with durability none (what
+// the endpoint itself adds).
+let rate = 5_000.0
+let latencyConnections = 16
+let latencySeconds: Double = quick ? 3 : 10
+
+func measureLatency(durability: Durability) {
+    do { _ = try log.alterStream("single") { $0.durability = durability } } catch { fail("\(error)") }
+    print("\nPutRecord latency at \(Int(rate)) requests/s, durability \(durability.rawValue) (open loop, \(latencyConnections) connections, \(Int(latencySeconds)) s, 1 record of 120 B)")
+    let perConnection = Int(rate * latencySeconds) / latencyConnections
+    let samples = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: perConnection * latencyConnections)
+    defer { samples.deallocate() }
+    nonisolated(unsafe) let sampleBuffer = samples
+    let begin = nowNs() + 100_000_000
+    let intervalNs = UInt64(1e9 / rate * Double(latencyConnections))
+    runOnThreads(latencyConnections) { index in
+        let connection = Connection(port: server.port)
+        let body = request("PutRecord", "{\"StreamName\":\"single\",\"PartitionKey\":\"user_\(index)\",\"Data\":\"\(Base64.encode(Array(payload(index).utf8)))\"}")
+        // Stagger the connections across one interval.
+        var due = begin + UInt64(index) * intervalNs / UInt64(latencyConnections)
+        for i in 0..<perConnection {
+            let now = nowNs()
+            if due > now {
+                var pause = timespec(tv_sec: Int((due - now) / 1_000_000_000), tv_nsec: Int((due - now) % 1_000_000_000))
+                nanosleep(&pause, nil)
+            }
+            if connection.roundTrip(body) != 200 { fail("PutRecord failed") }
+            sampleBuffer[index * perConnection + i] = nowNs() - due
+            due += intervalNs
+        }
+    }
+    let achieved = Double(perConnection * latencyConnections) / (Double(nowNs() - begin) / 1e9)
+    let sorted = samples.sorted()
+    func percentile(_ p: Double) -> String {
+        let ns = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        return String(Double(Int(Double(ns) / 1000)) / 1000) + " ms"
+    }
+    print("achieved \(Int(achieved)) requests/s; p50 \(percentile(0.5)), p90 \(percentile(0.9)), p99 \(percentile(0.99)), p99.9 \(percentile(0.999)), max \(percentile(1.0))")
+}
+measureLatency(durability: .batch)
+measureLatency(durability: .none)
+
+server.shutdown()
+_ = try? log.deleteStream("bulk")
+_ = try? log.deleteStream("single")
+rmdir(dataDirectory + "/streams")
+rmdir(dataDirectory)

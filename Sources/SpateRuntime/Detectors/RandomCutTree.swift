@@ -1,0 +1,490 @@
+// RandomCutTree: one tree of a random cut forest (Guha, Mishra, Roy, Schrijvers,
+// "Robust Random Cut Forest Based Anomaly Detection on Streams", ICML 2016),
+// with its own time-decayed reservoir sample of the stream.
+//
+// Tree. Every internal node holds a cut (dimension, value) and the bounding box
+// of the points below it; a point goes left when point[dimension] ≤ value.
+// Cuts are random: a dimension is chosen with probability proportional to the
+// box's extent in it, and the value uniformly within that extent.
+// - Insert (the paper's top-down algorithm): at a node with box B, draw a cut of
+//   B ∪ {p}; if it separates p from B, a new node with that cut takes the place
+//   of the node, with p's new leaf on one side and the node on the other;
+//   otherwise B grows to include p and p moves down by the node's own cut. A
+//   point equal to a leaf's point raises the leaf's mass instead.
+// - Delete: a leaf of mass 1 is removed, its sibling takes its parent's place,
+//   and the boxes above are recomputed from their children until one does not
+//   change (boxes only shrink). Both keep the tree distributed exactly as if it
+//   had been built from scratch on the current sample (the paper's Theorem 3).
+// - Score: the AWS "anomaly score" (random-cut-forest-by-aws, AnomalyScoreVisitor
+//   and CommonUtils): follow p's path to a leaf at depth d; start with
+//   1 / (d + 1) — or, when p equals the leaf's point of mass m,
+//   (1 − m / 2N) / (d + log2(m + 1)); then for each ancestor at depth k, with
+//   q the probability that a random cut of its box ∪ {p} separates p,
+//   s = q / (k + 1) + (1 − q) · s, stopping when q = 0 (p is inside the box, and
+//   so inside every box above). The result is multiplied by log2(N + 1) (N: the
+//   sample size): an expected displacement normalized so that ordinary points
+//   score about 1 and isolated points several times more.
+//
+// Sample. A weighted reservoir with exponential time decay (AWS CompactSampler):
+// point t gets the key −λ·t + log(−log u), u uniform in (0, 1); the tree keeps
+// the `capacity` points of smallest key (a max-heap), so a point of age a is
+// kept with relative weight e^(−λa). λ = 0 is a plain uniform reservoir.
+//
+// Layout (the hot path allocates nothing): nodes and leaves live in fixed
+// arrays addressed by Int32; a child reference c ≥ 0 is node c and c < 0 is leaf
+// −c − 1. Internal nodes: a 24-byte record (left, right, parent, cut dimension,
+// cut value) and the box (min then max, `dimensions` doubles each). Leaves:
+// parent, mass, point.
+// At most `capacity` leaves and `capacity − 1` nodes exist at once; free slots
+// are kept on two stacks. Unsafe pointers because a step is a handful of loads
+// and compares and the forest does ~50 × 2 × depth of them per point; one
+// 24-byte node record so that a walk down touches one cache line per level.
+//
+// Invariants: every node's box is exactly the bounding box of the leaves below
+// it; the heap holds `sampleCount` entries, each referring to a live leaf, and a
+// leaf's mass is the number of heap entries referring to it.
+//
+// Memory: capacity × (24 + 16·dimensions) bytes of nodes, capacity × (8 + 8·dimensions)
+// of leaves, capacity × 28 of heap, free stacks and depth reciprocals — about
+// 38 KiB for 256 samples of dimension 4. Checkpoint: see `write(to:)`; boxes
+// are recomputed on restore (min and max are exact, so they are identical).
+
+/// One random cut tree and its reservoir.
+final class RandomCutTree {
+    static let none = Int32.min
+
+    let dimensions: Int
+    let capacity: Int
+
+    /// One node's links and cut together: a step down the tree reads one cache line.
+    struct Node {
+        var left: Int32
+        var right: Int32
+        var parent: Int32
+        var cutDimension: Int32
+        var cutValue: Double
+    }
+
+    let nodes: UnsafeMutablePointer<Node>
+    /// log2(capacity + 1), the score normalizer of a full sample.
+    private let fullMassFactor: Double
+    /// 1 / (k + 1) for every depth k a path can have.
+    private let reciprocals: UnsafeMutablePointer<Double>
+    /// Per node: `dimensions` minimums then `dimensions` maximums (adjacent, for the scoring walk up).
+    private let boxes: UnsafeMutablePointer<Double>
+    private let leafParent: UnsafeMutablePointer<Int32>
+    private let leafMass: UnsafeMutablePointer<Int32>
+    private let leafPoint: UnsafeMutablePointer<Double>
+    private let freeNodes: UnsafeMutablePointer<Int32>
+    private var freeNodeCount: Int
+    private let freeLeaves: UnsafeMutablePointer<Int32>
+    private var freeLeafCount: Int
+    /// Max-heap of reservoir keys and the leaf each sampled point lives in.
+    private let heapWeight: UnsafeMutablePointer<Double>
+    private let heapLeaf: UnsafeMutablePointer<Int32>
+    private(set) var sampleCount = 0
+    private(set) var root = RandomCutTree.none
+    private(set) var random: DetectorRandom
+
+    static func stateBytes(capacity: Int, dimensions: Int) -> Int {
+        capacity * (24 + 16 * dimensions) + capacity * (8 + 8 * dimensions) + capacity * 28 + 128
+    }
+
+    init(capacity: Int, dimensions: Int, seed: UInt64) {
+        precondition(capacity >= 2 && dimensions >= 1, "a tree needs room for two points of one dimension")
+        self.capacity = capacity
+        self.dimensions = dimensions
+        fullMassFactor = log2(Double(capacity) + 1)
+        reciprocals = .allocate(capacity: capacity)
+        for depth in 0..<capacity { (reciprocals + depth).initialize(to: 1 / (Double(depth) + 1)) }
+        random = DetectorRandom(seed: seed)
+        nodes = .allocate(capacity: capacity)
+        nodes.initialize(repeating: Node(left: 0, right: 0, parent: 0, cutDimension: 0, cutValue: 0), count: capacity)
+        boxes = .allocate(capacity: capacity * 2 * dimensions)
+        boxes.initialize(repeating: 0, count: capacity * 2 * dimensions)
+        leafParent = .allocate(capacity: capacity)
+        leafMass = .allocate(capacity: capacity)
+        leafPoint = .allocate(capacity: capacity * dimensions)
+        freeNodes = .allocate(capacity: capacity)
+        freeLeaves = .allocate(capacity: capacity)
+        heapWeight = .allocate(capacity: capacity)
+        heapLeaf = .allocate(capacity: capacity)
+        for pointer in [leafParent, leafMass, heapLeaf] { pointer.initialize(repeating: 0, count: capacity) }
+        heapWeight.initialize(repeating: 0, count: capacity)
+        leafPoint.initialize(repeating: 0, count: capacity * dimensions)
+        // Pop order 0, 1, 2, ...: low slots are used first.
+        for index in 0..<capacity {
+            freeNodes[index] = Int32(capacity - 1 - index)
+            freeLeaves[index] = Int32(capacity - 1 - index)
+        }
+        freeNodeCount = capacity
+        freeLeafCount = capacity
+    }
+
+    deinit {
+        nodes.deallocate()
+        reciprocals.deallocate()
+        for pointer in [leafParent, leafMass, freeNodes, freeLeaves, heapLeaf] { pointer.deallocate() }
+        for pointer in [boxes, leafPoint, heapWeight] { pointer.deallocate() }
+    }
+
+    // MARK: Sampling
+
+    /// Offers point number `sequence` to the reservoir; inserts it into the tree when kept.
+    @inline(__always)
+    func offer(_ point: UnsafePointer<Double>, sequence: UInt64, timeDecay: Double) {
+        let weight = -timeDecay * Double(sequence) + log(-log(random.nextOpenUnit()))
+        if sampleCount < capacity {
+            let leaf = insert(point)
+            heapWeight[sampleCount] = weight
+            heapLeaf[sampleCount] = leaf
+            sampleCount += 1
+            siftUp(sampleCount - 1)
+        } else if weight < heapWeight[0] {
+            delete(heapLeaf[0])
+            heapLeaf[0] = insert(point)
+            heapWeight[0] = weight
+            siftDown(0)
+        }
+    }
+
+    private func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heapWeight[parent] < heapWeight[child] else { return }
+            swapHeap(parent, child)
+            child = parent
+        }
+    }
+
+    private func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let first = 2 * parent + 1
+            guard first < sampleCount else { return }
+            var largest = first
+            if first + 1 < sampleCount, heapWeight[first + 1] > heapWeight[first] { largest = first + 1 }
+            guard heapWeight[largest] > heapWeight[parent] else { return }
+            swapHeap(parent, largest)
+            parent = largest
+        }
+    }
+
+    @inline(__always) private func swapHeap(_ a: Int, _ b: Int) {
+        (heapWeight[a], heapWeight[b]) = (heapWeight[b], heapWeight[a])
+        (heapLeaf[a], heapLeaf[b]) = (heapLeaf[b], heapLeaf[a])
+    }
+
+    // MARK: Tree
+
+    @inline(__always) private static func leafCode(_ leaf: Int32) -> Int32 { -leaf - 1 }
+    @inline(__always) private static func leafIndex(_ code: Int32) -> Int { Int(-(code + 1)) }
+
+    @inline(__always) private func minimum(of code: Int32) -> UnsafeMutablePointer<Double> {
+        code < 0 ? leafPoint + Self.leafIndex(code) * dimensions : boxes + Int(code) * 2 * dimensions
+    }
+
+    @inline(__always) private func maximum(of code: Int32) -> UnsafeMutablePointer<Double> {
+        code < 0 ? leafPoint + Self.leafIndex(code) * dimensions : boxes + (Int(code) * 2 + 1) * dimensions
+    }
+
+    @inline(__always) private func setParent(of code: Int32, to parent: Int32) {
+        if code < 0 { leafParent[Self.leafIndex(code)] = parent } else { nodes[Int(code)].parent = parent }
+    }
+
+    @inline(__always) private func replaceChild(of parent: Int32, _ old: Int32, with new: Int32) {
+        if parent == Self.none {
+            root = new
+        } else if nodes[Int(parent)].left == old {
+            nodes[Int(parent)].left = new
+        } else {
+            nodes[Int(parent)].right = new
+        }
+    }
+
+    private func newLeaf(_ point: UnsafePointer<Double>, parent: Int32) -> Int32 {
+        precondition(freeLeafCount > 0, "a tree holds at most capacity leaves")
+        freeLeafCount -= 1
+        let leaf = freeLeaves[freeLeafCount]
+        leafParent[Int(leaf)] = parent
+        leafMass[Int(leaf)] = 1
+        (leafPoint + Int(leaf) * dimensions).update(from: point, count: dimensions)
+        return leaf
+    }
+
+    /// Inserts `point`; returns the leaf that holds it.
+    private func insert(_ point: UnsafePointer<Double>) -> Int32 {
+        if root == Self.none {
+            let leaf = newLeaf(point, parent: Self.none)
+            root = Self.leafCode(leaf)
+            return leaf
+        }
+        let d = dimensions
+        var code = root
+        var parent = Self.none
+        while true {
+            let low = minimum(of: code), high = maximum(of: code)
+            if code < 0, Self.equal(low, point, d) {
+                leafMass[Self.leafIndex(code)] += 1
+                return Int32(Self.leafIndex(code))
+            }
+            var total = 0.0
+            for i in 0..<d { total += max(high[i], point[i]) - min(low[i], point[i]) }
+            let (dimension, cut) = chooseCut(low, high, point, offset: total * random.nextUnit())
+            let separates = (point[dimension] < low[dimension] && cut < low[dimension])
+                || (point[dimension] > high[dimension] && cut >= high[dimension])
+            if separates || code < 0 {
+                return split(code, parent: parent, point: point, dimension: dimension, cut: cut)
+            }
+            for i in 0..<d {
+                low[i] = min(low[i], point[i])
+                high[i] = max(high[i], point[i])
+            }
+            parent = code
+            let node = nodes[Int(code)]
+            code = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right
+        }
+    }
+
+    /// The cut at `offset` along the extents of box [low, high] ∪ {point}.
+    @inline(__always)
+    private func chooseCut(_ low: UnsafePointer<Double>, _ high: UnsafePointer<Double>, _ point: UnsafePointer<Double>,
+                           offset: Double) -> (Int, Double) {
+        var remaining = offset
+        var lastDimension = 0
+        for i in 0..<dimensions {
+            let lo = min(low[i], point[i]), hi = max(high[i], point[i])
+            let range = hi - lo
+            guard range > 0 else { continue }
+            if remaining < range { return (i, min(lo + remaining, hi.nextDown)) }
+            remaining -= range
+            lastDimension = i
+        }
+        // Rounding left the offset past the last extent: cut at the top of the last one.
+        return (lastDimension, max(low[lastDimension], point[lastDimension]).nextDown)
+    }
+
+    /// Puts a new node with the cut in `code`'s place, `point`'s new leaf on one side.
+    private func split(_ code: Int32, parent: Int32, point: UnsafePointer<Double>, dimension: Int, cut: Double) -> Int32 {
+        precondition(freeNodeCount > 0, "a tree holds at most capacity − 1 nodes")
+        freeNodeCount -= 1
+        let node = freeNodes[freeNodeCount]
+        let low = minimum(of: code), high = maximum(of: code)
+        let newLow = minimum(of: node), newHigh = maximum(of: node)
+        for i in 0..<dimensions {
+            newLow[i] = min(low[i], point[i])
+            newHigh[i] = max(high[i], point[i])
+        }
+        let leaf = newLeaf(point, parent: node)
+        let goesLeft = point[dimension] <= cut
+        nodes[Int(node)] = Node(left: goesLeft ? Self.leafCode(leaf) : code, right: goesLeft ? code : Self.leafCode(leaf),
+                                parent: parent, cutDimension: Int32(dimension), cutValue: cut)
+        setParent(of: code, to: node)
+        replaceChild(of: parent, code, with: node)
+        return leaf
+    }
+
+    /// Removes one unit of mass from `leaf`, and the leaf itself at mass 0.
+    private func delete(_ leaf: Int32) {
+        let l = Int(leaf)
+        if leafMass[l] > 1 {
+            leafMass[l] -= 1
+            return
+        }
+        let parent = leafParent[l]
+        freeLeaves[freeLeafCount] = leaf
+        freeLeafCount += 1
+        guard parent != Self.none else {
+            root = Self.none
+            return
+        }
+        let p = Int(parent)
+        let sibling = nodes[p].left == Self.leafCode(leaf) ? nodes[p].right : nodes[p].left
+        let grandparent = nodes[p].parent
+        setParent(of: sibling, to: grandparent)
+        replaceChild(of: grandparent, parent, with: sibling)
+        freeNodes[freeNodeCount] = parent
+        freeNodeCount += 1
+        var node = grandparent
+        while node != Self.none, recomputeBox(Int(node)) { node = nodes[Int(node)].parent }
+    }
+
+    /// Sets node's box from its children's; returns whether it changed.
+    @discardableResult
+    private func recomputeBox(_ node: Int) -> Bool {
+        let leftMin = minimum(of: nodes[node].left), leftMax = maximum(of: nodes[node].left)
+        let rightMin = minimum(of: nodes[node].right), rightMax = maximum(of: nodes[node].right)
+        let boxLow = minimum(of: Int32(node)), boxHigh = maximum(of: Int32(node))
+        var changed = false
+        for i in 0..<dimensions {
+            let low = min(leftMin[i], rightMin[i]), high = max(leftMax[i], rightMax[i])
+            if low != boxLow[i] || high != boxHigh[i] { changed = true }
+            boxLow[i] = low
+            boxHigh[i] = high
+        }
+        return changed
+    }
+
+    @inline(__always) private static func equal(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Bool {
+        for i in 0..<count where a[i] != b[i] { return false }
+        return true
+    }
+
+    // MARK: Scoring
+
+    /// The normalized anomaly score of `point` (0 for an empty tree); `path` has room for `capacity` entries.
+    func score(_ point: UnsafePointer<Double>, path: UnsafeMutablePointer<Int32>) -> Double {
+        var code = root
+        guard code != Self.none else { return 0 }
+        var depth = 0
+        while code >= 0 {
+            path[depth] = code
+            depth += 1
+            let node = nodes[Int(code)]
+            code = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right
+        }
+        return score(point, leaf: code, depth: depth, path: path, isSeen: isSeen(point, leaf: code))
+    }
+
+    @inline(__always) private func isSeen(_ point: UnsafePointer<Double>, leaf code: Int32) -> Bool {
+        Self.equal(leafPoint + Self.leafIndex(code) * dimensions, point, dimensions)
+    }
+
+    /// Scores four trees, walking down them in lockstep: a walk down is a chain
+    /// of dependent loads, and four independent chains keep four misses in
+    /// flight instead of one (perf: the walk down was the forest's top cost).
+    static func scoreFour(_ t0: RandomCutTree, _ t1: RandomCutTree, _ t2: RandomCutTree, _ t3: RandomCutTree,
+                          _ point: UnsafePointer<Double>, paths: UnsafeMutablePointer<Int32>, capacity: Int) -> Double {
+        var c0 = t0.root, c1 = t1.root, c2 = t2.root, c3 = t3.root
+        guard c0 != none, c1 != none, c2 != none, c3 != none else {
+            return t0.score(point, path: paths) + t1.score(point, path: paths) + t2.score(point, path: paths) + t3.score(point, path: paths)
+        }
+        let n0 = t0.nodes, n1 = t1.nodes, n2 = t2.nodes, n3 = t3.nodes
+        let p0 = paths, p1 = paths + capacity, p2 = paths + 2 * capacity, p3 = paths + 3 * capacity
+        var d0 = 0, d1 = 0, d2 = 0, d3 = 0
+        while (c0 & c1 & c2 & c3) >= 0 {  // some walk is still at a node: leaf codes are negative, so the AND is negative only when all are leaves
+            if c0 >= 0 { p0[d0] = c0; d0 += 1; let node = n0[Int(c0)]; c0 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+            if c1 >= 0 { p1[d1] = c1; d1 += 1; let node = n1[Int(c1)]; c1 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+            if c2 >= 0 { p2[d2] = c2; d2 += 1; let node = n2[Int(c2)]; c2 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+            if c3 >= 0 { p3[d3] = c3; d3 += 1; let node = n3[Int(c3)]; c3 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+        }
+        // The four leaf comparisons first: their loads miss the cache independently.
+        let s0 = t0.isSeen(point, leaf: c0), s1 = t1.isSeen(point, leaf: c1), s2 = t2.isSeen(point, leaf: c2), s3 = t3.isSeen(point, leaf: c3)
+        return t0.score(point, leaf: c0, depth: d0, path: p0, isSeen: s0) + t1.score(point, leaf: c1, depth: d1, path: p1, isSeen: s1)
+            + t2.score(point, leaf: c2, depth: d2, path: p2, isSeen: s2) + t3.score(point, leaf: c3, depth: d3, path: p3, isSeen: s3)
+    }
+
+    /// The score from the leaf reached at `depth`, walking back up `path`.
+    private func score(_ point: UnsafePointer<Double>, leaf code: Int32, depth: Int, path: UnsafeMutablePointer<Int32>, isSeen: Bool) -> Double {
+        assert(code < 0 && code != Self.none, "scoring starts at a leaf")
+        let d = dimensions
+        let leaf = Self.leafIndex(code)
+        let treeMass = Double(sampleCount)
+        var score: Double
+        if isSeen {
+            let mass = Double(leafMass[leaf])
+            score = (1 - mass / (2 * treeMass)) / (Double(depth) + log2(mass + 1))
+        } else {
+            score = 1 / (Double(depth) + 1)
+        }
+        var level = depth - 1
+        while level >= 0 {
+            let box = boxes + Int(path[level]) * 2 * d
+            var newRange = 0.0, growth = 0.0
+            for i in 0..<d {
+                // Branch-free: which side x falls on is unpredictable.
+                let low = box[i], high = box[d + i], x = point[i]
+                newRange += max(high, x) - min(low, x)
+                growth += max(low - x, 0) + max(x - high, 0)
+            }
+            if growth == 0 { break }
+            // s = q / (k + 1) + (1 − q)·s, as s + q·(1/(k + 1) − s) with a table of 1/(k + 1):
+            // the chain from level to level is then one multiply-add, not two divisions.
+            let probability = growth / newRange
+            score += probability * (reciprocals[level] - score)
+            level -= 1
+        }
+        return score * (sampleCount == capacity ? fullMassFactor : log2(treeMass + 1))
+    }
+
+    // MARK: Checkpoint
+
+    /// Writes root, sample count, generator, free stacks, nodes (without boxes), leaves and heap.
+    func write(to writer: inout DetectorStateWriter) {
+        writer.write(root)
+        writer.write(UInt32(sampleCount))
+        writer.write(random.state)
+        writer.write(UInt32(freeNodeCount))
+        writer.write(int32s: UnsafeBufferPointer(start: freeNodes, count: freeNodeCount))
+        writer.write(UInt32(freeLeafCount))
+        writer.write(int32s: UnsafeBufferPointer(start: freeLeaves, count: freeLeafCount))
+        for index in 0..<capacity {
+            let node = nodes[index]
+            writer.write(node.left)
+            writer.write(node.right)
+            writer.write(node.parent)
+            writer.write(node.cutDimension)
+            writer.write(node.cutValue)
+        }
+        for pointer in [leafParent, leafMass] {
+            writer.write(int32s: UnsafeBufferPointer(start: pointer, count: capacity))
+        }
+        writer.write(doubles: UnsafeBufferPointer(start: leafPoint, count: capacity * dimensions))
+        writer.write(doubles: UnsafeBufferPointer(start: heapWeight, count: sampleCount))
+        writer.write(int32s: UnsafeBufferPointer(start: heapLeaf, count: sampleCount))
+    }
+
+    func read(from reader: inout DetectorStateReader) throws(DetectorError) {
+        root = try reader.readInt32()
+        sampleCount = try reader.readCount(max: capacity)
+        random = DetectorRandom(seed: try reader.readUInt64())
+        freeNodeCount = try reader.readCount(max: capacity)
+        try reader.readInt32s(into: UnsafeMutableBufferPointer(start: freeNodes, count: freeNodeCount))
+        freeLeafCount = try reader.readCount(max: capacity)
+        try reader.readInt32s(into: UnsafeMutableBufferPointer(start: freeLeaves, count: freeLeafCount))
+        for index in 0..<capacity {
+            nodes[index] = Node(left: try reader.readInt32(), right: try reader.readInt32(), parent: try reader.readInt32(),
+                                cutDimension: try reader.readInt32(), cutValue: try reader.readDouble())
+        }
+        for pointer in [leafParent, leafMass] {
+            try reader.readInt32s(into: UnsafeMutableBufferPointer(start: pointer, count: capacity))
+        }
+        try reader.readDoubles(into: UnsafeMutableBufferPointer(start: leafPoint, count: capacity * dimensions))
+        try reader.readDoubles(into: UnsafeMutableBufferPointer(start: heapWeight, count: sampleCount))
+        try reader.readInt32s(into: UnsafeMutableBufferPointer(start: heapLeaf, count: sampleCount))
+        try validateAndRebuildBoxes()
+    }
+
+    /// Checks every reference is in range and the tree is a tree, and recomputes the boxes bottom-up.
+    private func validateAndRebuildBoxes() throws(DetectorError) {
+        for index in 0..<sampleCount where heapLeaf[index] < 0 || Int(heapLeaf[index]) >= capacity {
+            throw .corruptState("a forest sample refers to leaf \(heapLeaf[index])")
+        }
+        guard root != Self.none else { return }
+        var visited = 0
+        try rebuild(root, depth: 0, visited: &visited)
+        guard visited == capacity - freeLeafCount else { throw .corruptState("forest tree leaves do not match its free list") }
+    }
+
+    private func rebuild(_ code: Int32, depth: Int, visited: inout Int) throws(DetectorError) {
+        guard depth < capacity else { throw .corruptState("a forest tree is deeper than its sample") }
+        if code < 0 {
+            guard Self.leafIndex(code) < capacity, leafMass[Self.leafIndex(code)] >= 1 else { throw .corruptState("bad leaf reference in a forest tree") }
+            visited += 1
+            return
+        }
+        guard Int(code) < capacity, nodes[Int(code)].cutDimension >= 0, Int(nodes[Int(code)].cutDimension) < dimensions else {
+            throw .corruptState("bad node reference in a forest tree")
+        }
+        try rebuild(nodes[Int(code)].left, depth: depth + 1, visited: &visited)
+        try rebuild(nodes[Int(code)].right, depth: depth + 1, visited: &visited)
+        recomputeBox(Int(code))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

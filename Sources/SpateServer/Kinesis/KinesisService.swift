@@ -1,0 +1,108 @@
+// The Kinesis Data Streams API over Spate's log. A request is an operation name
+// (from `X-Amz-Target: Kinesis_20131202.<Operation>`) and a JSON body; the answer
+// is a JSON body or a KinesisError. No HTTP here: KinesisHTTPHandler does that.
+//
+// Stream names map 1:1 to the log's streams, so what a producer puts here is what
+// `spate cat`, `spate stream list` and the REPL see, and the reverse. Operations
+// are registered in `operations`, found by name; adding one touches that table
+// and the file that implements it. Every operation blocks (file I/O, fsync):
+// callers run it off the event loop.
+
+import SpateLog
+
+/// A Kinesis response body.
+public struct KinesisResponse: Sendable {
+    public var status: Int
+    public var body: [UInt8]
+
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+
+    init(_ error: KinesisError) { self.init(status: error.status, body: error.body) }
+}
+
+/// Answers Kinesis operations from a log store.
+public final class KinesisService: Sendable {
+    public static let targetPrefix = "Kinesis_20131202."
+
+    let log: LogStore
+    /// Unix ms; tests move it to expire iterators.
+    let now: @Sendable () -> Int64
+    let readBatches = ReadBatchPool()
+
+    public init(log: LogStore, now: @escaping @Sendable () -> Int64 = wallClockMs) {
+        self.log = log
+        self.now = now
+    }
+
+    typealias Operation = @Sendable (KinesisService, JSONValue) throws(KinesisError) -> [UInt8]
+
+    /// Every operation, by name.
+    static let operations: [String: Operation] = [
+        "CreateStream": { (service, request) throws(KinesisError) in try service.createStream(request) },
+        "DeleteStream": { (service, request) throws(KinesisError) in try service.deleteStream(request) },
+        "DescribeStream": { (service, request) throws(KinesisError) in try service.describeStream(request) },
+        "DescribeStreamSummary": { (service, request) throws(KinesisError) in try service.describeStreamSummary(request) },
+        "ListStreams": { (service, request) throws(KinesisError) in try service.listStreams(request) },
+        "ListShards": { (service, request) throws(KinesisError) in try service.listShards(request) },
+        "IncreaseStreamRetentionPeriod": { (service, request) throws(KinesisError) in try service.changeRetention(request, increase: true) },
+        "DecreaseStreamRetentionPeriod": { (service, request) throws(KinesisError) in try service.changeRetention(request, increase: false) },
+        "PutRecord": { (service, request) throws(KinesisError) in try service.putRecord(request) },
+        "PutRecords": { (service, request) throws(KinesisError) in try service.putRecords(request) },
+        "GetShardIterator": { (service, request) throws(KinesisError) in try service.getShardIterator(request) },
+        "GetRecords": { (service, request) throws(KinesisError) in try service.getRecords(request) },
+    ]
+
+    /// The names of the operations served.
+    public static var operationNames: [String] { operations.keys.sorted() }
+
+    /// Runs `operation` on a JSON `body`. Never throws: errors become responses.
+    public func handle(operation: String, body: [UInt8]) -> KinesisResponse {
+        guard let run = Self.operations[operation] else {
+            return KinesisResponse(.unknownOperation("Operation \(operation) is not supported by this endpoint (supported: \(Self.operationNames.joined(separator: ", "))).") )
+        }
+        let request: JSONValue
+        do {
+            request = body.isEmpty ? .object([:]) : try JSONParser.parse(body)
+        } catch {
+            return KinesisResponse(.serialization("The request body is not valid JSON: \(error.message) at byte \(error.offset)."))
+        }
+        guard case .object = request else {
+            return KinesisResponse(.serialization("The request body must be a JSON object."))
+        }
+        do {
+            return KinesisResponse(status: 200, body: try run(self, request))
+        } catch {
+            return KinesisResponse(error)
+        }
+    }
+
+    // MARK: Shared helpers
+
+    /// The stream a request names.
+    func stream(_ request: JSONValue) throws(KinesisError) -> LogStream {
+        let name = try KinesisNames.streamName(from: request)
+        return try stream(named: name)
+    }
+
+    func stream(named name: String) throws(KinesisError) -> LogStream {
+        do { return try log.stream(name) } catch { throw Self.translate(error, stream: name) }
+    }
+
+    /// The Kinesis error for a log error.
+    static func translate(_ error: LogError, stream: String) -> KinesisError {
+        switch error {
+        case .streamNotFound: return .streamNotFound(stream)
+        case .streamExists: return .resourceInUse("Stream \(stream) under account \(KinesisNames.accountID) already exists.")
+        case let .invalidStreamName(name, reason):
+            return .validation("1 validation error detected: Value '\(name)' at 'streamName' failed to satisfy constraint: \(reason)")
+        case .invalidSettings: return .invalidArgument(error.description)
+        case .recordTooLarge, .partitionKeyTooLong, .batchTooLarge: return .invalidArgument(error.description)
+        case let .shardNotFound(stream, shard):
+            return .resourceNotFound("Shard \(KinesisNames.shardID(shard)) in stream \(stream) under account \(KinesisNames.accountID) does not exist")
+        case .io, .invalidManifest, .corruptSegment: return .internalFailure(error.description)
+        }
+    }
+}

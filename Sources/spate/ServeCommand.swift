@@ -1,0 +1,89 @@
+// `spate serve [--listen 127.0.0.1:4567] [--credentials FILE] [--data DIR]`:
+// `spate run` plus the HTTP endpoint (Kinesis JSON 1.1 API, /metrics, /healthz).
+//
+// Lifecycle: SIGINT and SIGTERM are blocked in every thread before any starts
+// and taken with sigwait on the main thread, so no signal handler runs and no
+// worker is interrupted mid-write. On either signal: background services stop,
+// the server stops accepting, requests in progress finish, the process exits 0.
+
+import ArgumentParser
+import Spate
+import SpateLog
+import SpateServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Long-running work that `spate run` does: saved jobs, alarms, deliveries.
+/// `spate serve` starts the same services beside the HTTP endpoint. None exist
+/// yet: the job runner plugs in by conforming and being listed in
+/// `ServeCommand.backgroundServices`.
+protocol BackgroundService {
+    /// Starts the service's threads; returns at once.
+    func start(database: Database) throws
+    /// Stops it; returns when its work is saved (checkpoints, leases released).
+    func stop()
+}
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Kinesis-compatible HTTP endpoint (and, later, what `spate run` runs) until stopped.",
+        discussion: """
+            Producers written for Kinesis work unchanged with endpoint_url=http://HOST:PORT (boto3, AWS CLI).
+            GET /metrics is Prometheus text, GET /healthz answers ok.
+            Only loopback addresses are allowed without --credentials. With --credentials FILE (format of
+            ~/.aws/credentials: aws_access_key_id = …, aws_secret_access_key = …; chmod 600), every request
+            but /healthz must be signed with AWS Signature Version 4 using that key.
+            Stops cleanly on Ctrl-C or SIGTERM.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Address to listen on; port 0 picks a free one.", valueName: "host:port"))
+    var listen: String = "127.0.0.1:\(ServerConfiguration.defaultPort)"
+
+    @Option(help: ArgumentHelp("File with the access key clients must sign with (required off loopback).", valueName: "file"))
+    var credentials: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    /// What `spate run` runs. The job runner goes here when it exists.
+    static func backgroundServices() -> [any BackgroundService] { [] }
+
+    func run() throws {
+        var configuration = ServerConfiguration()
+        do throws(ServerError) {
+            (configuration.host, configuration.port) = try ServerConfiguration.parseListen(listen)
+            if let credentials { configuration.credentials = try Credentials.load(path: credentials) }
+        } catch {
+            Terminal.fail(error.description)
+        }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let database = try global.open()
+        let services = Self.backgroundServices()
+        for service in services { try service.start(database: database) }
+        let server: SpateHTTPServer
+        do throws(ServerError) {
+            server = try SpateHTTPServer.start(configuration, log: database.log)
+        } catch {
+            for service in services { service.stop() }
+            Terminal.fail(error.description)
+        }
+        let signed = configuration.credentials == nil ? "unsigned requests (loopback only)" : "SigV4-signed requests"
+        print("spate serve: listening on http://\(server.address) (\(signed)); data in \(database.dataDirectory)")
+        fflush(nil)
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        print("spate serve: \(received == SIGTERM ? "SIGTERM" : "SIGINT") received, stopping")
+        fflush(nil)
+        server.shutdown()
+        for service in services.reversed() { service.stop() }
+    }
+}

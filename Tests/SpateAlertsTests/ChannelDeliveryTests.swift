@@ -1,0 +1,88 @@
+// EXEC and FILE channels for real: a temporary shell script that appends its
+// standard input to a file (argv passed without a shell), one that exits 1,
+// one that outlives its timeout and is killed; JSON lines appended to a file;
+// and the option parsing of headers, URLs and arguments.
+
+import Foundation
+import SpateAlerts
+import SpateCatalog
+import Testing
+
+private func channel(_ type: ChannelType, _ target: String?, args: String? = nil, timeoutMs: Int64 = 5_000) -> ChannelRecord {
+    ChannelRecord(name: "c", type: type, target: target, args: args, timeoutMs: timeoutMs, rateLimitPerMinute: 60, maxAttempts: 8,
+                  definition: "", createdMs: 0)
+}
+
+private final class Scratch {
+    let path = NSTemporaryDirectory() + "spate-alerts-" + UUID().uuidString
+    init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func script(_ name: String, _ body: String) -> String {
+        let file = path + "/" + name
+        _ = FileManager.default.createFile(atPath: file, contents: Data("#!/bin/sh\n\(body)\n".utf8), attributes: [.posixPermissions: 0o755])
+        return file
+    }
+}
+
+@Suite struct ChannelDeliveryTests {
+    @Test func execGetsTheAlertOnStdinAndItsArgumentsWithoutAShell() throws {
+        let scratch = Scratch()
+        let out = scratch.path + "/out.txt"
+        let script = scratch.script("append.sh", "printf '%s|' \"$@\" >> \"\(out)\"; cat >> \"\(out)\"")
+        let result = ChannelDelivery.send("{\"alert\":1}", idempotencyKey: "k", on: channel(.exec, script, args: "one $(date) ;x"))
+        #expect(throws: Never.self) { try result.get() }
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "one|$(date)|;x|{\"alert\":1}\n")
+    }
+
+    @Test func aNonZeroExitIsAFailureThatQuotesTheProgram() {
+        let scratch = Scratch()
+        let script = scratch.script("fail.sh", "cat > /dev/null; echo 'no mail server' >&2; exit 1")
+        let result = ChannelDelivery.send("{}", idempotencyKey: "k", on: channel(.exec, script))
+        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        #expect(error == .failed("\(script) exited with status 1: no mail server"))
+    }
+
+    @Test func aProgramPastItsTimeoutIsKilled() {
+        let scratch = Scratch()
+        let script = scratch.script("hang.sh", "exec sleep 30")
+        let start = Date()
+        let result = ChannelDelivery.send("{}", idempotencyKey: "k", on: channel(.exec, script, timeoutMs: 300))
+        guard case let .failure(.timeout(what)) = result else { Issue.record("expected a timeout, got \(result)"); return }
+        #expect(what.contains("killed"))
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    @Test func fileChannelsAppendJSONLines() throws {
+        let scratch = Scratch()
+        let file = scratch.path + "/alerts.jsonl"
+        for i in 1...3 {
+            #expect(throws: Never.self) { try ChannelDelivery.send("{\"n\":\(i)}", idempotencyKey: "k", on: channel(.file, file)).get() }
+        }
+        #expect(try String(contentsOfFile: scratch.path + "/alerts.jsonl", encoding: .utf8) == "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n")
+    }
+
+    @Test func optionTextsParse() {
+        let headers = ChannelDelivery.parseHeaders("Authorization: Bearer x:y; X-Team : ops;bad")
+        #expect(headers.map(\.0) == ["Authorization", "X-Team"] && headers.map(\.1) == ["Bearer x:y", "ops"])
+        #expect(HTTPURL.parse("http://127.0.0.1:8080/a/b?c=1") == HTTPURL(host: "127.0.0.1", port: 8080, path: "/a/b?c=1"))
+        #expect(HTTPURL.parse("http://localhost") == HTTPURL(host: "localhost", port: 80, path: "/"))
+        #expect(HTTPURL.parse("http://[::1]:9/x") == HTTPURL(host: "::1", port: 9, path: "/x"))
+        #expect(HTTPURL.parse("https://example.com/") == nil)
+        #expect(HTTPURL.parse("http://user@host/") == nil)
+        #expect(ChannelDelivery.splitArguments("  -t  ops@example.com ") == ["-t", "ops@example.com"])
+    }
+
+    @Test func payloadsCarryTheIdempotencyKeyAndAMessage() {
+        let alert = StoredAlert(id: 7, kind: "alarm", source: "lag", job: nil, key: "lag", windowStartMs: nil, windowEndMs: 60_000,
+                                score: nil, rowJSON: "{\"alarm\":\"lag\",\"new_state\":\"ALARM\"}", createdMs: 1)
+        let json = AlertPayload.json(alert, channel: "ops", idempotencyKey: "spate-1-7-ops")
+        #expect(json.hasPrefix("{\"idempotency_key\":\"spate-1-7-ops\",\"channel\":\"ops\",\"alert_id\":7,\"kind\":\"alarm\""))
+        #expect(json.contains("\"message\":\"alarm lag is ALARM\"") && json.hasSuffix("\"row\":{\"alarm\":\"lag\",\"new_state\":\"ALARM\"}}"))
+    }
+
+    @Test func backoffDoublesUpToItsCap() {
+        let options = DeliveryOptions()
+        #expect((1...9).map { options.backoffMs(afterAttempt: $0) } == [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 120_000, 120_000])
+    }
+}
