@@ -120,6 +120,7 @@ final class JobWorker: @unchecked Sendable {
                                                     leaseDurationMs: environment.options.leaseDurationMs,
                                                     checkpoint: data, alerts: output.pendingAlerts, results: output.pendingResults)
             guard held else { throw JobFailure.leaseLost }
+            FaultInjection.point("after checkpoint")
             output.committed()
             let nowMs = environment.nowMs(), late = Int64(execution.currentStatistics.lateRecords)
             metrics.record(BuiltinMetric.jobRecordsIn.name, "job", name, Double(data.recordsIn - recordedIn), atMs: nowMs)
@@ -143,7 +144,9 @@ final class JobWorker: @unchecked Sendable {
             let outcome: QueryExecution.StepOutcome
             do { outcome = try execution.step(emit: emit) } catch { throw JobFailure.failed(error.description) }
             if let outputError { throw JobFailure.failed("writing the output stream: \(outputError)") }
+            FaultInjection.point("after a step, before its output is appended")
             do { try output.flushStream() } catch { throw JobFailure.failed("writing the output stream: \(error)") }
+            FaultInjection.point("after output is appended, before the checkpoint")
             let dueNs = UInt64(definition.checkpointIntervalMs) * 1_000_000
             if output.hasPendingRows || monotonicNs() - lastCommitNs >= dueNs {
                 if outcome != .idle || output.hasPendingRows || monotonicNs() - lastCommitNs >= dueNs {

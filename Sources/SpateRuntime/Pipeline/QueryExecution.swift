@@ -31,6 +31,8 @@ public struct EmittedRow: Sendable {
     public var windowEndMs: Int64?
     /// The group key values as text, comma-separated (nil without GROUP BY).
     public var key: String?
+    /// The highest detector score of the row (nil without detectors or in warm-up).
+    public var score: Double? = nil
 }
 
 /// What a running query can be told from outside.
@@ -70,6 +72,10 @@ public final class QueryExecution {
     @exclusivity(unchecked) private var windowStartVector: ColumnVector?
     @exclusivity(unchecked) private var windowEndVector: ColumnVector?
 
+    // Detectors (ZSCORE, ROBUST_SCORE, RCF): scored per row of the stage they
+    // read — each event, or each emitted group — before the outputs.
+    private var detectors: DetectorStage?
+
     // Every query.
     private let outputs: [VectorExpression]
     private let outputFilter: VectorExpression?
@@ -89,9 +95,6 @@ public final class QueryExecution {
     /// plan's start: a job resuming from its checkpoint.
     public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs,
                 resumeAt: [UInt64]? = nil, start: RangeStart? = nil) throws(RuntimeError) {
-        guard plan.detectors.isEmpty else {
-            throw .internalError("detectors (ZSCORE, RCF, …) are not available in this build yet")
-        }
         self.plan = plan
         columns = plan.outputs.map { ($0.name, $0.type) }
         let now = nowMs()
@@ -161,11 +164,14 @@ public final class QueryExecution {
                     default: return nil
                     }
                 }
-                let groupCompiler = ExpressionCompiler(resolver: groupResolver, nowMs: nowMs)
+                let stage = try DetectorStage.make(plan.detectors, resolver: groupResolver, nowMs: nowMs)
+                detectors = stage
+                let scoredResolver = stage?.resolver(over: groupResolver) ?? groupResolver
+                let groupCompiler = ExpressionCompiler(resolver: scoredResolver, nowMs: nowMs)
                 let compiledOutputs = try plan.outputs.map { o throws(ExpressionCompileError) in try groupCompiler.compile(o.expression) }
                 outputs = compiledOutputs
                 outputFilter = try plan.outputFilter.map { e throws(ExpressionCompileError) in
-                    try ExpressionCompiler(resolver: Self.withOutputs(groupResolver, compiledOutputs), nowMs: nowMs).compile(e)
+                    try ExpressionCompiler(resolver: Self.withOutputs(scoredResolver, compiledOutputs), nowMs: nowMs).compile(e)
                 }
             } else {
                 keyExpressions = []
@@ -173,7 +179,9 @@ public final class QueryExecution {
                 aggregator = nil
                 groupOutput = nil
                 let record = recordColumn
-                let projectionResolver = SlotResolver { kind in inputResolver.vectorFor(kind) }
+                let stage = try DetectorStage.make(plan.detectors, resolver: inputResolver, nowMs: nowMs)
+                detectors = stage
+                let projectionResolver = stage?.resolver(over: inputResolver) ?? inputResolver
                 var compiledOutputs: [VectorExpression] = []
                 if plan.selectsWholeRecord, let record {
                     compiledOutputs = [ColumnReferenceExpression(record)]
@@ -186,8 +194,10 @@ public final class QueryExecution {
                     try ExpressionCompiler(resolver: Self.withOutputs(projectionResolver, compiledOutputs), nowMs: nowMs).compile(e)
                 }
             }
+        } catch let error as RuntimeError {
+            throw error
         } catch {
-            throw .internalError(error.description)
+            throw .internalError("\(error)")
         }
     }
 
@@ -363,13 +373,15 @@ public final class QueryExecution {
             input.selection = selection
         }
         guard let aggregator else {
+            detectors?.score(rows: rows, selection: input.selection)
             for output in outputs { output.evaluate(rows: rows) }
             outputFilter?.evaluate(rows: rows)
             var keepGoing = true
             input.forEachSelected { row in
                 guard keepGoing else { return }
                 if let outputFilter, outputFilter.result.isNull[row] || !outputFilter.result.bools[row] { return }
-                keepGoing = emitRow(EmittedRow(values: outputs.map { $0.result.value(row) }, windowStartMs: nil, windowEndMs: nil, key: nil))
+                keepGoing = emitRow(EmittedRow(values: outputs.map { $0.result.value(row) }, windowStartMs: nil, windowEndMs: nil,
+                                               key: detectors?.keyText(row), score: detectors?.highestScore(row)))
             }
             return
         }
@@ -395,6 +407,7 @@ public final class QueryExecution {
         let windowed = plan.window != nil
         func flush() {
             guard row > 0 else { return }
+            detectors?.score(rows: row, selection: nil)
             for output in outputs { output.evaluate(rows: row) }
             outputFilter?.evaluate(rows: row)
             for r in 0..<row where keepGoing {
@@ -403,7 +416,7 @@ public final class QueryExecution {
                 keepGoing = emitRow(EmittedRow(
                     values: outputs.map { $0.result.value(r) },
                     windowStartMs: windowed ? windowStartVector.ints[r] : nil, windowEndMs: windowed ? windowEndVector.ints[r] : nil,
-                    key: key))
+                    key: key, score: detectors?.highestScore(r)))
             }
             row = 0
             groupOutput.reset(count: batchRowCapacity)
@@ -419,7 +432,7 @@ public final class QueryExecution {
 
     // MARK: Checkpoint state
 
-    static let stateVersion: UInt8 = 1
+    static let stateVersion: UInt8 = 2
 
     /// The query's state (open windows, counters) for a job checkpoint.
     public func saveState() -> [UInt8] {
@@ -430,6 +443,7 @@ public final class QueryExecution {
         writer.write(Int64(decoder.badRecords))
         writer.write(aggregator != nil)
         aggregator?.save(to: &writer)
+        writer.write(detectors?.operator.serialize() ?? [])
         return writer.bytes
     }
 
@@ -443,6 +457,10 @@ public final class QueryExecution {
         let hasAggregator = try reader.readBool()
         guard hasAggregator == (aggregator != nil) else { throw .mismatch("aggregation differs") }
         try aggregator?.load(from: &reader)
+        let detectorState = try reader.readBytes()
+        if let detectors {
+            do { try detectors.operator.restore(from: detectorState) } catch { throw .mismatch("\(error)") }
+        }
         statistics.lateRecords = aggregator?.lateRecords ?? 0
         statistics.badRecords = decoder.badRecords
     }

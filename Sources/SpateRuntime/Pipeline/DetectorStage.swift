@@ -1,0 +1,80 @@
+// The detectors of a query in its pipeline: their argument and PARTITION BY
+// expressions compiled over the stage they read (input records, or the groups a
+// window emits), the DetectorOperator that keeps per-key state, and the
+// vectors their scores and the `anomaly` flag land in — which the outputs and
+// the output filter then read as `.detector(i)` and `.anomaly`.
+
+import SpateSQL
+
+final class DetectorStage {
+    let `operator`: DetectorOperator
+    private let inputs: [[VectorExpression]]
+    private let keys: [[VectorExpression]]
+    let scores: [ColumnVector]
+    let flags: ColumnVector
+
+    private init(operator: DetectorOperator, inputs: [[VectorExpression]], keys: [[VectorExpression]]) {
+        self.operator = `operator`
+        self.inputs = inputs
+        self.keys = keys
+        scores = inputs.map { _ in ColumnVector(type: .double, capacity: batchRowCapacity) }
+        flags = ColumnVector(type: .boolean, capacity: batchRowCapacity)
+    }
+
+    /// The stage for `plans` (nil when the query has no detector).
+    static func make(_ plans: [DetectorPlan], resolver: SlotResolver, nowMs: @escaping () -> Int64) throws -> DetectorStage? {
+        guard !plans.isEmpty else { return nil }
+        let compiler = ExpressionCompiler(resolver: resolver, nowMs: nowMs)
+        let detectorOperator: DetectorOperator
+        do { detectorOperator = try DetectorOperator(plans: plans) } catch { throw RuntimeError.internalError("\(error)") }
+        var inputs: [[VectorExpression]] = []
+        for plan in plans {
+            var compiled: [VectorExpression] = []
+            for argument in plan.arguments { compiled.append(try compiler.compile(argument)) }
+            inputs.append(compiled)
+        }
+        var keys: [[VectorExpression]] = []
+        for partition in detectorOperator.partitions {
+            var compiled: [VectorExpression] = []
+            for key in partition { compiled.append(try compiler.compile(key)) }
+            keys.append(compiled)
+        }
+        return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys)
+    }
+
+    /// `base`, plus the detectors' scores and the anomaly flag.
+    func resolver(over base: SlotResolver) -> SlotResolver {
+        let scores = self.scores, flags = self.flags
+        return SlotResolver { kind in
+            switch kind {
+            case let .detector(i): return i < scores.count ? scores[i] : nil
+            case .anomaly: return flags
+            default: return base.vectorFor(kind)
+            }
+        }
+    }
+
+    /// Scores rows 0..<rows (or the selected ones) in order, updating each key's state.
+    func score(rows: Int, selection: [Int32]?) {
+        for expressions in inputs { for e in expressions { e.evaluate(rows: rows) } }
+        for expressions in keys { for e in expressions { e.evaluate(rows: rows) } }
+        for vector in scores { vector.reset(count: rows); for i in 0..<rows { vector.isNull[i] = true } }
+        flags.reset(count: rows)
+        for i in 0..<rows { flags.isNull[i] = false; flags.bools[i] = false }
+        `operator`.process(keys: keys.map { $0.map(\.result) }, inputs: inputs.map { $0.map(\.result) }, rows: rows,
+                           selection: selection, into: scores, flags: flags)
+    }
+
+    /// The highest score any detector gave row `row` (nil when none scored it).
+    func highestScore(_ row: Int) -> Double? {
+        var best: Double?
+        for vector in scores where !vector.isNull[row] { best = max(best ?? -.infinity, vector.doubles[row]) }
+        return best
+    }
+
+    /// The first partition's key values of row `row`, as text (an alert's key).
+    func keyText(_ row: Int) -> String? {
+        guard let first = keys.first, !first.isEmpty else { return nil }
+        return first.map { $0.result.isNull[row] ? "NULL" : textOf($0.result, row) }.joined(separator: ",")
+    }
+}

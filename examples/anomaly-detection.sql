@@ -1,0 +1,22 @@
+-- The classic real-time anomaly detection pipeline as one idempotent script:
+-- a transactions stream and a job that flags unusual per-user spending per
+-- minute. Run it with
+--     spate -f examples/anomaly-detection.sql
+-- as often as you like: what exists is left as it is.
+
+CREATE STREAM IF NOT EXISTS transactions (
+  userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING,
+  timestamp TIMESTAMP
+) WITH (shards = 2, key = 'userId', event_time = 'timestamp',
+        retention = '24 hours', format = 'json');
+
+-- Per user and minute: the total spent, scored against that user's own history
+-- (a robust median/MAD score; NULL until a user has 30 minutes of history).
+-- Every minute whose score passes the threshold becomes an alert.
+CREATE JOB IF NOT EXISTS unusual_spending WITH (checkpoint_interval = '1 second') AS
+  SELECT userId, WINDOW_START, WINDOW_END, COUNT(*) AS purchases, SUM(amount) AS total,
+         ANOMALY_SCORE(SUM(amount)) AS score
+  FROM transactions SINCE EARLIEST
+  WINDOW TUMBLING (SIZE 1 MINUTE, GRACE 10 SECONDS)
+  GROUP BY userId
+  WHERE anomaly;
