@@ -90,26 +90,9 @@ struct CatCommand: ParsableCommand {
         output.append("}")
     }
 
-    /// Writes bytes as a JSON string literal (control characters escaped).
+    /// Writes bytes as a JSON string literal.
     static func appendJSONString(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
-        var text = "\""
-        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output.append(text + "\"")
+        output.append(JSONText.string(String(decoding: bytes, as: UTF8.self)))
     }
 }
 

@@ -9,6 +9,7 @@
 import ArgumentParser
 import Spate
 import SpateLog
+import SpateRuntime
 import SpateServer
 
 #if canImport(Glibc)
@@ -19,17 +20,10 @@ import Glibc
 /// `spate serve` starts the same services beside the HTTP endpoint. None exist
 /// yet: the job runner plugs in by conforming and being listed in
 /// `ServeCommand.backgroundServices`.
-protocol BackgroundService {
-    /// Starts the service's threads; returns at once.
-    func start(database: Database) throws
-    /// Stops it; returns when its work is saved (checkpoints, leases released).
-    func stop()
-}
-
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the Kinesis-compatible HTTP endpoint (and, later, what `spate run` runs) until stopped.",
+        abstract: "Run the Kinesis-compatible HTTP endpoint and everything `spate run` runs, until stopped.",
         discussion: """
             Producers written for Kinesis work unchanged with endpoint_url=http://HOST:PORT (boto3, AWS CLI).
             GET /metrics is Prometheus text, GET /healthz answers ok.
@@ -48,9 +42,6 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    /// What `spate run` runs. The job runner goes here when it exists.
-    static func backgroundServices() -> [any BackgroundService] { [] }
-
     func run() throws {
         var configuration = ServerConfiguration()
         do throws(ServerError) {
@@ -66,13 +57,13 @@ struct ServeCommand: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
         let database = try global.open()
-        let services = Self.backgroundServices()
-        for service in services { try service.start(database: database) }
+        // What `spate run` runs: jobs, deliveries, alarms, metrics.
+        let runner = database.startJobRunner()
         let server: SpateHTTPServer
         do throws(ServerError) {
             server = try SpateHTTPServer.start(configuration, log: database.log)
         } catch {
-            for service in services { service.stop() }
+            runner.stop()
             Terminal.fail(error.description)
         }
         let signed = configuration.credentials == nil ? "unsigned requests (loopback only)" : "SigV4-signed requests"
@@ -84,6 +75,6 @@ struct ServeCommand: ParsableCommand {
         print("spate serve: \(received == SIGTERM ? "SIGTERM" : "SIGINT") received, stopping")
         fflush(nil)
         server.shutdown()
-        for service in services.reversed() { service.stop() }
+        runner.stop()
     }
 }

@@ -1,26 +1,24 @@
 // Durations as people write them on a command line: `24h`, `7d`, `90m`,
-// `30s`, `500ms`, `24 hours`, `1 day`. Returned in milliseconds.
+// `30s`, `500ms`, `24 hours`, `1 day`. Returned in milliseconds. The SQL
+// dialect's parser does the work; days and weeks are added here.
+
+import SpateSQL
 
 /// Parses human durations.
 public enum DurationText {
-    /// Milliseconds in `text`, or nil when it is not a positive duration.
+    /// Milliseconds in `text` (`24h`, `7d`, `90m`, `24 hours`), or nil when it is
+    /// not a positive duration. The SQL dialect's duration syntax, plus days and weeks.
     public static func parseMs(_ text: String) -> Int64? {
-        let trimmed = text.trimmingCharacters(in: " \t")
-        let digits = trimmed.prefix(while: { $0.isNumber })
-        guard !digits.isEmpty, let amount = Int64(digits), amount > 0 else { return nil }
-        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: " \t").lowercased()
-        let scale: Int64
-        switch unit {
-        case "ms", "millisecond", "milliseconds": scale = 1
-        case "s", "sec", "secs", "second", "seconds": scale = 1000
-        case "m", "min", "mins", "minute", "minutes": scale = 60_000
-        case "h", "hr", "hrs", "hour", "hours": scale = 3_600_000
-        case "d", "day", "days": scale = 86_400_000
-        case "w", "week", "weeks": scale = 7 * 86_400_000
-        default: return nil
+        let trimmed = text.trimmingCharacters(in: " \t").lowercased()
+        for (suffix, scale) in [("w", Int64(7 * 86_400_000)), ("week", 7 * 86_400_000), ("weeks", 7 * 86_400_000),
+                                ("d", 86_400_000), ("day", 86_400_000), ("days", 86_400_000)] {
+            let amount = trimmed.dropLast(suffix.count).trimmingCharacters(in: " ")
+            if trimmed.hasSuffix(suffix), let n = Int64(amount), n > 0 {
+                let (ms, overflow) = n.multipliedReportingOverflow(by: scale)
+                return overflow ? nil : ms
+            }
         }
-        let (ms, overflow) = amount.multipliedReportingOverflow(by: scale)
-        return overflow ? nil : ms
+        return SQLDuration.parse(trimmed)?.milliseconds
     }
 
     /// `86400000` → `24h`, `90000` → `90s`: the largest whole unit.

@@ -37,7 +37,7 @@ public final class AlarmService: @unchecked Sendable {
     }
 
     public func start() {
-        ServiceThread.start { [self] in
+        BackgroundThread.start { [self] in
             while !stopRequested.load(ordering: .relaxed) {
                 let now = nowMs()
                 if (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) == true {

@@ -19,6 +19,7 @@
 // exempt from the limit, and delivered like any alert.
 
 import SpateCatalog
+import SpateRuntime
 import Synchronization
 
 #if canImport(Glibc)
@@ -64,7 +65,7 @@ public final class DeliveryService: @unchecked Sendable {
 
     public func start() {
         signal(SIGPIPE, SIG_IGN)  // a webhook or program that goes away must not kill the process
-        ServiceThread.start { [self] in
+        BackgroundThread.start { [self] in
             var renewedMs: Int64?
             while !stopRequested.load(ordering: .relaxed) {
                 let now = nowMs()
@@ -109,7 +110,7 @@ public final class DeliveryService: @unchecked Sendable {
             let claimed = state.withLock { $0.busy.insert(name).inserted }
             guard claimed else { continue }
             let channel = channels[name]
-            ServiceThread.start { [self] in
+            BackgroundThread.start { [self] in
                 for row in rows {
                     if stopRequested.load(ordering: .relaxed) || !leaseHeld.load(ordering: .relaxed) { break }
                     deliver(row, on: channel)

@@ -51,7 +51,7 @@ public final class MetricsService: @unchecked Sendable {
     }
 
     public func start() {
-        ServiceThread.start { [self] in
+        BackgroundThread.start { [self] in
             while !stopRequested.load(ordering: .relaxed) {
                 tick(nowMs: nowMs())
                 var slept = 0

@@ -1,18 +1,18 @@
-// A detached POSIX thread running a closure: job workers and the runner's
-// supervisor. (The runtime does not import Foundation.)
+// A detached POSIX thread running a closure: job workers, the runner's
+// supervisor and the alerting services. (These layers do not import Foundation.)
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-enum BackgroundThread {
+public enum BackgroundThread {
     private final class Box {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
     /// Starts `body` on a new detached thread.
-    static func start(_ body: @escaping () -> Void) {
+    public static func start(_ body: @escaping () -> Void) {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { argument in

@@ -71,7 +71,7 @@ public struct JobDefinition: Sendable {
             let name = option.name.value.lowercased()
             switch (name, option.value) {
             case let ("checkpoint_interval", .string(text)):
-                guard let ms = DurationParsing.milliseconds(text), checkpointIntervalMsRange.contains(ms) else {
+                guard let ms = SQLDuration.parse(text)?.milliseconds, checkpointIntervalMsRange.contains(ms) else {
                     throw SQLError(.invalidValue, "checkpoint_interval must be a duration from 10 ms to 10 minutes, e.g. '1 second'", at: option.valueRange.start)
                 }
                 interval = ms
@@ -118,30 +118,5 @@ extension QueryPlan {
             }
         }
         return mentions(outputFilter)
-    }
-}
-
-/// Durations written as text in options: '1 second', '500 ms', '2 minutes'.
-enum DurationParsing {
-    static func milliseconds(_ text: String) -> Int64? {
-        let trimmed = text.trimmingSpaces
-        let digits = trimmed.prefix(while: { $0.isNumber })
-        guard let amount = Int64(digits), amount > 0 else { return nil }
-        let unit = trimmed.dropFirst(digits.count).trimmingCharacters
-        let scale: Int64
-        switch unit {
-        case "ms", "millisecond", "milliseconds": scale = 1
-        case "s", "sec", "second", "seconds": scale = 1000
-        case "m", "min", "minute", "minutes": scale = 60_000
-        case "h", "hour", "hours": scale = 3_600_000
-        default: return nil
-        }
-        return amount.multipliedReportingOverflow(by: scale).overflow ? nil : amount * scale
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingCharacters: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()).lowercased()
     }
 }

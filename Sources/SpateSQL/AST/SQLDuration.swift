@@ -68,3 +68,12 @@ public struct SQLDuration: Hashable, Sendable, Comparable, CustomStringConvertib
         return "\(count) \(unit.rawValue)\(count == 1 ? "" : "S")"
     }
 }
+
+extension SQLDuration {
+    /// A duration written as text: '1 second', '24 hours', '500 ms', '1h30m'; nil
+    /// when the text is not a positive duration. (Options and flags use it.)
+    public static func parse(_ text: String) -> SQLDuration? {
+        if case let .success(duration) = DurationText.parseDuration(text) { return duration }
+        return nil
+    }
+}
