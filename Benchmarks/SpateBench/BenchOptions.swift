@@ -52,6 +52,7 @@ struct BenchOptions {
     var runsAppend: Bool
     var runsRead: Bool
     var runsQuery = false
+    var runsJobs = false
     var parentDirectory: String
     var scale: Scale
 
@@ -63,6 +64,7 @@ struct BenchOptions {
         case "read": options = BenchOptions(runsAppend: false, runsRead: true, parentDirectory: "", scale: Scale(isQuick: false))
         case "all": options = BenchOptions(runsAppend: true, runsRead: true, runsQuery: true, parentDirectory: "", scale: Scale(isQuick: false))
         case "query": options = BenchOptions(runsAppend: false, runsRead: false, runsQuery: true, parentDirectory: "", scale: Scale(isQuick: false))
+        case "jobs": options = BenchOptions(runsAppend: false, runsRead: false, runsJobs: true, parentDirectory: "", scale: Scale(isQuick: false))
         default: throw BenchError("unknown command '\(command)'")
         }
         options.parentDirectory = "./.bench-data"

@@ -3,6 +3,7 @@
 //   spate-bench append [--dir DIR] [--quick]   raw disk, bulk appends, small appends
 //   spate-bench read   [--dir DIR] [--quick]   sequential read and seek of one shard
 //   spate-bench query  [--dir DIR] [--quick]   the reference windowed query (issue 3)
+//   spate-bench jobs   [--dir DIR] [--quick]   job throughput, checkpoint cost, alert latency (issue 4)
 //   spate-bench all    [--dir DIR] [--quick]   append, read and query
 //   spate-bench detectors [--quick]             detector throughput and state per key (no disk)
 //
@@ -17,7 +18,7 @@ import Glibc
 #endif
 
 let usage = """
-    usage: spate-bench append|read|query|all [--dir DIR] [--quick]
+    usage: spate-bench append|read|query|jobs|all [--dir DIR] [--quick]
            spate-bench detectors [--quick]
       --dir DIR   parent of the scratch data directory (default ./.bench-data); must be a disk, not tmpfs
       --quick     every phase about 10x smaller (smoke run, under ~20 s)
@@ -53,6 +54,9 @@ do {
     }
     if options.runsQuery {
         try runQueryBenchmark(in: directory.path, scale: options.scale)
+    }
+    if options.runsJobs {
+        try runJobBenchmark(in: directory.path, scale: options.scale)
     }
 } catch let error as LogError {
     directory.remove()

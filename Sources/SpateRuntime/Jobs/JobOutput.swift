@@ -85,6 +85,7 @@ final class JobOutput {
     }
 
     var hasPendingRows: Bool { !pendingAlerts.isEmpty || !pendingResults.isEmpty }
+    var hasPendingAlerts: Bool { !pendingAlerts.isEmpty }
 
     /// The checkpoint committed what was pending.
     func committed() {

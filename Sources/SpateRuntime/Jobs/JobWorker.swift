@@ -135,6 +135,7 @@ final class JobWorker: @unchecked Sendable {
         // position), so a crash before the next one resumes from the same place.
         if checkpoint == nil { try commit() }
         var lastCommitNs = monotonicNs()
+        var recordsAtLastCommit = Int64(execution.currentStatistics.recordsRead)
         var outputError: LogError?
         let emit: (EmittedRow) -> Bool = { row in
             do throws(LogError) { try output.add(row) } catch { outputError = error; return false }
@@ -147,12 +148,16 @@ final class JobWorker: @unchecked Sendable {
             FaultInjection.point("after a step, before its output is appended")
             do { try output.flushStream() } catch { throw JobFailure.failed("writing the output stream: \(error)") }
             FaultInjection.point("after output is appended, before the checkpoint")
+            // Checkpoint when the interval is up, at once when alerts wait (their
+            // latency matters), and when the job has caught up with its stream
+            // (a quiet moment: its state is saved before it waits).
             let dueNs = UInt64(definition.checkpointIntervalMs) * 1_000_000
-            if output.hasPendingRows || monotonicNs() - lastCommitNs >= dueNs {
-                if outcome != .idle || output.hasPendingRows || monotonicNs() - lastCommitNs >= dueNs {
-                    try commit()
-                    lastCommitNs = monotonicNs()
-                }
+            let read = Int64(execution.currentStatistics.recordsRead)
+            let caughtUp = outcome == .idle && (read > recordsAtLastCommit || output.hasPendingRows)
+            if output.hasPendingAlerts || caughtUp || monotonicNs() - lastCommitNs >= dueNs {
+                try commit()
+                lastCommitNs = monotonicNs()
+                recordsAtLastCommit = read
             }
             switch outcome {
             case .progressed: continue
