@@ -80,12 +80,13 @@ public final class SpateHTTPServer: Sendable {
 
     /// Binds and starts serving `log`. Metrics sources default to the log's.
     public static func start(_ configuration: ServerConfiguration, log: LogStore, metricsSources: [any MetricsSource]? = nil,
+                             metricsText: (@Sendable () -> String)? = nil,
                              now: @escaping @Sendable () -> Int64 = wallClockMs) throws(ServerError) -> SpateHTTPServer {
         if configuration.credentials == nil && !isLoopback(configuration.host) {
             throw .nonLoopbackWithoutCredentials(configuration.host)
         }
         let endpoint = Endpoint(service: KinesisService(log: log, now: now), credentials: configuration.credentials,
-                                metricsSources: metricsSources ?? [LogMetrics(log: log)])
+                                metricsSources: metricsSources ?? [LogMetrics(log: log)], metricsText: metricsText)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         let threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.workerThreads))
         threadPool.start()

@@ -61,7 +61,9 @@ struct ServeCommand: ParsableCommand {
         let runner = database.startJobRunner()
         let server: SpateHTTPServer
         do throws(ServerError) {
-            server = try SpateHTTPServer.start(configuration, log: database.log)
+            // /metrics: the log's per-stream figures, then the catalog's per-minute metrics.
+            server = try SpateHTTPServer.start(configuration, log: database.log,
+                                               metricsText: { (try? database.prometheusText()) ?? "" })
         } catch {
             runner.stop()
             Terminal.fail(error.description)

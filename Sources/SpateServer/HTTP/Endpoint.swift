@@ -50,11 +50,15 @@ public final class Endpoint: Sendable {
     public let service: KinesisService
     let verifier: SigV4Verifier?
     let metricsSources: [any MetricsSource]
+    /// Prometheus text rendered elsewhere (the catalog's per-minute metrics), appended at /metrics.
+    let metricsText: (@Sendable () -> String)?
 
-    public init(service: KinesisService, credentials: Credentials?, metricsSources: [any MetricsSource]) {
+    public init(service: KinesisService, credentials: Credentials?, metricsSources: [any MetricsSource],
+                metricsText: (@Sendable () -> String)? = nil) {
         self.service = service
         self.verifier = credentials.map { SigV4Verifier(credentials: $0) }
         self.metricsSources = metricsSources
+        self.metricsText = metricsText
     }
 
     public func respond(to request: EndpointRequest) -> EndpointResponse {
@@ -72,7 +76,8 @@ public final class Endpoint: Sendable {
         switch (request.method, path) {
         case ("GET", "/metrics"):
             let families = metricsSources.flatMap { $0.collect() }
-            return EndpointResponse(status: 200, contentType: PrometheusText.contentType, body: Array(PrometheusText.render(families).utf8))
+            let text = PrometheusText.render(families) + (metricsText?() ?? "")
+            return EndpointResponse(status: 200, contentType: PrometheusText.contentType, body: Array(text.utf8))
         case ("POST", "/"):
             guard let target = SigV4Verifier.header("x-amz-target", in: request.headers) else {
                 return EndpointResponse(.unknownOperation("Missing X-Amz-Target header: expected \(KinesisService.targetPrefix)<Operation>."))
