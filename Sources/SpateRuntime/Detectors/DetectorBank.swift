@@ -59,6 +59,31 @@ private func withOutputs(_ scores: ColumnVector, _ flags: ColumnVector,
          UnsafeMutableBufferPointer(start: flags.bools, count: flags.capacity))
 }
 
+/// The per-row loop of a one-input detector: a NULL or non-finite input scores
+/// NULL and teaches nothing; otherwise `score(slot, x)` (nil during warm-up)
+/// lands in `scores`, and a score at or over `threshold` sets the flag.
+@inline(__always)
+private func scoreSingleInput(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, input: ColumnVector,
+                              scores: ColumnVector, flags: ColumnVector, threshold: Double,
+                              _ score: (Int, Double) -> Double?) {
+    withSingleInput(input) { isNull, values in
+        withOutputs(scores, flags) { scoreNull, scoreValues, flagValues in
+            for index in 0..<rows.count {
+                let row = Int(rows[index])
+                let x = values[row]
+                guard !isNull[row], x.isFinite else { scoreNull[row] = true; continue }
+                if let value = score(Int(slots[index]), x) {
+                    scoreNull[row] = false
+                    scoreValues[row] = value
+                    if value >= threshold { flagValues[row] = true }
+                } else {
+                    scoreNull[row] = true
+                }
+            }
+        }
+    }
+}
+
 final class ZScoreBank: DetectorBank {
     let configuration: DetectorConfiguration
     private var states: [ZScoreDetector] = []
@@ -67,23 +92,11 @@ final class ZScoreBank: DetectorBank {
 
     func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector],
                  scores: ColumnVector, flags: ColumnVector) {
-        let warmup = configuration.warmupCount, alpha = configuration.alpha, threshold = configuration.threshold
-        withSingleInput(inputs[0]) { isNull, values in
-            withOutputs(scores, flags) { scoreNull, scoreValues, flagValues in
-                states.withUnsafeMutableBufferPointer { states in
-                    for index in 0..<rows.count {
-                        let row = Int(rows[index])
-                        let x = values[row]
-                        guard !isNull[row], x.isFinite else { scoreNull[row] = true; continue }
-                        if let score = states[Int(slots[index])].score(x, warmupCount: warmup, alpha: alpha) {
-                            scoreNull[row] = false
-                            scoreValues[row] = score
-                            if score >= threshold { flagValues[row] = true }
-                        } else {
-                            scoreNull[row] = true
-                        }
-                    }
-                }
+        let warmup = configuration.warmupCount, alpha = configuration.alpha
+        states.withUnsafeMutableBufferPointer { states in
+            scoreSingleInput(rows: rows, slots: slots, input: inputs[0], scores: scores, flags: flags,
+                             threshold: configuration.threshold) { slot, x in
+                states[slot].score(x, warmupCount: warmup, alpha: alpha)
             }
         }
     }
@@ -109,22 +122,10 @@ final class RobustScoreBank: DetectorBank {
 
     func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector],
                  scores: ColumnVector, flags: ColumnVector) {
-        let warmup = configuration.warmupCount, window = configuration.windowCount, threshold = configuration.threshold
-        withSingleInput(inputs[0]) { isNull, values in
-            withOutputs(scores, flags) { scoreNull, scoreValues, flagValues in
-                for index in 0..<rows.count {
-                    let row = Int(rows[index])
-                    let x = values[row]
-                    guard !isNull[row], x.isFinite else { scoreNull[row] = true; continue }
-                    if let score = states[Int(slots[index])].score(x, warmupCount: warmup, windowCount: window) {
-                        scoreNull[row] = false
-                        scoreValues[row] = score
-                        if score >= threshold { flagValues[row] = true }
-                    } else {
-                        scoreNull[row] = true
-                    }
-                }
-            }
+        let warmup = configuration.warmupCount, window = configuration.windowCount
+        scoreSingleInput(rows: rows, slots: slots, input: inputs[0], scores: scores, flags: flags,
+                         threshold: configuration.threshold) { slot, x in
+            states[slot].score(x, warmupCount: warmup, windowCount: window)
         }
     }
 
