@@ -7,21 +7,45 @@
 import SpateSQL
 
 /// The (row, slot) pairs of a batch: row `rows[k]` goes to slot `slots[k]`.
-struct SlotAssignments {
-    var rows: [Int32] = []
-    var slots: [Int32] = []
+final class SlotAssignments {
+    /// Pairs recorded, and room for.
+    private(set) var count = 0
+    private var capacity: Int
+    private(set) var rows: UnsafeMutablePointer<Int32>
+    private(set) var slots: UnsafeMutablePointer<Int32>
 
-    mutating func removeAll() {
-        rows.removeAll(keepingCapacity: true)
-        slots.removeAll(keepingCapacity: true)
+    init(capacity: Int = batchRowCapacity) {
+        self.capacity = max(1, capacity)
+        rows = .allocate(capacity: self.capacity)
+        slots = .allocate(capacity: self.capacity)
     }
 
-    @inline(__always) mutating func append(row: Int, slot: Int) {
-        rows.append(Int32(row))
-        slots.append(Int32(slot))
+    deinit {
+        rows.deallocate()
+        slots.deallocate()
     }
 
-    var count: Int { rows.count }
+    @inline(__always) func removeAll() { count = 0 }
+
+    @inline(__always) func append(row: Int, slot: Int) {
+        if count == capacity { grow() }
+        rows[count] = Int32(row)
+        slots[count] = Int32(slot)
+        count += 1
+    }
+
+    /// A hopping window puts a row in several slots: more pairs than rows.
+    private func grow() {
+        capacity *= 2
+        let newRows = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        let newSlots = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        newRows.update(from: rows, count: count)
+        newSlots.update(from: slots, count: count)
+        rows.deallocate()
+        slots.deallocate()
+        rows = newRows
+        slots = newSlots
+    }
 }
 
 /// State of one aggregate across slots.

@@ -10,27 +10,27 @@ struct GroupKeyCodec {
 
     /// Appends the encoding of row `row` of `vectors` to `out`.
     @inline(__always)
-    func encode(_ vectors: UnsafeBufferPointer<VectorView>, _ row: Int, into out: inout [UInt8]) {
+    func encode(_ vectors: UnsafeBufferPointer<VectorView>, _ row: Int, into out: KeyBuffer) {
         for vector in vectors {
             if vector.isNull[row] { out.append(0); continue }
             switch vector.type {
             case .double:
                 out.append(2)
                 let d = vector.doubles[row] == 0 ? 0.0 : vector.doubles[row]  // -0 groups with 0
-                withUnsafeBytes(of: d.bitPattern.littleEndian) { out.append(contentsOf: $0) }
+                out.append(littleEndian: d.bitPattern)
             case .boolean:
                 out.append(3)
                 out.append(vector.bools[row] ? 1 : 0)
             case .string:
                 out.append(4)
                 let bytes = vector.string(row)
-                withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
-                out.append(contentsOf: bytes)
+                out.append(littleEndian: UInt32(bytes.count))
+                out.append(bytes)
             case .null:
                 out.append(0)
             default:
                 out.append(1)
-                withUnsafeBytes(of: vector.ints[row].littleEndian) { out.append(contentsOf: $0) }
+                out.append(littleEndian: UInt64(bitPattern: vector.ints[row]))
             }
         }
     }

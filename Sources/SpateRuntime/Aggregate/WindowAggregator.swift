@@ -72,8 +72,8 @@ final class WindowAggregator {
     @exclusivity(unchecked) private var eventTimeFrontierMs: Int64 = .min
     @exclusivity(unchecked) private var frontierShard = -1
     @exclusivity(unchecked) var lateRecords = 0
-    @exclusivity(unchecked) var assignments = SlotAssignments()
-    @exclusivity(unchecked) var keyBytes: [UInt8] = []
+    let assignments = SlotAssignments()
+    let keyBytes = KeyBuffer()
 
     struct WindowKey: Hashable {
         var key: Int32
@@ -90,7 +90,6 @@ final class WindowAggregator {
         self.codec = GroupKeyCodec(types: keyTypes)
         self.emitChanges = emitChanges
         self.openWindowsMax = openWindowsMax
-        keyBytes.reserveCapacity(256)
     }
 
     /// The watermark: the largest event time seen minus the grace — per shard,
@@ -150,11 +149,12 @@ final class WindowAggregator {
             if let time {
                 if time.isNull[row] { return }  // counted as a bad record by the scan
                 t = time.ints[row]
-                observe(t, shard: shards.map { Int($0[row]) } ?? 0)
+                observe(t, shard: shards == nil ? 0 : Int(shards.unsafelyUnwrapped[row]))
             }
-            keyBytes.removeAll(keepingCapacity: true)
-            codec.encode(keyViews, row, into: &keyBytes)
-            let keyId = keyBytes.withUnsafeBytes { keyTable.id(for: $0, hash: hashBytes($0)) }
+            keyBytes.removeAll()
+            codec.encode(keyViews, row, into: keyBytes)
+            let key = keyBytes.bytes
+            let keyId = keyTable.id(for: key, hash: hashBytes(key))
             if keyId >= latestStart.count {
                 latestStart.append(.min)
                 latestSlot.append(-1)
@@ -174,7 +174,8 @@ final class WindowAggregator {
         guard assignments.count > 0 else { return }
         for (i, state) in states.enumerated() { state.update(assignments, arguments[i]) }
         if emitChanges {
-            for slot in assignments.slots where !slotChanged[Int(slot)] {
+            for k in 0..<assignments.count where !slotChanged[Int(assignments.slots[k])] {
+                let slot = assignments.slots[k]
                 slotChanged[Int(slot)] = true
                 changedSlots.append(slot)
             }

@@ -63,7 +63,7 @@ public final class DetectorOperator {
     struct Scratch {
         var rows: [Int32] = []
         var slots: [Int32] = []
-        var key: [UInt8] = []
+        var key = KeyBuffer()
     }
 
     /// - Throws: `DetectorError` for an option out of range or an unknown detector.
@@ -155,15 +155,16 @@ public final class DetectorOperator {
         var runStart = 0
         if keys.isEmpty {
             // One global state: one slot for every row.
-            let slot = map.count == 0 ? insertKey(partition, [], into: &map) : Int(map.newest)
+            let slot = map.count == 0 ? insertKey(partition, UnsafeRawBufferPointer(start: nil, count: 0), into: &map) : Int(map.newest)
             for index in 0..<count { scratch.slots[index] = Int32(slot) }
         } else {
             let codec = codecs[partition]
             let keyViews = keys.map(\.view)
             for index in 0..<count {
-                scratch.key.removeAll(keepingCapacity: true)
-                keyViews.withUnsafeBufferPointer { codec.encode($0, Int(scratch.rows[index]), into: &scratch.key) }
-                let slot = scratch.key.withUnsafeBytes { bytes -> Int? in map.lookup(bytes, hash: hashBytes(bytes)) }
+                scratch.key.removeAll()
+                keyViews.withUnsafeBufferPointer { codec.encode($0, Int(scratch.rows[index]), into: scratch.key) }
+                let bytes = scratch.key.bytes
+                let slot = map.lookup(bytes, hash: hashBytes(bytes))
                 if let slot {
                     scratch.slots[index] = Int32(slot)
                     continue
@@ -176,14 +177,14 @@ public final class DetectorOperator {
                     evictedOfPartition[partition] += 1
                     for detector in detectorsOfPartition[partition] { banks[detector].reset(evicted) }
                 }
-                scratch.slots[index] = Int32(insertKey(partition, scratch.key, into: &map))
+                scratch.slots[index] = Int32(insertKey(partition, scratch.key.bytes, into: &map))
             }
         }
         score(partition: partition, run: runStart..<count, inputs: inputs, scores: scores, flags: flags, scratch: scratch)
     }
 
-    private func insertKey(_ partition: Int, _ key: [UInt8], into map: inout DetectorKeyMap) -> Int {
-        let slot = key.withUnsafeBytes { map.insert($0, hash: hashBytes($0)) }
+    private func insertKey(_ partition: Int, _ key: UnsafeRawBufferPointer, into map: inout DetectorKeyMap) -> Int {
+        let slot = map.insert(key, hash: hashBytes(key))
         for detector in detectorsOfPartition[partition] { banks[detector].reset(slot) }
         return slot
     }
@@ -254,7 +255,7 @@ public final class DetectorOperator {
             let keyCount = try reader.readCount(max: maps[partition].keysMax)
             for _ in 0..<keyCount {
                 let key = Array(try reader.readBytes())
-                let slot = insertKey(partition, key, into: &maps[partition])
+                let slot = key.withUnsafeBytes { insertKey(partition, $0, into: &maps[partition]) }
                 for detector in detectorsOfPartition[partition] { try banks[detector].read(slot, from: &reader) }
             }
         }
