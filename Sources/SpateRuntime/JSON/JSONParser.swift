@@ -52,7 +52,8 @@ struct JSONParser {
     @inline(__always)
     func skipWhitespace(_ start: Int) -> Int {
         var index = start
-        while index < end, JSONByte.isWhitespace(base[index]) { index += 1 }
+        // One compare for the usual case, a token right here: whitespace is ≤ 0x20.
+        while index < end, base[index] <= JSONByte.space, JSONByte.isWhitespace(base[index]) { index += 1 }
         return index
     }
 
@@ -200,8 +201,28 @@ struct JSONParser {
     @inline(__always)
     func skipDigits(_ start: Int) -> Int {
         var index = start
+        // Eight at a time (an epoch-millisecond timestamp has 13 digits).
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let notDigits = Self.nonDigitBytes(word)
+            if notDigits != 0 { return index + notDigits.trailingZeroBitCount >> 3 }
+            index += 8
+        }
         while index < end, JSONByte.isDigit(base[index]) { index += 1 }
         return index
+    }
+
+    /// The high bit set in (at least) the lowest byte of `word` that is not an
+    /// ASCII digit; zero when all eight are digits. As in `specialStringBytes`,
+    /// only the lowest set bit is meaningful.
+    @inline(__always)
+    static func nonDigitBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // byte < 0x30: (byte - 0x30) borrows; byte > 0x39: (byte + 0x46) sets the high bit.
+        let below = (word | highBits) &- ones &* 0x30
+        let above = (word & ~highBits) &+ ones &* 0x46
+        return ((~below | above | word) & highBits)
     }
 
     // MARK: containers
@@ -238,20 +259,21 @@ struct JSONParser {
             let key = try parseString(at: index)
             let edge = node < 0 ? -1 : matchEdge(node: node, keyStart: index + 1, keyEnd: key.end - 1,
                                                   hasEscapes: key.hasEscapes)
-            index = try skipWhitespaceExpectingMore(key.end)
+            // Compact JSON (no spaces) takes the first branch of each step.
+            index = key.end < end && base[key.end] == JSONByte.colon ? key.end : try skipWhitespaceExpectingMore(key.end)
             guard base[index] == JSONByte.colon else {
                 throw JSONSyntaxError(offset: index, reason: .expectedColon)
             }
-            index = try skipWhitespaceExpectingMore(index + 1)
+            index = index + 1 < end && base[index + 1] > JSONByte.space ? index + 1 : try skipWhitespaceExpectingMore(index + 1)
             if edge < 0 {
                 index = try parseValue(at: index, depth: depth)
             } else {
                 index = try parseMatchedValue(at: index, depth: depth, edge: edges[edge])
             }
-            index = try skipWhitespaceExpectingMore(index)
+            index = index < end && base[index] > JSONByte.space ? index : try skipWhitespaceExpectingMore(index)
             let byte = base[index]
             if byte == JSONByte.comma {
-                index = try skipWhitespaceExpectingMore(index + 1)
+                index = index + 1 < end && base[index + 1] > JSONByte.space ? index + 1 : try skipWhitespaceExpectingMore(index + 1)
             } else if byte == JSONByte.closeBrace {
                 return index + 1
             } else {
@@ -277,8 +299,15 @@ struct JSONParser {
                                             key: name, keyCount: Int(edge.nameCount)) {
                     return edgeIndex
                 }
-            } else if Int(edge.nameCount) == keyCount, Self.bytesEqual(base + keyStart, name, keyCount) {
-                return edgeIndex
+            } else if Int(edge.nameCount) == keyCount {
+                if keyCount <= 8 && keyStart + 8 <= end {
+                    // One masked word compare (the key is followed by at least 8 readable bytes).
+                    let word = UnsafeRawPointer(base + keyStart).loadUnaligned(as: UInt64.self).littleEndian
+                    let mask: UInt64 = keyCount == 8 ? ~0 : (1 << (8 * UInt64(keyCount))) - 1
+                    if word & mask == edge.prefix { return edgeIndex }
+                } else if Self.bytesEqual(base + keyStart, name, keyCount) {
+                    return edgeIndex
+                }
             }
             edgeIndex += 1
         }

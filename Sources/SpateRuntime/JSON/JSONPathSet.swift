@@ -13,6 +13,7 @@
 //   (`childNode`, or -1 when no longer path continues below it), the path that
 //   ends at it (`pathIndex`, or -1), and the range of `subtreePaths` listing
 //   every path that ends at or below it.
+// - `edges[e].prefix` = the name's first 8 bytes as one word, for matching.
 // - `subtreePaths` lets a duplicate key reset what an earlier occurrence
 //   found below it, so that the last occurrence wins for nested paths too.
 //
@@ -85,6 +86,9 @@ public struct JSONPathSet: Sendable {
         var pathIndex: Int32
         var subtreeStart: Int32
         var subtreeCount: Int32
+        /// The name's first (up to) 8 bytes as a little-endian word, zero
+        /// padded: a key of up to 8 bytes is matched with one masked compare.
+        var prefix: UInt64
     }
 
     /// The paths, in the order given; slot `i` of `JSONFieldValues` is `paths[i]`.
@@ -181,7 +185,8 @@ private struct TrieBuilder {
                     nameStart: Int32(names.count), nameCount: Int32(child.name.count),
                     childNode: Int32(flatId[child.node] ?? -1),
                     pathIndex: Int32(tempNodes[child.node].pathIndex),
-                    subtreeStart: Int32(subtree.count), subtreeCount: Int32(below.count)))
+                    subtreeStart: Int32(subtree.count), subtreeCount: Int32(below.count),
+                    prefix: child.name.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }))
                 names += child.name
                 subtree += below
             }
