@@ -39,18 +39,24 @@ static uint32_t software(uint32_t crc, const unsigned char *p, size_t n) {
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
+// No alignment prologue: unaligned loads cost nothing extra on x86-64, while
+// each crc32 step is a 3-cycle link in one dependency chain, so up to 7 + 7
+// single-byte steps around a record of ~140 bytes added a third to its CRC
+// (records start at any offset). The tail takes 4-, 2- and 1-byte steps.
 __attribute__((target("sse4.2")))
 static uint32_t hardware(uint32_t crc, const unsigned char *p, size_t n) {
     uint64_t c = crc;
-    while (n > 0 && ((uintptr_t)p & 7) != 0) { c = _mm_crc32_u8((uint32_t)c, *p++); n--; }
     while (n >= 8) {
         uint64_t word;
         memcpy(&word, p, 8);
         c = _mm_crc32_u64(c, word);
         p += 8; n -= 8;
     }
-    while (n > 0) { c = _mm_crc32_u8((uint32_t)c, *p++); n--; }
-    return (uint32_t)c;
+    uint32_t c32 = (uint32_t)c;
+    if (n >= 4) { uint32_t w; memcpy(&w, p, 4); c32 = _mm_crc32_u32(c32, w); p += 4; n -= 4; }
+    if (n >= 2) { uint16_t w; memcpy(&w, p, 2); c32 = _mm_crc32_u16(c32, w); p += 2; n -= 2; }
+    if (n > 0) c32 = _mm_crc32_u8(c32, *p);
+    return c32;
 }
 static int detect(void) { __builtin_cpu_init(); return __builtin_cpu_supports("sse4.2"); }
 #elif defined(__aarch64__) && defined(__ARM_FEATURE_CRC32)

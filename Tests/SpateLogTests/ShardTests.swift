@@ -19,6 +19,31 @@ import Testing
         #expect(records[3].partitionKeyString == "k3")
     }
 
+    /// A read asks for the read-ahead (256 KiB) first; records larger than
+    /// that, between small ones and at every offset, must still read back whole.
+    @Test func recordsLargerThanTheReadAheadReadBackWhole() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore.open(dir.path)
+        let stream = try store.createStream("big")
+        var expected: [[UInt8]] = []
+        var batch = AppendBatch()
+        for i in 0..<40 {
+            let size = i % 3 == 0 ? ReadBatch.readAheadBytes + 1 + i * 9_973 : (i % 3 == 1 ? (1 << 20) - 1 : 17 + i)  // the largest record: key + payload ≤ 1 MiB
+            let payload = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ i) }
+            expected.append(payload)
+            try batch.append(key: "k", payload: payload)
+            if batch.count == 4 {
+                _ = try stream.append(batch)
+                batch.removeAll()
+            }
+        }
+        if !batch.isEmpty { _ = try stream.append(batch) }
+        let records = try readAll(stream)
+        #expect(records.count == expected.count)
+        #expect(records.map(\.payload) == expected)
+        #expect(records.map(\.sequence) == Array(0..<UInt64(expected.count)))
+    }
+
     @Test func recordsSurviveReopening() throws {
         let dir = TemporaryDirectory()
         do {

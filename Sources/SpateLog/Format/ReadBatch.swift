@@ -37,6 +37,12 @@ public struct LogRecord: Sendable, Equatable {
 public final class ReadBatch {
     /// Room for one largest frame plus the read-ahead.
     static let capacityBytes = 4 << 20 + RecordFrame.headerBytes + RecordFrame.bodyBytesMax
+    /// How much one read asks the file for, unless a frame needs more: small
+    /// enough that the copy, the CRC check and the caller's pass over the
+    /// records all hit the core's cache (L2) instead of streaming 4 MiB through
+    /// it three times. Measured on the reference query: reading 4 MiB at a time
+    /// cost ~8 % more than 256 KiB.
+    public static let readAheadBytes = 256 << 10
 
     let buffer: UnsafeMutableRawBufferPointer
     /// Valid bytes at the start of `buffer`.

@@ -142,6 +142,9 @@ public final class ShardReader {
     public func read(into batch: ReadBatch, maxRecords: Int = 10_000) throws(LogError) -> Int {
         batch.descriptors.removeAll(keepingCapacity: true)
         batch.shardIndex = shardIndex
+        // A fresh read asks for the read-ahead only; when a frame does not fit
+        // in it, the next try asks for the whole buffer.
+        var readSize = min(ReadBatch.readAheadBytes, batch.buffer.count)
         while batch.descriptors.isEmpty {
             guard let file else {
                 batch.prefetchReader = nil
@@ -155,7 +158,7 @@ public final class ShardReader {
             if reused {
                 start = batch.unconsumedStart
             } else {
-                batch.filled = try file.read(into: batch.buffer, at: position)
+                batch.filled = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: batch.buffer[0..<readSize]), at: position)
                 start = 0
             }
             let bytes = UnsafeRawBufferPointer(rebasing: batch.buffer[0..<batch.filled])
@@ -188,6 +191,12 @@ public final class ShardReader {
             if !batch.descriptors.isEmpty || at > start { continue }
             if reused {
                 batch.prefetchReader = nil  // the rest of the buffer is a partial frame: read on from the file
+                continue
+            }
+            if stopReason == nil && batch.filled == readSize && readSize < batch.buffer.count {
+                // A frame larger than the read-ahead: read again with room for it.
+                batch.prefetchReader = nil
+                readSize = batch.buffer.count
                 continue
             }
             // Nothing decodable here: end of the segment, or of the data for now.
