@@ -150,4 +150,64 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows
         #expect(try f.run("CREATE JOB IF NOT EXISTS j AS SELECT userId FROM tx;").messages == ["job j already exists"])
         #expect(throws: SpateError.self) { try f.run("CREATE JOB j AS SELECT userId FROM tx;") }
     }
+
+    /// parallelism = 4 over a 4-shard stream keyed by userId: four workers, each
+    /// with its own windows, give exactly the rows one worker gives — also
+    /// across a stop and resume from a checkpoint of the four workers' state.
+    @Test func parallelWorkersGiveTheRowsOfOneWorker() throws {
+        let f = try SQLFixture()
+        try f.run("CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = 4, key = 'userId', event_time = 'ts');")
+        let query = "SELECT userId, WINDOW_START, COUNT(*) AS n, SUM(amount) AS total FROM tx SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId"
+        try f.run("""
+            CREATE JOB one WITH (checkpoint_interval = '20 ms') AS \(query);
+            CREATE JOB four WITH (checkpoint_interval = '20 ms', parallelism = 4) AS \(query);
+            """)
+        try append(f, events(minutes: 3, users: 12))
+        var runner = f.database.startJobRunner(options: options)
+        // 12 users × minutes 0 and 1 final, per job.
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == 48 })
+        runner.stop()
+        try append(f, events(minutes: 2, users: 12, from: 3))
+        runner = f.database.startJobRunner(options: options)
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == 96 })
+        runner.stop()
+        let rows = { (job: String) throws -> [String] in
+            try f.run("SELECT row_json FROM job_results WHERE job = '\(job)';").rows.map { "\($0[0])" }.sorted()
+        }
+        let single = try rows("one"), parallel = try rows("four")
+        #expect(single.count == 48 && Set(single).count == 48)
+        #expect(parallel == single)
+        #expect(try f.run("DESCRIBE JOB four;").rows.contains { $0[0] == .string("options") && "\($0[1])".contains("\"parallelism\":4") })
+    }
+
+    @Test func parallelismNeedsStateKeyedByTheStreamKey() throws {
+        let f = try setUp()
+        try f.run("CREATE STREAM plain (userId STRING, amount DOUBLE) WITH (shards = 2);")
+        let global = #expect(throws: SpateError.self) { try f.run("CREATE JOB j WITH (parallelism = 2) AS SELECT COUNT(*) AS n FROM tx WINDOW TUMBLING (SIZE 1 MINUTE);") }
+        #expect(global?.description.contains("add userId to GROUP BY") == true)
+        let detector = #expect(throws: SpateError.self) {
+            try f.run("CREATE JOB j WITH (parallelism = 2) AS SELECT userId, ZSCORE(amount) AS z FROM tx WHERE anomaly;")
+        }
+        #expect(detector?.description.contains("PARTITION BY userId") == true)
+        let unkeyed = #expect(throws: SpateError.self) {
+            try f.run("CREATE JOB j WITH (parallelism = 2) AS SELECT userId, COUNT(*) AS n FROM plain WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;")
+        }
+        #expect(unkeyed?.description.contains("no key column") == true)
+        let range = #expect(throws: SpateError.self) { try f.run("CREATE JOB j WITH (parallelism = 0) AS SELECT userId FROM tx;") }
+        #expect(range?.description.contains("parallelism must be from 1 to 64") == true)
+        try f.run("""
+            CREATE JOB filter WITH (parallelism = 2) AS SELECT userId, amount FROM plain WHERE amount > 10;
+            CREATE JOB keyed WITH (parallelism = 2) AS SELECT userId, ZSCORE(amount) OVER (PARTITION BY userId) AS z FROM tx WHERE anomaly;
+            CREATE JOB grouped WITH (parallelism = 2) AS SELECT userId, COUNT(*) AS n FROM tx WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;
+            """)
+        let alter = #expect(throws: SpateError.self) { try f.run("ALTER JOB grouped SET (parallelism = 4);") }
+        #expect(alter?.description.contains("parallelism is fixed when a job is created") == true)
+        // Other options are stored in the definition the job runs next time.
+        try f.run("ALTER JOB grouped SET (checkpoint_interval = '5 seconds');")
+        guard case let .string(definition)? = try f.run("DESCRIBE JOB grouped;").rows.first(where: { $0[0] == .string("definition") })?[1] else {
+            Issue.record("DESCRIBE JOB shows no definition")
+            return
+        }
+        #expect(definition.contains("checkpoint_interval = '5 seconds'") && definition.contains("parallelism = 2"))
+    }
 }

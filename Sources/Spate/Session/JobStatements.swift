@@ -142,6 +142,10 @@ extension Session {
         let parsed: Statement
         do { parsed = try Parser.parseStatement(job.definition) } catch { throw .sql(error, source: job.definition) }
         guard case var .createJob(create) = parsed.kind else { throw .runtime("job \(job.name) has an unreadable definition") }
+        if let option = statement.options.first(where: { $0.name.value.lowercased() == "parallelism" }) {
+            throw .sqlMessage("parallelism is fixed when a job is created (each worker checkpoints its own windows): DROP JOB \(job.name) and CREATE it again",
+                              at: option.name.range, source: source, kind: .invalidValue)
+        }
         for option in statement.options {
             create.options.removeAll { $0.name.value.lowercased() == option.name.value.lowercased() }
             create.options.append(option)
@@ -151,10 +155,16 @@ extension Session {
         do throws(SQLError) { definition = try JobDefinition.compile(create, schemas: schemas, nowMs: database.now()) } catch {
             throw .sql(error, source: source)
         }
-        do { try database.catalog.setJobOptions(job.name, optionsJSON: definition.optionsJSON, nowMs: database.now()) } catch {
+        // The stored definition carries the new options, so that the job runs with
+        // them the next time it starts; notify is also read while it runs.
+        let text = create.description
+        do throws(SQLError) { _ = try JobDefinition.compile(text, schemas: schemas, nowMs: database.now()) } catch {
+            throw .runtime("internal error: the altered definition does not compile (\(error.description)): \(text)")
+        }
+        do { try database.catalog.setJobOptions(job.name, optionsJSON: definition.optionsJSON, definition: text, nowMs: database.now()) } catch {
             throw .catalog(error.description)
         }
-        sink.message("altered job \(job.name): \(definition.optionsJSON)")
+        sink.message("altered job \(job.name): \(definition.optionsJSON) (notify applies now; other options when the job next starts: PAUSE and RESUME it)")
     }
 
     func alertAction(_ statement: AlertActionStatement, source: String, sink: ResultSink) throws(SpateError) {

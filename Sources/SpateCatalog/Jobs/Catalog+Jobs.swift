@@ -75,12 +75,13 @@ extension Catalog {
 
     /// Sets a job's WITH options (JSON object); returns whether the job exists.
     @discardableResult
-    public func setJobOptions(_ name: String, optionsJSON: String, nowMs: Int64) throws(CatalogError) -> Bool {
+    public func setJobOptions(_ name: String, optionsJSON: String, definition: String? = nil, nowMs: Int64) throws(CatalogError) -> Bool {
         try withDatabase { database throws(CatalogError) in
-            try database.withStatement("UPDATE jobs SET options = ?2, updated_at = ?3 WHERE name = ?1") { statement throws(CatalogError) in
+            try database.withStatement("UPDATE jobs SET options = ?2, updated_at = ?3, definition = coalesce(?4, definition) WHERE name = ?1") { statement throws(CatalogError) in
                 try statement.bind(name, at: 1)
                 try statement.bind(optionsJSON, at: 2)
                 try statement.bind(nowMs, at: 3)
+                try statement.bind(definition, at: 4)
                 try statement.run()
                 return database.changedRowCount > 0
             }

@@ -7,7 +7,15 @@
 // alerts when the query filters on `anomaly` (or WITH (alerts = true)); rows of
 // INSERT INTO s SELECT … are appended to stream s; otherwise they are the job's
 // results. Options: checkpoint_interval ('1 second'; default 1 s), alerts
-// (true/false), notify ('ops,pager': channels, used by the alerts issue).
+// (true/false), notify ('ops,pager': channels, used by the alerts issue),
+// parallelism (workers, 1 to 64; default 1 — see ParallelQueryExecution).
+//
+// Parallelism > 1 splits the stream's shards among workers that keep separate
+// state, so a stateful query must keep all its state per value of the stream's
+// key column (the column that routes records to shards): GROUP BY it, or
+// PARTITION BY it for per-event detectors. Anything else (a global COUNT, a
+// GROUP BY merchantId on a stream keyed by userId) would give each worker a
+// partial answer, and is refused with the reason.
 
 import SpateCatalog
 import SpateSQL
@@ -24,6 +32,8 @@ public struct JobDefinition: Sendable {
     public var optionsJSON: String
     /// Channels to notify (names), from `notify`.
     public var notify: [String]
+    /// Workers running the query at once (`parallelism`).
+    public var parallelism: Int
 
     /// Most checkpoint interval a job may ask for.
     public static let checkpointIntervalMsRange: ClosedRange<Int64> = 10...600_000
@@ -66,6 +76,7 @@ public struct JobDefinition: Sendable {
         var interval: Int64 = 1000
         var forceAlerts: Bool?
         var notify: [String] = []
+        var parallelism = 1
         var options: [(String, String)] = []
         for option in job.options {
             let name = option.name.value.lowercased()
@@ -85,12 +96,22 @@ public struct JobDefinition: Sendable {
             case let ("notify", .string(text)):
                 notify = text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
                 options.append((name, JSONText.string(text)))
+            case let ("parallelism", .integer(workers)):
+                guard (1...Int64(ParallelQueryExecution.parallelismMax)).contains(workers) else {
+                    throw SQLError(.invalidValue, "parallelism must be from 1 to \(ParallelQueryExecution.parallelismMax) workers (at most one per shard runs)", at: option.valueRange.start)
+                }
+                parallelism = Int(workers)
+                options.append((name, String(workers)))
             default:
-                let known = ["checkpoint_interval", "alerts", "notify"]
+                let known = ["checkpoint_interval", "alerts", "notify", "parallelism"]
                 let hint = NameSuggester.nearest(to: option.name.value, in: known).map { " (did you mean \($0)?)" } ?? ""
-                throw SQLError(.invalidValue, "unknown or invalid job option '\(option.name.value)'\(hint); options: checkpoint_interval = '1 second', alerts = true|false, notify = 'channel,…'",
+                throw SQLError(.invalidValue, "unknown or invalid job option '\(option.name.value)'\(hint); options: checkpoint_interval = '1 second', alerts = true|false, notify = 'channel,…', parallelism = 2",
                                at: option.name.range.start)
             }
+        }
+        if parallelism > 1, let reason = plan.stateNotSplittable(byKey: schemas.stream(named: input)?.keyColumn) {
+            let at = job.options.first { $0.name.value.lowercased() == "parallelism" }?.valueRange.start ?? select.range.start
+            throw SQLError(.invalidValue, "parallelism \(parallelism) splits \(input)'s shards among workers with separate state, but \(reason); use parallelism = 1", at: at)
         }
         let kind: JobOutputKind
         if outputStream != nil {
@@ -102,7 +123,34 @@ public struct JobDefinition: Sendable {
         }
         let json = "{" + options.map { JSONText.string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
         return JobDefinition(name: job.name.value, plan: plan, inputStream: input, outputKind: kind, outputStream: outputStream,
-                             checkpointIntervalMs: interval, optionsJSON: json, notify: notify)
+                             checkpointIntervalMs: interval, optionsJSON: json, notify: notify, parallelism: parallelism)
+    }
+}
+
+extension QueryPlan {
+    /// Why this query's state cannot be split by shard when `keyColumn` routes
+    /// records to shards, or nil when it can: no state at all, or every group
+    /// and every detector keyed by the key column.
+    public func stateNotSplittable(byKey keyColumn: String?) -> String? {
+        guard isAggregating || !detectors.isEmpty else { return nil }
+        guard let keyColumn else {
+            return "the stream has no key column to keep each key's records in one shard (CREATE STREAM … WITH (key = …))"
+        }
+        func isKey(_ e: BoundExpression) -> Bool {
+            if case let .field(i) = e.kind { return i < fields.count && fields[i].path == [keyColumn] }
+            return false
+        }
+        let keyGroup = groupKeys.firstIndex(where: isKey)
+        if isAggregating && keyGroup == nil {
+            return "the query's groups are not keyed by the stream's key column (add \(keyColumn) to GROUP BY)"
+        }
+        for detector in detectors where !detector.partitionBy.contains(where: { e in
+            if case let .groupKey(j) = e.kind { return j == keyGroup }
+            return isKey(e)
+        }) {
+            return "\(detector.name) keeps state that is not keyed by the stream's key column (PARTITION BY \(keyColumn))"
+        }
+        return nil
     }
 }
 

@@ -70,18 +70,19 @@ final class JobWorker: @unchecked Sendable {
         do { input = try environment.log.stream(definition.inputStream) } catch { throw JobFailure.failed("\(error)") }
         let checkpoint = try catalog.checkpoint(job: name)
 
-        let execution: QueryExecution
+        let execution: ParallelQueryExecution
         do {
             if let checkpoint {
                 var resume = [UInt64](repeating: 0, count: input.shards.count)
                 for offset in checkpoint.inputOffsets where offset.stream == definition.inputStream && offset.shard < resume.count {
                     resume[offset.shard] = UInt64(offset.nextOffset)
                 }
-                execution = try QueryExecution(plan: definition.plan, stream: input, nowMs: environment.nowMs, resumeAt: resume)
+                execution = try ParallelQueryExecution(plan: definition.plan, stream: input, parallelism: definition.parallelism,
+                                                       nowMs: environment.nowMs, resumeAt: resume)
                 if let state = checkpoint.operatorStates[Self.queryOperator] { try execution.restoreState(state) }
             } else {
-                execution = try QueryExecution(plan: definition.plan, stream: input, nowMs: environment.nowMs,
-                                               start: Self.start(record.startFrom))
+                execution = try ParallelQueryExecution(plan: definition.plan, stream: input, parallelism: definition.parallelism,
+                                                       nowMs: environment.nowMs, start: Self.start(record.startFrom))
             }
         } catch let error as RuntimeError {
             throw JobFailure.failed(error.description)

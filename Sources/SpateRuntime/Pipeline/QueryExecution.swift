@@ -82,23 +82,34 @@ public final class QueryExecution {
     @exclusivity(unchecked) private var statistics = QueryStatistics()
     @exclusivity(unchecked) private var orderedRows: [EmittedRow] = []
     @exclusivity(unchecked) private var stopped = false
-    /// The shard each row of the input batch came from.
+    /// The shard each row of the input batch came from: its position in `shards`.
     private let rowShards = UnsafeMutablePointer<Int32>.allocate(capacity: batchRowCapacity)
+    /// The stream's shards this query reads (all, or a parallel job worker's share).
+    public let shards: [Int]
+    /// Stream shard index → position in `shards` (-1: not read here).
+    private let shardPositions: [Int32]
     /// Per shard, when a record of it was last read (monotonic ns), for idleness.
     @exclusivity(unchecked) private var lastRecordNs: [UInt64] = []
     /// A tailing query stops waiting for a shard with no records for this long.
     public static let shardIdleMs: UInt64 = 5_000
 
-    /// Prepares `plan` over `stream`; `nowMs` is the clock for NOW() and relative ranges.
     /// Prepares `plan` over `stream`; `nowMs` is the clock for NOW() and relative
-    /// ranges. `resumeAt` (per shard, the next sequence to read) overrides the
-    /// plan's start: a job resuming from its checkpoint.
-    public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs,
+    /// ranges. `shards` limits the query to some of the stream's shards (a
+    /// parallel job's worker; all when nil). `resumeAt` (per shard read, the next
+    /// sequence) overrides the plan's start: a job resuming from its checkpoint.
+    public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs, shards: [Int]? = nil,
                 resumeAt: [UInt64]? = nil, start: RangeStart? = nil) throws(RuntimeError) {
         self.plan = plan
         columns = plan.outputs.map { ($0.name, $0.type) }
         let now = nowMs()
-        let shards = Array(stream.shards.indices)
+        let shards = shards ?? Array(stream.shards.indices)
+        guard !shards.isEmpty, shards.allSatisfy(stream.shards.indices.contains) else {
+            throw .internalError("shards \(shards) are not a part of the stream's \(stream.shards.count)")
+        }
+        self.shards = shards
+        var positionOfShard = [Int32](repeating: -1, count: stream.shards.count)
+        for (position, shard) in shards.enumerated() { positionOfShard[shard] = Int32(position) }
+        shardPositions = positionOfShard
         let positions: [ReadPosition]
         if let resumeAt {
             guard resumeAt.count == shards.count else { throw .internalError("the checkpoint has \(resumeAt.count) shards, the stream \(shards.count)") }
@@ -143,7 +154,7 @@ public final class QueryExecution {
                 let emitChanges = plan.emit == .changes || (!windowed && !plan.isBounded)
                 aggregator = WindowAggregator(window: plan.window, aggregates: plan.aggregates,
                                               keyTypes: plan.groupKeys.map(\.type), emitChanges: emitChanges,
-                                              shardCount: stream.shards.count)
+                                              shardCount: shards.count)
                 let keyTypes = plan.groupKeys.map { $0.type == .null ? ValueType.string : $0.type }
                 let aggregateTypes = plan.aggregates.map { $0.type == .null ? ValueType.double : $0.type }
                 let chunk = DataChunk(types: keyTypes + aggregateTypes + [.timestamp, .timestamp])
@@ -282,9 +293,10 @@ public final class QueryExecution {
         let arrival = arrivalColumn.view
         let record = recordColumn
         let rowShards = self.rowShards
+        let shardPositions = self.shardPositions
         do {
             n = try cursor.forEach(limit: batchRowCapacity) { shard, view in
-                rowShards[filled] = Int32(shard)
+                rowShards[filled] = shardPositions[shard]
                 decoder.decode(view.payload, row: filled)
                 arrival.ints[filled] = view.arrivalMs
                 arrival.isNull[filled] = false
@@ -342,7 +354,7 @@ public final class QueryExecution {
         }
     }
 
-    /// Per shard, the sequence of the next record to read.
+    /// Per shard read (in the order of `shards`), the sequence of the next record to read.
     public var nextSequences: [UInt64] { cursor.nextSequences }
     /// Counters so far.
     public var currentStatistics: QueryStatistics { statistics }

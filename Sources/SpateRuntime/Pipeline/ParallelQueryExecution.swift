@@ -1,0 +1,173 @@
+// A job's query run by `parallelism` workers at once (Flink's parallelism, a
+// Kinesis Data Analytics application's parallelism): the stream's shards are
+// dealt round robin to the workers (shard s → worker s mod n), and each worker
+// is a complete QueryExecution over its shards with its own state — windows,
+// watermark, detectors. That is exact when every piece of state is keyed by the
+// stream's key column, because records of one key live in one shard (the
+// partition key routes them); JobDefinition refuses any other stateful query
+// with parallelism > 1. Stateless queries (filters, projections) always split.
+//
+// A step runs every worker on its own thread (DispatchQueue.concurrentPerform,
+// the calling thread included) for up to `batchesPerStep` batches, each worker
+// keeping its rows; then the rows are handed on in worker order on the calling
+// thread, so the job's output and checkpoints see one sequence of steps exactly
+// as with one worker. Between steps all workers are quiet: the checkpoint takes
+// every worker's state and per-shard positions at one consistent point.
+//
+// Watermarks are per worker (over its shards), as in Flink: a worker's windows
+// close as its own shards progress. With one worker this is QueryExecution
+// itself, and the checkpoint state is byte for byte what QueryExecution writes.
+
+import Dispatch
+import SpateLog
+import SpateSQL
+
+public final class ParallelQueryExecution {
+    /// The workers' queries, and the stream shards each reads.
+    private let parts: [QueryExecution]
+    private let streamShardCount: Int
+    /// Batches each worker may run in one parallel step: enough to pay for the
+    /// fork and join (~10 µs) many times over, few enough to keep alerts prompt.
+    static let batchesPerStep = 8
+    /// Most workers a job may ask for.
+    public static let parallelismMax = 64
+
+    /// `parallelism` workers over `stream` (fewer when the stream has fewer shards).
+    public init(plan: QueryPlan, stream: LogStream, parallelism: Int, nowMs: @escaping () -> Int64 = wallClockMs,
+                resumeAt: [UInt64]? = nil, start: RangeStart? = nil) throws(RuntimeError) {
+        let shardCount = stream.shards.count
+        let workers = max(1, min(parallelism, shardCount))
+        streamShardCount = shardCount
+        if let resumeAt, resumeAt.count != shardCount {
+            throw .internalError("the checkpoint has \(resumeAt.count) shards, the stream \(shardCount)")
+        }
+        var parts: [QueryExecution] = []
+        for worker in 0..<workers {
+            let shards = Array(stride(from: worker, to: shardCount, by: workers))
+            parts.append(try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, shards: workers == 1 ? nil : shards,
+                                            resumeAt: resumeAt.map { all in shards.map { all[$0] } }, start: start))
+        }
+        self.parts = parts
+    }
+
+    /// Workers running (the parallelism asked for, at most one per shard).
+    public var workerCount: Int { parts.count }
+
+    /// Runs one step of every worker and emits their rows (worker by worker).
+    public func step(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) -> QueryExecution.StepOutcome {
+        if parts.count == 1 { return try parts[0].step(emit: emit) }
+        let results = UnsafeMutableBufferPointer<WorkerStep>.allocate(capacity: parts.count)
+        results.initialize(repeating: WorkerStep())
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        // Each worker touches only its own QueryExecution and its own result slot.
+        let shared = WorkersAndResults(parts: parts, results: results)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+            shared.results[index] = Self.run(shared.parts[index])
+        }
+        var progressed = 0, finished = 0
+        for index in 0..<parts.count {
+            switch results[index].outcome {
+            case let .failure(error): throw error
+            case .success(.progressed(let n)): progressed += n
+            case .success(.finished): finished += 1
+            case .success(.idle): break
+            }
+        }
+        for index in 0..<parts.count {
+            for row in results[index].rows where !emit(row) { return .finished }
+        }
+        if progressed > 0 { return .progressed(progressed) }
+        return finished == parts.count ? .finished : .idle
+    }
+
+    /// What the threads of a step share; each index is used by one thread only.
+    private struct WorkersAndResults: @unchecked Sendable {
+        let parts: [QueryExecution]
+        let results: UnsafeMutableBufferPointer<WorkerStep>
+    }
+
+    /// One worker's share of a step: what it did and the rows it produced.
+    private struct WorkerStep {
+        var outcome: Result<QueryExecution.StepOutcome, RuntimeError> = .success(.idle)
+        var rows: [EmittedRow] = []
+    }
+
+    private static func run(_ part: QueryExecution) -> WorkerStep {
+        var step = WorkerStep()
+        var rows: [EmittedRow] = []
+        var read = 0
+        do throws(RuntimeError) {
+            for _ in 0..<batchesPerStep {
+                let outcome = try part.step { rows.append($0); return true }
+                guard case let .progressed(n) = outcome else {
+                    step.outcome = .success(read > 0 ? .progressed(read) : outcome)
+                    step.rows = rows
+                    return step
+                }
+                read += n
+            }
+            step.outcome = .success(.progressed(read))
+        } catch {
+            step.outcome = .failure(error)
+        }
+        step.rows = rows
+        return step
+    }
+
+    /// Ends a bounded query: every worker's open groups, worker by worker.
+    public func finish(emit: @escaping (EmittedRow) -> Bool) {
+        for part in parts { part.finish(emit: emit) }
+    }
+
+    /// Per stream shard, the sequence of the next record to read.
+    public var nextSequences: [UInt64] {
+        var next = [UInt64](repeating: 0, count: streamShardCount)
+        for part in parts {
+            for (position, sequence) in part.nextSequences.enumerated() { next[part.shards[position]] = sequence }
+        }
+        return next
+    }
+
+    /// The workers' counters added up.
+    public var currentStatistics: QueryStatistics {
+        parts.dropFirst().reduce(parts[0].currentStatistics) { total, part in
+            let s = part.currentStatistics
+            var sum = total
+            sum.recordsRead += s.recordsRead
+            sum.rowsEmitted += s.rowsEmitted
+            sum.lateRecords += s.lateRecords
+            sum.badRecords += s.badRecords
+            return sum
+        }
+    }
+
+    // MARK: Checkpoint state
+
+    static let stateVersion: UInt8 = 1
+
+    /// One worker: QueryExecution's state as is. Several: a version, the worker
+    /// count, then each worker's state.
+    public func saveState() -> [UInt8] {
+        if parts.count == 1 { return parts[0].saveState() }
+        var writer = StateWriter()
+        writer.write(Self.stateVersion)
+        writer.write(Int64(parts.count))
+        for part in parts { writer.write(part.saveState()) }
+        return writer.bytes
+    }
+
+    /// Restores what `saveState` wrote, before the first step.
+    public func restoreState(_ bytes: [UInt8]) throws(StateError) {
+        if parts.count == 1 { return try parts[0].restoreState(bytes) }
+        var reader = StateReader(bytes)
+        try reader.expectVersion(Self.stateVersion, of: "parallel query")
+        let count = Int(try reader.readInt64())
+        guard count == parts.count else {
+            throw .mismatch("the checkpoint has \(count) workers' state, the job runs \(parts.count)")
+        }
+        for part in parts { try part.restoreState(try reader.readBytes()) }
+    }
+}
