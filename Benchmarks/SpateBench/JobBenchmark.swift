@@ -33,30 +33,40 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
     var rates: [String: [Double]] = [:]
     for (run, (label, interval)) in [("1 second", "1 second"), ("10 minutes (none)", "10 minutes"),
                                      ("1 second", "1 second"), ("10 minutes (none)", "10 minutes")].enumerated() {
-        let name = "reference_\(run)"
-        try execute(database, """
-            CREATE JOB \(name) WITH (checkpoint_interval = '\(interval)') AS
-              SELECT userId, WINDOW_START, COUNT(*) AS n, AVG(amount) AS avg_amount, MAX(amount) AS top, STDDEV(amount) AS sd
-              FROM transactions SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;
-            """)
-        let start = monotonicNs()
-        let runner = database.startJobRunner(options: JobRunnerOptions(scanIntervalMs: 10, pollIntervalMs: 5))
-        var checkpoints: Int64 = 0
-        while true {
-            guard let job = try database.jobRecord(name) else { throw BenchError("job vanished") }
-            let status = try database.jobStatus(job)
-            if let checkpoint = status.checkpoint, checkpoint.recordsIn >= Int64(count) { checkpoints = checkpoint.sequence; break }
-            if job.state == .failed { throw BenchError("job failed: \(job.lastError ?? "")") }
-            usleep(2_000)
-        }
-        let elapsed = seconds(from: start, to: monotonicNs())
-        runner.stop()
-        try execute(database, "DROP JOB \(name);")
+        let (elapsed, checkpoints) = try runReferenceJob(database, name: "reference_\(run)", stream: "transactions", count: count,
+                                                         options: "checkpoint_interval = '\(interval)'")
         rates[label, default: []].append(Double(count) / elapsed)
         table.printRow([label, groupedRate(Double(count) / elapsed), grouped(Int(checkpoints)), fixed(elapsed, 2) + " s"])
     }
     let with = rates["1 second"]!.reduce(0, +) / 2, without = rates["10 minutes (none)"]!.reduce(0, +) / 2
     printLine("  checkpoints every second cost \(fixed((1 - with / without) * 100, 1)) % of throughput (mean of two runs each)")
+
+    // Parallelism: the same records in a 2-shard stream keyed by userId; the
+    // job with one worker and with two, alternating.
+    printSection("Jobs: parallelism over a 2-shard stream (\(grouped(count)) transactions, checkpoints every second, best of 2)")
+    let parallelTable = Table([
+        Table.Column(title: "parallelism", width: 11, leftAligned: true), Table.Column(title: "events/s", width: 12),
+        Table.Column(title: "time", width: 8), Table.Column(title: "CPU", width: 6),
+    ])
+    parallelTable.printHeader()
+    try execute(database, """
+        CREATE STREAM transactions2 (userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING, timestamp TIMESTAMP)
+          WITH (shards = 2, key = 'userId', event_time = 'timestamp', durability = 'none');
+        """)
+    try loadTransactions(database, stream: "transactions2", count: count)
+    var best: [Int: (Double, Double)] = [:]
+    for (run, workers) in [1, 2, 1, 2].enumerated() {
+        let cpuStart = cpuSeconds()
+        let (elapsed, _) = try runReferenceJob(database, name: "parallel_\(run)", stream: "transactions2", count: count,
+                                               options: "parallelism = \(workers)")
+        let cpu = (cpuSeconds() - cpuStart) / elapsed
+        if best[workers].map({ elapsed < $0.0 }) ?? true { best[workers] = (elapsed, cpu) }
+    }
+    for workers in [1, 2] {
+        let (elapsed, cpu) = best[workers]!
+        parallelTable.printRow(["\(workers)", groupedRate(Double(count) / elapsed), fixed(elapsed, 2) + " s", fixed(cpu, 2)])
+    }
+    printLine("  CPU: cores busy on average (process CPU time / wall time)")
     try runAlertLatency(in: directory + "/latency", scale: scale)
 }
 
@@ -137,8 +147,32 @@ private func execute(_ database: Database, _ sql: String) throws {
     do { try Session(database: database).execute(script: sql, sink: Quiet()) } catch { throw BenchError("\(error)") }
 }
 
-private func loadTransactions(_ database: Database, count: Int) throws {
-    let stream = try database.stream("transactions")
+/// Creates job `name` running the reference query over `stream`, waits until
+/// its checkpoint covers `count` records, drops it; returns (seconds, checkpoints).
+private func runReferenceJob(_ database: Database, name: String, stream: String, count: Int, options: String) throws -> (Double, Int64) {
+    try execute(database, """
+        CREATE JOB \(name) WITH (\(options)) AS
+          SELECT userId, WINDOW_START, COUNT(*) AS n, AVG(amount) AS avg_amount, MAX(amount) AS top, STDDEV(amount) AS sd
+          FROM \(stream) SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;
+        """)
+    let start = monotonicNs()
+    let runner = database.startJobRunner(options: JobRunnerOptions(scanIntervalMs: 10, pollIntervalMs: 5))
+    var checkpoints: Int64 = 0
+    while true {
+        guard let job = try database.jobRecord(name) else { throw BenchError("job vanished") }
+        let status = try database.jobStatus(job)
+        if let checkpoint = status.checkpoint, checkpoint.recordsIn >= Int64(count) { checkpoints = checkpoint.sequence; break }
+        if job.state == .failed { throw BenchError("job failed: \(job.lastError ?? "")") }
+        usleep(2_000)
+    }
+    let elapsed = seconds(from: start, to: monotonicNs())
+    runner.stop()
+    try execute(database, "DROP JOB \(name);")
+    return (elapsed, checkpoints)
+}
+
+private func loadTransactions(_ database: Database, stream name: String = "transactions", count: Int) throws {
+    let stream = try database.stream(name)
     var random = SplitMix64(seed: 42)
     var batch = AppendBatch()
     var t: Int64 = 1_732_400_000_000
