@@ -31,11 +31,59 @@ import Testing
 
     enum Explained: Hashable { case trailingComma, unpairedSurrogate, doubleOverflow }
 
+    /// The locator's flat fast path against the full parser, exhaustively: every
+    /// single-byte replacement, deletion and insertion of interesting bytes in
+    /// flat records must give the same verdict, error and slots.
+    @Test func flatFastPathAgreesWithTheFullParserOnEverySingleByteEdit() throws {
+        let paths = try JSONPathSet(["userId", "amount", "timestamp", "ok", "n", "a"])
+        let scanner = JSONScanner(paths: paths)
+        var values = JSONFieldValues(for: paths)
+        let locator = JSONFieldLocator(paths: paths)
+        let seeds = [
+            #"{"userId":"user274","amount":338.72,"timestamp":1732400000004,"transactionId":"txn_0","merchantId":"merchant_2"}"#,
+            #" { "userId" : "u" , "amount" : -0.5 , "ok" : true , "n" : null , "a" : [1, {"b": 2}] , "z" : {"y": false} } "#,
+            #"{"amount":0,"amount":-12,"timestamp":10,"userId":"x"y","q":"é"}"#,
+            #"{}"#,
+        ]
+        var checked = 0
+        for seed in seeds {
+            let original = Array(seed.utf8)
+            var edits: [[UInt8]] = [original]
+            for position in original.indices {
+                var deleted = original
+                deleted.remove(at: position)
+                edits.append(deleted)
+                for byte in Self.interestingBytes {
+                    var replaced = original
+                    replaced[position] = byte
+                    edits.append(replaced)
+                    var inserted = original
+                    inserted.insert(byte, at: position)
+                    edits.append(inserted)
+                }
+            }
+            for bytes in edits {
+                let expected = bytes.withUnsafeBytes { scanner.scan($0, into: &values) }
+                let located = bytes.withUnsafeBytes { locator.locate($0) }
+                let text = String(decoding: bytes, as: UTF8.self)
+                #expect(located == expected, "\(text)")
+                if expected == nil {
+                    for slot in 0 ..< values.count { #expect(locator[slot] == values[slot], "\(text) slot \(slot)") }
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 20_000)
+    }
+
     @Test func mutationsNeverCrashAndAgreeWithFoundation() throws {
         var random = SplitMix64(seed: 0xF022)
         let scanner = JSONScanner(paths: try JSONPathSet(["userId", "a", "b.c", "device.location.lat", "ok"]))
         var values = JSONFieldValues(for: scanner.paths)
         let locator = JSONFieldLocator(paths: scanner.paths)
+        let flatScanner = JSONScanner(paths: try JSONPathSet(["userId", "amount", "timestamp", "merchantId", "a", "b", "e", "esc", "n", "ok", "k"]))
+        var flatValues = JSONFieldValues(for: flatScanner.paths)
+        let flatLocator = JSONFieldLocator(paths: flatScanner.paths)
         var verdicts = (valid: 0, invalid: 0)
         var explained: [Explained: Int] = [:]
         for iteration in 0 ..< 30_000 {
@@ -48,6 +96,12 @@ import Testing
             #expect(located == scanned, "\(String(decoding: bytes, as: UTF8.self))")
             if scanned == nil {
                 for slot in 0 ..< values.count { #expect(locator[slot] == values[slot]) }
+            }
+            // Top-level paths only: the locator's flat fast path runs first.
+            let flatScanned = bytes.withUnsafeBytes { flatScanner.scan($0, into: &flatValues) }
+            #expect(bytes.withUnsafeBytes { flatLocator.locate($0) } == flatScanned, "\(String(decoding: bytes, as: UTF8.self))")
+            if flatScanned == nil {
+                for slot in 0 ..< flatValues.count { #expect(flatLocator[slot] == flatValues[slot], "\(String(decoding: bytes, as: UTF8.self))") }
             }
             let theirs = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
             let text = String(decoding: bytes, as: UTF8.self)

@@ -7,7 +7,9 @@
 // result slots: measured, the retain/release and uniqueness checks of that
 // borrowing were a tenth of the reference query's time. A locator copies the
 // trie once into storage it owns and keeps the slots beside it, so locating a
-// record's fields is the parser's work and nothing else.
+// record's fields is the parser's work and nothing else. When every path is a
+// top-level key it tries the flat-object fast path (JSONFlatObjectScan.swift)
+// before the full parser.
 //
 // Same grammar, same result, same errors as `JSONScanner.scan` (it runs the
 // same `JSONParser`); the tests compare the two.
@@ -24,6 +26,8 @@ final class JSONFieldLocator {
     private let subtree: UnsafeMutableBufferPointer<Int32>
     private let slots: UnsafeMutablePointer<JSONFieldValue>
     let count: Int
+    /// Every path is a top-level key: records go through the flat fast path first.
+    private let pathsAreFlat: Bool
 
     init(paths: JSONPathSet, depthMax: Int = 64) {
         precondition(depthMax >= 1 && depthMax <= JSONScanner.depthLimitMax, "depthMax out of range")
@@ -39,6 +43,7 @@ final class JSONFieldLocator {
         names = copy(paths.nameBytes)
         subtree = copy(paths.subtreePaths)
         count = paths.count
+        pathsAreFlat = paths.paths.allSatisfy { !$0.contains(".") }
         slots = .allocate(capacity: max(1, count))
         slots.initialize(repeating: .missing, count: max(1, count))
     }
@@ -64,6 +69,10 @@ final class JSONFieldLocator {
             base: base.assumingMemoryBound(to: UInt8.self), end: bytes.count, depthMax: depthMax,
             nodes: UnsafeBufferPointer(nodes), edges: UnsafeBufferPointer(edges), names: UnsafeBufferPointer(names),
             subtree: UnsafeBufferPointer(subtree), slots: slots)
+        if pathsAreFlat {
+            if parser.scanFlatObject() { return nil }
+            for index in 0..<count { slots[index] = .missing }  // the full parser starts afresh
+        }
         do throws(JSONSyntaxError) {
             try parser.parseDocument(requireObject: true)
             return nil
