@@ -58,6 +58,21 @@ static uint32_t hardware(uint32_t crc, const unsigned char *p, size_t n) {
     if (n > 0) c32 = _mm_crc32_u8(c32, *p);
     return c32;
 }
+__attribute__((target("sse4.2")))
+static void hardware_three(const unsigned char *a, size_t na, const unsigned char *b, size_t nb,
+                           const unsigned char *c, size_t nc, uint32_t out[3]) {
+    uint64_t x = 0xFFFFFFFFu, y = 0xFFFFFFFFu, z = 0xFFFFFFFFu;
+    while (na >= 8 && nb >= 8 && nc >= 8) {
+        uint64_t wa, wb, wc;
+        memcpy(&wa, a, 8); memcpy(&wb, b, 8); memcpy(&wc, c, 8);
+        x = _mm_crc32_u64(x, wa); y = _mm_crc32_u64(y, wb); z = _mm_crc32_u64(z, wc);
+        a += 8; b += 8; c += 8; na -= 8; nb -= 8; nc -= 8;
+    }
+    out[0] = ~hardware((uint32_t)x, a, na);
+    out[1] = ~hardware((uint32_t)y, b, nb);
+    out[2] = ~hardware((uint32_t)z, c, nc);
+}
+#define HAVE_HARDWARE_THREE 1
 static int detect(void) { __builtin_cpu_init(); return __builtin_cpu_supports("sse4.2"); }
 #elif defined(__aarch64__) && defined(__ARM_FEATURE_CRC32)
 #include <arm_acle.h>
@@ -85,4 +100,18 @@ uint32_t spate_crc32c_update(uint32_t crc, const void *data, size_t length) {
     uint32_t c = ~crc;
     c = spate_crc32c_uses_hardware() ? hardware(c, p, length) : software(c, p, length);
     return ~c;
+}
+
+void spate_crc32c_three(const void *a, size_t a_length, const void *b, size_t b_length,
+                        const void *c, size_t c_length, uint32_t out[3]) {
+#ifdef HAVE_HARDWARE_THREE
+    if (spate_crc32c_uses_hardware()) {
+        hardware_three((const unsigned char *)a, a_length, (const unsigned char *)b, b_length,
+                       (const unsigned char *)c, c_length, out);
+        return;
+    }
+#endif
+    out[0] = spate_crc32c_update(0, a, a_length);
+    out[1] = spate_crc32c_update(0, b, b_length);
+    out[2] = spate_crc32c_update(0, c, c_length);
 }

@@ -15,6 +15,25 @@ import Testing
         return ~crc
     }
 
+    /// Three checksums computed together equal three computed apart, at every
+    /// length from 0 to 80 in every combination of short and long.
+    @Test func threeInterleavedChecksumsEqualSeparateOnes() {
+        var random = SystemRandomNumberGenerator()
+        let data = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) }
+        data.withUnsafeBytes { raw in
+            let base = raw.baseAddress!
+            for a in stride(from: 0, through: 80, by: 7) {
+                for b in 0...80 {
+                    let c = (a * 31 + b * 17) % 200
+                    let (x, y, z) = CRC32C.checksums(base + 1, a, base + 300, b, base + 1003, c)
+                    #expect(x == CRC32C.checksum(UnsafeRawBufferPointer(start: base + 1, count: a)))
+                    #expect(y == CRC32C.checksum(UnsafeRawBufferPointer(start: base + 300, count: b)))
+                    #expect(z == CRC32C.checksum(UnsafeRawBufferPointer(start: base + 1003, count: c)))
+                }
+            }
+        }
+    }
+
     @Test func crc32cCheckValue() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
         #expect(CRC32C.checksum([]) == 0)

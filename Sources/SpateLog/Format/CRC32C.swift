@@ -31,6 +31,16 @@ public enum CRC32C {
         spate_crc32c_update(crc, base, count)
     }
 
+    /// The checksums of three byte ranges, computed together (see spate_crc32c_three).
+    static func checksums(_ a: UnsafeRawPointer, _ aCount: Int, _ b: UnsafeRawPointer, _ bCount: Int,
+                          _ c: UnsafeRawPointer, _ cCount: Int) -> (UInt32, UInt32, UInt32) {
+        var out: (UInt32, UInt32, UInt32) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &out) { raw in
+            spate_crc32c_three(a, aCount, b, bCount, c, cCount, raw.baseAddress!.assumingMemoryBound(to: UInt32.self))
+        }
+        return out
+    }
+
     /// Whether the CPU's CRC32 instruction is in use (else a table fallback).
     public static var usesHardware: Bool { spate_crc32c_uses_hardware() != 0 }
 }

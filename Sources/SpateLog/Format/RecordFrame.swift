@@ -66,8 +66,35 @@ public enum RecordFrame {
         case invalid(String)
     }
 
-    /// Decodes the frame that starts at `position` of `bytes`.
-    static func decode(_ bytes: UnsafeRawBufferPointer, at position: Int) -> Decoded {
+    /// When the three frames starting at `position` are whole and their CRCs
+    /// match, checked together (three interleaved CRC chains): the offset past
+    /// the third, for `decode(…, crcVerified:)`. Otherwise `position` — the
+    /// frames then get the one-by-one check, which names what is wrong.
+    static func verifyThree(_ bytes: UnsafeRawBufferPointer, at position: Int) -> Int {
+        var starts = (0, 0, 0), lengths = (0, 0, 0)
+        var at = position
+        for frame in 0..<3 {
+            guard bytes.count - at >= headerBytes else { return position }
+            let bodyLength = Int(UInt32(littleEndian: (bytes.baseAddress! + at).loadUnaligned(as: UInt32.self)))
+            guard bodyLength >= bodyFixedBytes, bodyLength <= bodyBytesMax, bytes.count - at >= headerBytes + bodyLength else { return position }
+            switch frame {
+            case 0: (starts.0, lengths.0) = (at, bodyLength)
+            case 1: (starts.1, lengths.1) = (at, bodyLength)
+            default: (starts.2, lengths.2) = (at, bodyLength)
+            }
+            at += headerBytes + bodyLength
+        }
+        let base = bytes.baseAddress!
+        let crcs = CRC32C.checksums(base + starts.0 + headerBytes, lengths.0, base + starts.1 + headerBytes, lengths.1,
+                                    base + starts.2 + headerBytes, lengths.2)
+        func stored(_ start: Int) -> UInt32 { UInt32(littleEndian: (base + start + 4).loadUnaligned(as: UInt32.self)) }
+        guard crcs.0 == stored(starts.0), crcs.1 == stored(starts.1), crcs.2 == stored(starts.2) else { return position }
+        return at
+    }
+
+    /// Decodes the frame that starts at `position` of `bytes`; `crcVerified`
+    /// when `verifyThree` has checked its CRC already.
+    static func decode(_ bytes: UnsafeRawBufferPointer, at position: Int, crcVerified: Bool = false) -> Decoded {
         let available = bytes.count - position
         if available < headerBytes { return .incomplete }
         let base = bytes.baseAddress! + position
@@ -78,7 +105,7 @@ public enum RecordFrame {
         if available < headerBytes + bodyLength { return .incomplete }
         let storedCRC = UInt32(littleEndian: (base + 4).loadUnaligned(as: UInt32.self))
         let body = base + headerBytes
-        if CRC32C.updateRaw(0, body, bodyLength) != storedCRC { return .invalid("CRC mismatch") }
+        if !crcVerified && CRC32C.updateRaw(0, body, bodyLength) != storedCRC { return .invalid("CRC mismatch") }
         let keyCount = Int(UInt16(littleEndian: (body + 16).loadUnaligned(as: UInt16.self)))
         if bodyFixedBytes + keyCount > bodyLength { return .invalid("key length \(keyCount) exceeds frame") }
         let descriptor = RecordDescriptor(

@@ -164,8 +164,10 @@ public final class ShardReader {
             let bytes = UnsafeRawBufferPointer(rebasing: batch.buffer[0..<batch.filled])
             var at = start
             var stopReason: String?
+            var verifiedUntil = at  // frames starting before this offset had their CRCs checked three at a time
             decoding: while batch.descriptors.count < maxRecords {
-                switch RecordFrame.decode(bytes, at: at) {
+                if at >= verifiedUntil { verifiedUntil = RecordFrame.verifyThree(bytes, at: at) }
+                switch RecordFrame.decode(bytes, at: at, crcVerified: at < verifiedUntil) {
                 case let .record(d, length):
                     if d.sequence != nextSequence {
                         throw .corruptSegment(path: file.path, position: position + at - start,
