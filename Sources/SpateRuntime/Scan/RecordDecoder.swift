@@ -79,12 +79,16 @@ final class RecordDecoder {
                     return true
                 }
             } else if value.kind == .string, let ms = UTCTimestamp.parse(string(value, bytes)) {
-                sink.set(row, int: ms)
+                sink.ints[row] = ms
+                sink.isNull[row] = false
                 return true
             }
         case .boolean:
-            if value.kind == .true { sink.set(row, bool: true); return true }
-            if value.kind == .false { sink.set(row, bool: false); return true }
+            if value.kind == .true || value.kind == .false {
+                sink.bools[row] = value.kind == .true
+                sink.isNull[row] = false
+                return true
+            }
         case .string:
             if value.kind == .string && value.hasEscapes {
                 unescaped.removeAll(keepingCapacity: true)

@@ -215,21 +215,6 @@ struct VectorView {
         type == .double ? doubles[row] : Double(ints[row])
     }
 
-    @inline(__always) func set(_ row: Int, double value: Double) {
-        doubles[row] = value
-        isNull[row] = false
-    }
-
-    @inline(__always) func set(_ row: Int, int value: Int64) {
-        ints[row] = value
-        isNull[row] = false
-    }
-
-    @inline(__always) func set(_ row: Int, bool value: Bool) {
-        bools[row] = value
-        isNull[row] = false
-    }
-
     /// Copies `value` into the vector's arena as row `row`'s string.
     @inline(__always) func set(_ row: Int, string value: UnsafeRawBufferPointer) {
         vector._withUnsafeGuaranteedRef { $0.set(row, string: value) }
