@@ -91,6 +91,40 @@ func run(_ model: inout DetectorModel, _ values: [Double]) -> (scores: [Double?]
         #expect(a != c)
     }
 
+    /// The reservoir rejects offers below RandomCutTree.rejectBound without
+    /// computing their keys; that must change no decision. Probes u just below the
+    /// bound (where rounding could matter) against the exact key, at the bound's
+    /// last sequence and earlier ones, and checks the bound is close to the exact
+    /// threshold, so that the shortcut does reject nearly every rejected offer.
+    @Test func reservoirRejectBoundRejectsOnlyWhatTheKeyRejects() {
+        var random = DetectorRandom(seed: 5)
+        for timeDecay in [0, 1.0 / 2_560, 0.01, 0.9] {
+            for through: UInt64 in [1, 300, 1_000_000, 1 << 40] {
+                for _ in 0..<200 {
+                    // A heap top like the key of a point up to 300 offers old.
+                    let age = UInt64(random.nextUnit() * 300) % through
+                    let top = RandomCutTree.weight(random.nextOpenUnit(), sequence: through - age, timeDecay: timeDecay)
+                    let bound = RandomCutTree.rejectBound(top: top, through: through, timeDecay: timeDecay)
+                    var u = bound.nextDown
+                    for _ in 0..<16 where u > 0 {
+                        for sequence in [through, through / 2 + 1, 1] {
+                            #expect(RandomCutTree.weight(u, sequence: sequence, timeDecay: timeDecay) >= top,
+                                    "u \(u) below the bound \(bound) would be kept (top \(top), t \(sequence), λ \(timeDecay))")
+                        }
+                        u = u.nextDown
+                    }
+                    // threshold − bound is the share of offers that take the exact key needlessly.
+                    // The margin grows with λ·t (the key's rounding does): tiny up to λ·t = 10^6,
+                    // 2.5 billion points at the default decay of a 256-point sample.
+                    let shift = timeDecay * Double(through)
+                    let threshold = exp(-exp(top + shift))
+                    #expect(bound <= threshold, "bound \(bound) above the exact threshold \(threshold)")
+                    if shift <= 1e6 { #expect(threshold - bound <= 1e-6, "bound \(bound) far below the exact threshold \(threshold)") }
+                }
+            }
+        }
+    }
+
     @Test(arguments: functions)
     func checkpointRoundTripGivesIdenticalLaterScores(function: String) throws {
         let options: [String: Double] = function == "RCF" ? ["trees": 10, "sample_size": 64, "shingle": 3] : ["alpha": 0.05]

@@ -133,19 +133,70 @@ final class RandomCutTree {
     /// Offers point number `sequence` to the reservoir; inserts it into the tree when kept.
     @inline(__always)
     func offer(_ point: UnsafePointer<Double>, sequence: UInt64, timeDecay: Double) {
-        let weight = -timeDecay * Double(sequence) + log(-log(random.nextOpenUnit()))
+        let u = random.nextOpenUnit()
         if sampleCount < capacity {
             let leaf = insert(point)
-            heapWeight[sampleCount] = weight
+            heapWeight[sampleCount] = Self.weight(u, sequence: sequence, timeDecay: timeDecay)
             heapLeaf[sampleCount] = leaf
             sampleCount += 1
             siftUp(sampleCount - 1)
-        } else if weight < heapWeight[0] {
+            return
+        }
+        // A full reservoir rejects most offers (about 90 % with the default
+        // decay); the bound below rejects them without the two logarithms.
+        if sequence > rejectBoundThrough || timeDecay != rejectBoundDecay { refreshRejectBound(sequence: sequence, timeDecay: timeDecay) }
+        if u < rejectBelow { return }
+        let weight = Self.weight(u, sequence: sequence, timeDecay: timeDecay)
+        if weight < heapWeight[0] {
             delete(heapLeaf[0])
             heapLeaf[0] = insert(point)
             heapWeight[0] = weight
             siftDown(0)
+            invalidateRejectBound()
         }
+    }
+
+    /// The reservoir key of point `sequence` drawn with uniform `u`: smaller keys are kept.
+    @inline(__always)
+    static func weight(_ u: Double, sequence: UInt64, timeDecay: Double) -> Double {
+        -timeDecay * Double(sequence) + log(-log(u))
+    }
+
+    /// A full reservoir keeps an offer iff its key is below the heap top w₀:
+    /// −λ·t + log(−log u) < w₀ ⇔ u > exp(−exp(w₀ + λ·t)) (the key falls as u
+    /// grows). `rejectBelow` is that bound taken at sequence `rejectBoundThrough`
+    /// (a little ahead: the bound falls as t grows, so it holds for every t up
+    /// to there) and moved down by a margin far larger than the rounding of
+    /// either side, so every u below it is rejected by the exact formula too and
+    /// the decisions — hence the trees and scores — are exactly those of always
+    /// computing the key. Offers at or above it take the exact formula. It is
+    /// derived state (not checkpointed): invalid after any change of the heap top.
+    private var rejectBelow = 0.0
+    private var rejectBoundThrough: UInt64 = 0
+    private var rejectBoundDecay = 0.0
+
+    private func invalidateRejectBound() {
+        rejectBelow = 0
+        rejectBoundThrough = 0
+    }
+
+    private func refreshRejectBound(sequence: UInt64, timeDecay: Double) {
+        // Good for as many offers as move λ·t by 1/64 (the bound loosens slowly), at most 2^16.
+        let span = timeDecay > 0 ? min(65_536, max(1, (1 / (64 * timeDecay)).rounded(.down))) : 65_536
+        rejectBoundThrough = sequence + UInt64(span)
+        rejectBelow = Self.rejectBound(top: heapWeight[0], through: rejectBoundThrough, timeDecay: timeDecay)
+        rejectBoundDecay = timeDecay
+    }
+
+    /// A u below which the key of every offer up to sequence `through` is ≥ `top`.
+    static func rejectBound(top: Double, through: UInt64, timeDecay: Double) -> Double {
+        let shift = timeDecay * Double(through)
+        // The key's roundings, and those of this bound's exponent, are within a few 2^−53
+        // (≈ 1.1e-16) of the magnitudes involved — |top|, λ·t and |log(−log u)| ≤ 38 for u in
+        // [2^−54, 1 − 2^−54] — so a margin of 1e-12 of them is thousands of times the error;
+        // the factor covers the last roundings of the two exponentials when exp(…) is tiny.
+        let margin = 1e-12 * (40 + abs(top) + shift)
+        return exp(-exp(top + shift + margin)) * (1 - 1e-12)
     }
 
     private func siftUp(_ start: Int) {
@@ -453,6 +504,7 @@ final class RandomCutTree {
         try reader.readDoubles(into: UnsafeMutableBufferPointer(start: leafPoint, count: capacity * dimensions))
         try reader.readDoubles(into: UnsafeMutableBufferPointer(start: heapWeight, count: sampleCount))
         try reader.readInt32s(into: UnsafeMutableBufferPointer(start: heapLeaf, count: sampleCount))
+        invalidateRejectBound()
         try validateAndRebuildBoxes()
     }
 
