@@ -121,6 +121,9 @@ public final class RandomCutForest {
                 result = sum / Double(treeCount)
             }
             sequence += 1
+            // Locals, not the properties, inside the loop: the closure's read of
+            // `sequence` was a dynamic exclusivity check per tree (swift_beginAccess).
+            let sequence = self.sequence, timeDecay = self.timeDecay
             for tree in unmanagedTrees { tree._withUnsafeGuaranteedRef { $0.offer(point, sequence: sequence, timeDecay: timeDecay) } }
             return result
         }

@@ -49,6 +49,27 @@
 // 38 KiB for 256 samples of dimension 4. Checkpoint: see `write(to:)`; boxes
 // are recomputed on restore (min and max are exact, so they are identical).
 
+/// A tree's dimension as a type, so that generic code specialized for a fixed
+/// one (one input; one input shingled by 4) has it as a constant: its
+/// per-dimension loops unroll into straight-line code — the same operations in
+/// the same order, so the same results. `AnyDimension` takes the tree's.
+protocol TreeDimension {
+    /// The dimension, given the tree's (which it equals when fixed).
+    static func count(_ dimensions: Int) -> Int
+}
+
+enum Dimension1: TreeDimension {
+    @inline(__always) static func count(_ dimensions: Int) -> Int { 1 }
+}
+
+enum Dimension4: TreeDimension {
+    @inline(__always) static func count(_ dimensions: Int) -> Int { 4 }
+}
+
+enum AnyDimension: TreeDimension {
+    @inline(__always) static func count(_ dimensions: Int) -> Int { dimensions }
+}
+
 /// One random cut tree and its reservoir.
 final class RandomCutTree {
     static let none = Int32.min
@@ -386,27 +407,47 @@ final class RandomCutTree {
 
     /// The normalized anomaly score of `point` (0 for an empty tree); `path` has room for `capacity` entries.
     func score(_ point: UnsafePointer<Double>, path: UnsafeMutablePointer<Int32>) -> Double {
+        switch dimensions {
+        case 1: return score(point, path: path, Dimension1.self)
+        case 4: return score(point, path: path, Dimension4.self)
+        default: return score(point, path: path, AnyDimension.self)
+        }
+    }
+
+    private func score<D: TreeDimension>(_ point: UnsafePointer<Double>, path: UnsafeMutablePointer<Int32>, _: D.Type) -> Double {
         var code = root
         guard code != Self.none else { return 0 }
         var depth = 0
         while code >= 0 {
             path[depth] = code
-            depth += 1
+            depth &+= 1
             let node = nodes[Int(code)]
             code = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right
         }
-        return score(point, leaf: code, depth: depth, path: path, isSeen: isSeen(point, leaf: code))
+        return score(point, leaf: code, depth: depth, path: path, isSeen: isSeen(point, leaf: code, D.self), D.self)
     }
 
-    @inline(__always) private func isSeen(_ point: UnsafePointer<Double>, leaf code: Int32) -> Bool {
-        Self.equal(leafPoint + Self.leafIndex(code) * dimensions, point, dimensions)
+    @inline(__always) private func isSeen<D: TreeDimension>(_ point: UnsafePointer<Double>, leaf code: Int32, _: D.Type) -> Bool {
+        let d = D.count(dimensions)
+        return Self.equal(leafPoint + Self.leafIndex(code) &* d, point, d)
     }
 
     /// Scores four trees, walking down them in lockstep: a walk down is a chain
     /// of dependent loads, and four independent chains keep four misses in
     /// flight instead of one (perf: the walk down was the forest's top cost).
+    /// All trees of a forest have the same dimension.
     static func scoreFour(_ t0: RandomCutTree, _ t1: RandomCutTree, _ t2: RandomCutTree, _ t3: RandomCutTree,
                           _ point: UnsafePointer<Double>, paths: UnsafeMutablePointer<Int32>, capacity: Int) -> Double {
+        switch t0.dimensions {
+        case 1: return scoreFour(t0, t1, t2, t3, point, paths: paths, capacity: capacity, Dimension1.self)
+        case 4: return scoreFour(t0, t1, t2, t3, point, paths: paths, capacity: capacity, Dimension4.self)
+        default: return scoreFour(t0, t1, t2, t3, point, paths: paths, capacity: capacity, AnyDimension.self)
+        }
+    }
+
+    private static func scoreFour<D: TreeDimension>(_ t0: RandomCutTree, _ t1: RandomCutTree, _ t2: RandomCutTree, _ t3: RandomCutTree,
+                                                    _ point: UnsafePointer<Double>, paths: UnsafeMutablePointer<Int32>, capacity: Int,
+                                                    _: D.Type) -> Double {
         var c0 = t0.root, c1 = t1.root, c2 = t2.root, c3 = t3.root
         guard c0 != none, c1 != none, c2 != none, c3 != none else {
             return t0.score(point, path: paths) + t1.score(point, path: paths) + t2.score(point, path: paths) + t3.score(point, path: paths)
@@ -415,23 +456,27 @@ final class RandomCutTree {
         let p0 = paths, p1 = paths + capacity, p2 = paths + 2 * capacity, p3 = paths + 3 * capacity
         var d0 = 0, d1 = 0, d2 = 0, d3 = 0
         while (c0 & c1 & c2 & c3) >= 0 {  // some walk is still at a node: leaf codes are negative, so the AND is negative only when all are leaves
-            if c0 >= 0 { p0[d0] = c0; d0 += 1; let node = n0[Int(c0)]; c0 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
-            if c1 >= 0 { p1[d1] = c1; d1 += 1; let node = n1[Int(c1)]; c1 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
-            if c2 >= 0 { p2[d2] = c2; d2 += 1; let node = n2[Int(c2)]; c2 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
-            if c3 >= 0 { p3[d3] = c3; d3 += 1; let node = n3[Int(c3)]; c3 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+            if c0 >= 0 { p0[d0] = c0; d0 &+= 1; let node = n0[Int(c0)]; c0 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+            if c1 >= 0 { p1[d1] = c1; d1 &+= 1; let node = n1[Int(c1)]; c1 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+            if c2 >= 0 { p2[d2] = c2; d2 &+= 1; let node = n2[Int(c2)]; c2 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+            if c3 >= 0 { p3[d3] = c3; d3 &+= 1; let node = n3[Int(c3)]; c3 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
         }
         // The four leaf comparisons first: their loads miss the cache independently.
-        let s0 = t0.isSeen(point, leaf: c0), s1 = t1.isSeen(point, leaf: c1), s2 = t2.isSeen(point, leaf: c2), s3 = t3.isSeen(point, leaf: c3)
-        return t0.score(point, leaf: c0, depth: d0, path: p0, isSeen: s0) + t1.score(point, leaf: c1, depth: d1, path: p1, isSeen: s1)
-            + t2.score(point, leaf: c2, depth: d2, path: p2, isSeen: s2) + t3.score(point, leaf: c3, depth: d3, path: p3, isSeen: s3)
+        let s0 = t0.isSeen(point, leaf: c0, D.self), s1 = t1.isSeen(point, leaf: c1, D.self)
+        let s2 = t2.isSeen(point, leaf: c2, D.self), s3 = t3.isSeen(point, leaf: c3, D.self)
+        return t0.score(point, leaf: c0, depth: d0, path: p0, isSeen: s0, D.self) + t1.score(point, leaf: c1, depth: d1, path: p1, isSeen: s1, D.self)
+            + t2.score(point, leaf: c2, depth: d2, path: p2, isSeen: s2, D.self) + t3.score(point, leaf: c3, depth: d3, path: p3, isSeen: s3, D.self)
     }
 
     /// The score from the leaf reached at `depth`, walking back up `path`.
-    private func score(_ point: UnsafePointer<Double>, leaf code: Int32, depth: Int, path: UnsafeMutablePointer<Int32>, isSeen: Bool) -> Double {
+    @inline(__always)
+    private func score<D: TreeDimension>(_ point: UnsafePointer<Double>, leaf code: Int32, depth: Int, path: UnsafeMutablePointer<Int32>,
+                                         isSeen: Bool, _: D.Type) -> Double {
         assert(code < 0 && code != Self.none, "scoring starts at a leaf")
-        let d = dimensions
+        let d = D.count(dimensions)
         let leaf = Self.leafIndex(code)
         let treeMass = Double(sampleCount)
+        let boxes = self.boxes, reciprocals = self.reciprocals
         var score: Double
         if isSeen {
             let mass = Double(leafMass[leaf])
@@ -439,13 +484,13 @@ final class RandomCutTree {
         } else {
             score = 1 / (Double(depth) + 1)
         }
-        var level = depth - 1
+        var level = depth &- 1
         while level >= 0 {
-            let box = boxes + Int(path[level]) * 2 * d
+            let box = boxes + Int(path[level]) &* (2 &* d)
             var newRange = 0.0, growth = 0.0
             for i in 0..<d {
                 // Branch-free: which side x falls on is unpredictable.
-                let low = box[i], high = box[d + i], x = point[i]
+                let low = box[i], high = box[d &+ i], x = point[i]
                 newRange += max(high, x) - min(low, x)
                 growth += max(low - x, 0) + max(x - high, 0)
             }
@@ -454,7 +499,7 @@ final class RandomCutTree {
             // the chain from level to level is then one multiply-add, not two divisions.
             let probability = growth / newRange
             score += probability * (reciprocals[level] - score)
-            level -= 1
+            level &-= 1
         }
         return score * (sampleCount == capacity ? fullMassFactor : log2(treeMass + 1))
     }
