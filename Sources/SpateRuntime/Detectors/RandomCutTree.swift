@@ -13,7 +13,7 @@
 //   point equal to a leaf's point raises the leaf's mass instead.
 // - Delete: a leaf of mass 1 is removed, its sibling takes its parent's place,
 //   and the boxes above are recomputed from their children until one does not
-//   change (boxes only shrink). Both keep the tree distributed exactly as if it
+//   change (boxes only shrink; a box the point was strictly inside cannot). Both keep the tree distributed exactly as if it
 //   had been built from scratch on the current sample (the paper's Theorem 3).
 // - Score: the AWS "anomaly score" (random-cut-forest-by-aws, AnomalyScoreVisitor
 //   and CommonUtils): follow p's path to a leaf at depth d; start with
@@ -33,8 +33,11 @@
 // Layout (the hot path allocates nothing): nodes and leaves live in fixed
 // arrays addressed by Int32; a child reference c ≥ 0 is node c and c < 0 is leaf
 // −c − 1. Internal nodes: a 24-byte record (left, right, parent, cut dimension,
-// cut value) and the box (min then max, `dimensions` doubles each). Leaves:
-// parent, mass, point.
+// cut value; left and right read as one word) and the box (min then max,
+// `dimensions` doubles each; the array is 64-byte aligned, so a box of
+// dimension 4 is one cache line). Leaves: parent, mass, point.
+// Dimensions 1 and 4 (one input; one input shingled by 4) get specialized code
+// for the walks (TreeDimension), the general code serves the others.
 // At most `capacity` leaves and `capacity − 1` nodes exist at once; free slots
 // are kept on two stacks. Unsafe pointers because a step is a handful of loads
 // and compares and the forest does ~50 × 2 × depth of them per point; one
@@ -79,11 +82,38 @@ final class RandomCutTree {
 
     /// One node's links and cut together: a step down the tree reads one cache line.
     struct Node {
-        var left: Int32
-        var right: Int32
+        /// left in the low half, right in the high half (the layout of two Int32s
+        /// on a little-endian machine): `child(goesLeft:)` loads both at once.
+        private var children: UInt64
         var parent: Int32
         var cutDimension: Int32
         var cutValue: Double
+
+        init(left: Int32, right: Int32, parent: Int32, cutDimension: Int32, cutValue: Double) {
+            children = UInt64(UInt32(bitPattern: left)) | UInt64(UInt32(bitPattern: right)) << 32
+            self.parent = parent
+            self.cutDimension = cutDimension
+            self.cutValue = cutValue
+        }
+
+        var left: Int32 {
+            get { Int32(truncatingIfNeeded: children) }
+            set { children = children & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(bitPattern: newValue)) }
+        }
+
+        var right: Int32 {
+            get { Int32(truncatingIfNeeded: children >> 32) }
+            set { children = children & 0xFFFF_FFFF | UInt64(UInt32(bitPattern: newValue)) << 32 }
+        }
+
+        /// The child on `point`'s side of the cut. Both children come from one
+        /// load issued with the cut's, and a shift picks one: choosing the
+        /// address and then loading (what `x ? left : right` compiles to) puts a
+        /// second load on the walk's chain of dependent latencies.
+        @inline(__always) func child(_ point: UnsafePointer<Double>) -> Int32 {
+            let shift: UInt64 = point[Int(cutDimension)] <= cutValue ? 0 : 32
+            return Int32(truncatingIfNeeded: children >> shift)
+        }
     }
 
     let nodes: UnsafeMutablePointer<Node>
@@ -121,7 +151,9 @@ final class RandomCutTree {
         random = DetectorRandom(seed: seed)
         nodes = .allocate(capacity: capacity)
         nodes.initialize(repeating: Node(left: 0, right: 0, parent: 0, cutDimension: 0, cutValue: 0), count: capacity)
-        boxes = .allocate(capacity: capacity * 2 * dimensions)
+        // Cache-line aligned: a box of dimension 4 (64 bytes) is then one line, not two, on the walk up.
+        boxes = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2 * dimensions * MemoryLayout<Double>.stride, alignment: 64)
+            .bindMemory(to: Double.self, capacity: capacity * 2 * dimensions)
         boxes.initialize(repeating: 0, count: capacity * 2 * dimensions)
         leafParent = .allocate(capacity: capacity)
         leafMass = .allocate(capacity: capacity)
@@ -287,12 +319,20 @@ final class RandomCutTree {
 
     /// Inserts `point`; returns the leaf that holds it.
     private func insert(_ point: UnsafePointer<Double>) -> Int32 {
+        switch dimensions {
+        case 1: return insert(point, Dimension1.self)
+        case 4: return insert(point, Dimension4.self)
+        default: return insert(point, AnyDimension.self)
+        }
+    }
+
+    private func insert<D: TreeDimension>(_ point: UnsafePointer<Double>, _: D.Type) -> Int32 {
         if root == Self.none {
             let leaf = newLeaf(point, parent: Self.none)
             root = Self.leafCode(leaf)
             return leaf
         }
-        let d = dimensions
+        let d = D.count(dimensions)
         var code = root
         var parent = Self.none
         while true {
@@ -303,11 +343,11 @@ final class RandomCutTree {
             }
             var total = 0.0
             for i in 0..<d { total += max(high[i], point[i]) - min(low[i], point[i]) }
-            let (dimension, cut) = chooseCut(low, high, point, offset: total * random.nextUnit())
+            let (dimension, cut) = chooseCut(low, high, point, offset: total * random.nextUnit(), D.self)
             let separates = (point[dimension] < low[dimension] && cut < low[dimension])
                 || (point[dimension] > high[dimension] && cut >= high[dimension])
             if separates || code < 0 {
-                return split(code, parent: parent, point: point, dimension: dimension, cut: cut)
+                return split(code, parent: parent, point: point, dimension: dimension, cut: cut, D.self)
             }
             for i in 0..<d {
                 low[i] = min(low[i], point[i])
@@ -315,17 +355,17 @@ final class RandomCutTree {
             }
             parent = code
             let node = nodes[Int(code)]
-            code = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right
+            code = node.child(point)
         }
     }
 
     /// The cut at `offset` along the extents of box [low, high] ∪ {point}.
     @inline(__always)
-    private func chooseCut(_ low: UnsafePointer<Double>, _ high: UnsafePointer<Double>, _ point: UnsafePointer<Double>,
-                           offset: Double) -> (Int, Double) {
+    private func chooseCut<D: TreeDimension>(_ low: UnsafePointer<Double>, _ high: UnsafePointer<Double>, _ point: UnsafePointer<Double>,
+                                             offset: Double, _: D.Type) -> (Int, Double) {
         var remaining = offset
         var lastDimension = 0
-        for i in 0..<dimensions {
+        for i in 0..<D.count(dimensions) {
             let lo = min(low[i], point[i]), hi = max(high[i], point[i])
             let range = hi - lo
             guard range > 0 else { continue }
@@ -338,13 +378,15 @@ final class RandomCutTree {
     }
 
     /// Puts a new node with the cut in `code`'s place, `point`'s new leaf on one side.
-    private func split(_ code: Int32, parent: Int32, point: UnsafePointer<Double>, dimension: Int, cut: Double) -> Int32 {
+    @inline(__always)
+    private func split<D: TreeDimension>(_ code: Int32, parent: Int32, point: UnsafePointer<Double>, dimension: Int, cut: Double,
+                                         _: D.Type) -> Int32 {
         precondition(freeNodeCount > 0, "a tree holds at most capacity − 1 nodes")
         freeNodeCount -= 1
         let node = freeNodes[freeNodeCount]
         let low = minimum(of: code), high = maximum(of: code)
         let newLow = minimum(of: node), newHigh = maximum(of: node)
-        for i in 0..<dimensions {
+        for i in 0..<D.count(dimensions) {
             newLow[i] = min(low[i], point[i])
             newHigh[i] = max(high[i], point[i])
         }
@@ -378,8 +420,19 @@ final class RandomCutTree {
         replaceChild(of: grandparent, parent, with: sibling)
         freeNodes[freeNodeCount] = parent
         freeNodeCount += 1
+        // A box changes only where the removed point was on its boundary: a box
+        // it was strictly inside keeps its extent, and so does every box above.
+        // (The freed leaf still holds the point: nothing reuses it before the walk ends.)
+        let removed = leafPoint + l * dimensions
         var node = grandparent
-        while node != Self.none, recomputeBox(Int(node)) { node = nodes[Int(node)].parent }
+        while node != Self.none, isOnBoundary(removed, of: node), recomputeBox(Int(node)) { node = nodes[Int(node)].parent }
+    }
+
+    /// Whether `point` (inside node's box) lies on one of its faces.
+    @inline(__always) private func isOnBoundary(_ point: UnsafePointer<Double>, of node: Int32) -> Bool {
+        let low = minimum(of: node), high = maximum(of: node)
+        for i in 0..<dimensions where point[i] == low[i] || point[i] == high[i] { return true }
+        return false
     }
 
     /// Sets node's box from its children's; returns whether it changed.
@@ -422,7 +475,7 @@ final class RandomCutTree {
             path[depth] = code
             depth &+= 1
             let node = nodes[Int(code)]
-            code = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right
+            code = node.child(point)
         }
         return score(point, leaf: code, depth: depth, path: path, isSeen: isSeen(point, leaf: code, D.self), D.self)
     }
@@ -456,10 +509,10 @@ final class RandomCutTree {
         let p0 = paths, p1 = paths + capacity, p2 = paths + 2 * capacity, p3 = paths + 3 * capacity
         var d0 = 0, d1 = 0, d2 = 0, d3 = 0
         while (c0 & c1 & c2 & c3) >= 0 {  // some walk is still at a node: leaf codes are negative, so the AND is negative only when all are leaves
-            if c0 >= 0 { p0[d0] = c0; d0 &+= 1; let node = n0[Int(c0)]; c0 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
-            if c1 >= 0 { p1[d1] = c1; d1 &+= 1; let node = n1[Int(c1)]; c1 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
-            if c2 >= 0 { p2[d2] = c2; d2 &+= 1; let node = n2[Int(c2)]; c2 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
-            if c3 >= 0 { p3[d3] = c3; d3 &+= 1; let node = n3[Int(c3)]; c3 = point[Int(node.cutDimension)] <= node.cutValue ? node.left : node.right }
+            if c0 >= 0 { p0[d0] = c0; d0 &+= 1; let node = n0[Int(c0)]; c0 = node.child(point) }
+            if c1 >= 0 { p1[d1] = c1; d1 &+= 1; let node = n1[Int(c1)]; c1 = node.child(point) }
+            if c2 >= 0 { p2[d2] = c2; d2 &+= 1; let node = n2[Int(c2)]; c2 = node.child(point) }
+            if c3 >= 0 { p3[d3] = c3; d3 &+= 1; let node = n3[Int(c3)]; c3 = node.child(point) }
         }
         // The four leaf comparisons first: their loads miss the cache independently.
         let s0 = t0.isSeen(point, leaf: c0, D.self), s1 = t1.isSeen(point, leaf: c1, D.self)
