@@ -49,60 +49,64 @@ final class RecordDecoder {
             return
         }
         var bad = false
-        for i in 0..<fieldCount where !convert(locator[i], payload, into: sinks[i], row) { bad = true }
+        for i in 0..<fieldCount where !convert(locator[i], payload, into: sinks + i, row) { bad = true }
         if bad { badRecords += 1 }
     }
 
     /// Converts one located value; false when it is missing or does not convert.
+    /// The sink by pointer: a VectorView is eight words, copied per call otherwise.
     @inline(__always)
-    private func convert(_ value: JSONFieldValue, _ payload: UnsafeRawBufferPointer, into sink: VectorView, _ row: Int) -> Bool {
+    private func convert(_ value: JSONFieldValue, _ payload: UnsafeRawBufferPointer, into sinkPointer: UnsafeMutablePointer<VectorView>,
+                         _ row: Int) -> Bool {
+        let sink = UnsafePointer(sinkPointer)
         switch value.kind {
         case .missing:
-            sink.isNull[row] = true
+            sink.pointee.isNull[row] = true
             return false
         case .null:
-            sink.isNull[row] = true
+            sink.pointee.isNull[row] = true
             return true
         default: break
         }
-        let bytes = value.bytes(in: payload)
-        switch sink.type {
+        // The locator's ranges lie inside the payload (JSONFieldValues' invariant): no slicing checks.
+        let bytes = UnsafeRawBufferPointer(start: payload.baseAddress! + value.start, count: value.count)
+        switch sink.pointee.type {
         case .double:
-            if let d = number(value, bytes) { sink.doubles[row] = d; sink.isNull[row] = false; return true }
+            if let d = number(value, bytes) { sink.pointee.doubles[row] = d; sink.pointee.isNull[row] = false; return true }
         case .bigint:
-            if let i = integer(value, bytes) { sink.ints[row] = i; sink.isNull[row] = false; return true }
+            if let i = integer(value, bytes) { sink.pointee.ints[row] = i; sink.pointee.isNull[row] = false; return true }
         case .timestamp:
             if value.kind == .number {
                 if let i = JSONNumber.parseScannedInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap({ Int64(exactly: $0.rounded(.towardZero)) }) {
-                    sink.ints[row] = i
-                    sink.isNull[row] = false
+                    sink.pointee.ints[row] = i
+                    sink.pointee.isNull[row] = false
                     return true
                 }
             } else if value.kind == .string, let ms = UTCTimestamp.parse(string(value, bytes)) {
-                sink.ints[row] = ms
-                sink.isNull[row] = false
+                sink.pointee.ints[row] = ms
+                sink.pointee.isNull[row] = false
                 return true
             }
         case .boolean:
             if value.kind == .true || value.kind == .false {
-                sink.bools[row] = value.kind == .true
-                sink.isNull[row] = false
+                sink.pointee.bools[row] = value.kind == .true
+                sink.pointee.isNull[row] = false
                 return true
             }
         case .string:
             if value.kind == .string && value.hasEscapes {
                 unescaped.removeAll(keepingCapacity: true)
                 guard (try? JSONString.unescape(bytes, into: &unescaped)) != nil else { break }
-                unescaped.withUnsafeBytes { sink.set(row, string: $0) }
+                unescaped.withUnsafeBytes { sink.pointee.set(row, string: $0) }
             } else {
-                sink.set(row, string: bytes)  // a string's raw bytes, or a number/literal/object's text
+                sink.pointee.set(row, string: bytes)  // a string's raw bytes, or a number/literal/object's text
             }
             return true
         case .null:
-            sink.isNull[row] = true
+            sink.pointee.isNull[row] = true
             return true
         }
-        sink.isNull[row] = true
+        sink.pointee.isNull[row] = true
         return false
     }
 
