@@ -70,6 +70,8 @@ struct PutCommand: ParsableCommand {
         for rejection in report.rejections.prefix(shown) { Terminal.error("spate: \(stream): \(rejection)") }
         if report.rejected > shown { Terminal.error("spate: … and \(Terminal.grouped(report.rejected - shown)) more bad lines") }
         if report.abortedByStrictMode {
+            // A stream this put created is removed again: --strict leaves no trace.
+            if created { try? database.deleteStream(stream) }
             Terminal.fail("nothing written to '\(stream)': \(Terminal.grouped(report.rejected)) bad line(s) and --strict")
         }
         print("appended \(Terminal.grouped(report.appended)) records to \(stream) (\(logStream.shards.count) shard\(logStream.shards.count == 1 ? "" : "s")), "

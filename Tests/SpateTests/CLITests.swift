@@ -53,7 +53,9 @@ import Testing
         let put = try Spate.run(["put", "s", "--key", "userId", "--strict", "--data", data], input: "{\"userId\":\"a\"}\n{\"userId\":\n")
         #expect(put.status == 1)
         #expect(put.stderr.contains("nothing written"))
-        #expect(try Spate.run(["cat", "s", "--data", data]).lines.isEmpty)
+        // The stream this put would have created is not left behind, empty.
+        #expect(try Spate.run(["stream", "list", "--data", data]).stdout.contains("no streams yet"))
+        #expect(try Spate.run(["cat", "s", "--data", data]).status != 0)
         // From a regular file too (rewound rather than spooled).
         let file = dir.write("good.jsonl", transactions(0..<50))
         #expect(try Spate.run(["put", "s", "--key", "userId", "--strict", "--data", data], inputFile: file).status == 0)
