@@ -12,8 +12,10 @@ CREATE STREAM IF NOT EXISTS transactions (
 
 -- Per user and minute: the total spent, scored against that user's own history
 -- (a robust median/MAD score; NULL until a user has 30 minutes of history).
--- Every minute whose score passes the threshold becomes an alert.
-CREATE JOB IF NOT EXISTS unusual_spending WITH (checkpoint_interval = '1 second') AS
+-- Every minute whose score passes the threshold becomes an alert. Two workers,
+-- one per shard (the stream's records are routed by userId, the GROUP BY key,
+-- so each worker sees every record of its users).
+CREATE JOB IF NOT EXISTS unusual_spending WITH (checkpoint_interval = '1 second', parallelism = 2) AS
   SELECT userId, WINDOW_START, WINDOW_END, COUNT(*) AS purchases, SUM(amount) AS total,
          ANOMALY_SCORE(SUM(amount)) AS score
   FROM transactions SINCE EARLIEST
