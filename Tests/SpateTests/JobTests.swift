@@ -180,6 +180,34 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows
         #expect(try f.run("DESCRIBE JOB four;").rows.contains { $0[0] == .string("options") && "\($0[1])".contains("\"parallelism\":4") })
     }
 
+    /// Per-event detectors keyed by the stream key: two workers raise exactly
+    /// the alerts one worker raises.
+    @Test func parallelDetectorsRaiseTheAlertsOfOneWorker() throws {
+        let f = try SQLFixture()
+        try f.run("CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = 2, key = 'userId', event_time = 'ts');")
+        let query = "SELECT userId, ts, amount, ZSCORE(amount, warmup => 5) OVER (PARTITION BY userId) AS z FROM tx SINCE EARLIEST WHERE anomaly"
+        try f.run("""
+            CREATE JOB one WITH (checkpoint_interval = '20 ms') AS \(query);
+            CREATE JOB two WITH (checkpoint_interval = '20 ms', parallelism = 2) AS \(query);
+            """)
+        // Each user spends about the same every 10 s, with a spike every 17th event of user u3.
+        let records = (0..<120).flatMap { tick in
+            (0..<8).map { u in
+                let amount = u == 3 && tick % 17 == 16 ? 900 : 10 + (tick * 7 + u * 3) % 5
+                return #"{"userId":"u\#(u)","amount":\#(amount),"ts":\#(t0 + Int64(tick) * 10_000)}"#
+            }
+        }
+        try append(f, records)
+        let runner = f.database.startJobRunner(options: options)
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM alerts WHERE job = 'one';") == 7 })
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM alerts WHERE job = 'two';") == 7 })
+        runner.stop()
+        let alerts = { (job: String) throws -> [String] in
+            try f.run("SELECT key, row_json FROM alerts WHERE job = '\(job)';").rows.map { "\($0)" }.sorted()
+        }
+        #expect(try alerts("two") == alerts("one"))
+    }
+
     @Test func parallelismNeedsStateKeyedByTheStreamKey() throws {
         let f = try setUp()
         try f.run("CREATE STREAM plain (userId STRING, amount DOUBLE) WITH (shards = 2);")
