@@ -50,11 +50,11 @@ public final class RandomCutForest {
     private var shingleFilled = 0
     /// Points learned (shingles completed).
     public private(set) var sequence: UInt64 = 0
-    private let path: UnsafeMutablePointer<Int32>
+    private let path: UnsafeMutablePointer<Double>
 
     public static func stateBytes(treeCount: Int, sampleSize: Int, dimensions: Int, shingleCount: Int) -> Int {
         treeCount * (RandomCutTree.stateBytes(capacity: sampleSize, dimensions: dimensions) + 16)
-            + 4 * sampleSize * 4 + dimensions * 8 + 160
+            + 4 * sampleSize * 8 + dimensions * 8 + 160
     }
 
     public init(treeCount: Int, sampleSize: Int, inputCount: Int, shingleCount: Int, timeDecay: Double, seed: UInt64) {
