@@ -114,6 +114,17 @@ public final class RandomCutForest {
                     }
                     index += 4
                 }
+                if index + 2 <= trees.count {
+                    // Added one by one, as the single-tree loop below would: the same sum, bit for bit.
+                    let (s0, s1) = trees[index]._withUnsafeGuaranteedRef { t0 in
+                        trees[index + 1]._withUnsafeGuaranteedRef { t1 in
+                            RandomCutTree.scoreTwo(t0, t1, point, paths: path, capacity: sampleSize)
+                        }
+                    }
+                    sum += s0
+                    sum += s1
+                    index += 2
+                }
                 while index < trees.count {
                     sum += trees[index]._withUnsafeGuaranteedRef { $0.score(point, path: path) }
                     index += 1

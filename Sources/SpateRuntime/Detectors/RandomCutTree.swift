@@ -579,6 +579,41 @@ final class RandomCutTree {
         return (growth / newRange, growth == 0)
     }
 
+    /// Scores two trees in lockstep (the forest's trees left over after its
+    /// groups of four: 2 of the default 50), as `scoreFour` does for four.
+    /// Returns the two scores separately: the forest adds them one by one.
+    static func scoreTwo(_ t0: RandomCutTree, _ t1: RandomCutTree, _ point: UnsafePointer<Double>,
+                         paths: UnsafeMutablePointer<Double>, capacity: Int) -> (Double, Double) {
+        switch t0.dimensions {
+        case 1: return scoreTwo(t0, t1, point, paths: paths, capacity: capacity, Dimension1.self)
+        case 4: return scoreTwo(t0, t1, point, paths: paths, capacity: capacity, Dimension4.self)
+        default: return scoreTwo(t0, t1, point, paths: paths, capacity: capacity, AnyDimension.self)
+        }
+    }
+
+    private static func scoreTwo<D: TreeDimension>(_ t0: RandomCutTree, _ t1: RandomCutTree, _ point: UnsafePointer<Double>,
+                                                   paths: UnsafeMutablePointer<Double>, capacity: Int, _: D.Type) -> (Double, Double) {
+        var c0 = t0.root, c1 = t1.root
+        guard c0 != none, c1 != none else { return (t0.score(point, path: paths), t1.score(point, path: paths)) }
+        let n0 = t0.nodes, n1 = t1.nodes, b0 = t0.boxes, b1 = t1.boxes
+        let d = D.count(t0.dimensions), w = 2 &* d
+        let p0 = paths, p1 = paths + capacity
+        var d0 = 0, d1 = 0, i0 = 0, i1 = 0
+        while (c0 & c1) >= 0 {
+            if c0 >= 0 {
+                let node = n0[Int(c0)], (q, isInside) = separation(b0 + Int(c0) &* w, point, d, D.self)
+                p0[d0] = q; i0 &+= isInside ? 1 : 0; d0 &+= 1; c0 = node.child(point)
+            }
+            if c1 >= 0 {
+                let node = n1[Int(c1)], (q, isInside) = separation(b1 + Int(c1) &* w, point, d, D.self)
+                p1[d1] = q; i1 &+= isInside ? 1 : 0; d1 &+= 1; c1 = node.child(point)
+            }
+        }
+        let s0 = t0.isSeen(point, leaf: c0, D.self), s1 = t1.isSeen(point, leaf: c1, D.self)
+        return (t0.score(point, leaf: c0, depth: d0, inside: i0, path: p0, isSeen: s0, D.self),
+                t1.score(point, leaf: c1, depth: d1, inside: i1, path: p1, isSeen: s1, D.self))
+    }
+
     /// The score from the leaf reached at `depth`, walking back up `path`.
     @inline(__always)
     private func score<D: TreeDimension>(_ point: UnsafePointer<Double>, leaf code: Int32, depth: Int, inside: Int,
