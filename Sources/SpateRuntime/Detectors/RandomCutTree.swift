@@ -41,7 +41,10 @@
 // At most `capacity` leaves and `capacity − 1` nodes exist at once; free slots
 // are kept on two stacks. Unsafe pointers because a step is a handful of loads
 // and compares and the forest does ~50 × 2 × depth of them per point; one
-// 24-byte node record so that a walk down touches one cache line per level.
+// 24-byte node record so that the chain of a walk down is one cache line per
+// level. The scoring walk down also reads each node's box (a second line, off
+// that chain: nothing on the way down waits for it) and leaves each level's cut
+// probability in the forest's path buffer, so the walk up is arithmetic only.
 //
 // Invariants: every node's box is exactly the bounding box of the leaves below
 // it; the heap holds `sampleCount` entries, each referring to a live leaf, and a
