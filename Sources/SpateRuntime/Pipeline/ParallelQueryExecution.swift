@@ -7,8 +7,8 @@
 // partition key routes them); JobDefinition refuses any other stateful query
 // with parallelism > 1. Stateless queries (filters, projections) always split.
 //
-// A step runs every worker on its own thread (DispatchQueue.concurrentPerform,
-// the calling thread included) for up to `batchesPerStep` batches, each worker
+// A step runs every worker on its own thread (ForkJoinThreads, the calling
+// thread included) for up to `batchesPerStep` batches, each worker
 // keeping its rows; then the rows are handed on in worker order on the calling
 // thread, so the job's output and checkpoints see one sequence of steps exactly
 // as with one worker. Between steps all workers are quiet: the checkpoint takes
@@ -18,7 +18,6 @@
 // close as its own shards progress. With one worker this is QueryExecution
 // itself, and the checkpoint state is byte for byte what QueryExecution writes.
 
-import Dispatch
 import SpateLog
 import SpateSQL
 
@@ -26,6 +25,8 @@ public final class ParallelQueryExecution {
     /// The workers' queries, and the stream shards each reads.
     private let parts: [QueryExecution]
     private let streamShardCount: Int
+    /// One thread per worker beyond the first (nil with one worker).
+    private let threads: ForkJoinThreads?
     /// Batches each worker may run in one parallel step: enough to pay for the
     /// fork and join (~10 µs) many times over, few enough to keep alerts prompt.
     static let batchesPerStep = 8
@@ -48,6 +49,7 @@ public final class ParallelQueryExecution {
                                             resumeAt: resumeAt.map { all in shards.map { all[$0] } }, start: start))
         }
         self.parts = parts
+        threads = parts.count > 1 ? ForkJoinThreads(width: parts.count) : nil
     }
 
     /// Workers running (the parallelism asked for, at most one per shard).
@@ -64,7 +66,7 @@ public final class ParallelQueryExecution {
         }
         // Each worker touches only its own QueryExecution and its own result slot.
         let shared = WorkersAndResults(parts: parts, results: results)
-        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+        threads?.run { index in
             shared.results[index] = Self.run(shared.parts[index])
         }
         var progressed = 0, finished = 0
