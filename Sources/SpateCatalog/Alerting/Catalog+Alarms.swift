@@ -234,6 +234,6 @@ extension Catalog {
 
     /// Canonical JSON of dimensions: keys sorted, so that equal sets are equal text.
     public static func dimensionsJSON(_ pairs: [DimensionPair]) -> String {
-        "{" + pairs.sorted { $0.name < $1.name }.map { jsonString($0.name) + ":" + jsonString($0.value) }.joined(separator: ",") + "}"
+        "{" + pairs.sorted { $0.name < $1.name }.map { JSONStringLiteral.quoted($0.name) + ":" + JSONStringLiteral.quoted($0.value) }.joined(separator: ",") + "}"
     }
 }

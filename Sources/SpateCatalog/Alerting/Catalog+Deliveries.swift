@@ -204,7 +204,7 @@ extension Catalog {
             }
             guard !suppressed.isEmpty else { return 0 }
             let shownIDs = suppressed.prefix(100).map { String($0.1) }.joined(separator: ",")
-            let row = "{\"message\":\"\(suppressed.count) more alerts suppressed\",\"channel\":\(Self.jsonString(channel)),"
+            let row = "{\"message\":\"\(suppressed.count) more alerts suppressed\",\"channel\":\(JSONStringLiteral.quoted(channel)),"
                 + "\"suppressed\":\(suppressed.count),\"rate_limit_per_minute\":\(rateLimitPerMinute),\"alert_ids\":[\(shownIDs)]}"
             let alertID = try Self.insertAlert(kind: "summary", source: channel, job: nil, key: nil, windowStartMs: nil, windowEndMs: nil,
                                                score: nil, rowJSON: row, createdMs: nowMs, database)
@@ -245,28 +245,6 @@ extension Catalog {
             }
             return counts
         }
-    }
-
-    /// JSON string literal (the catalog writes a few JSON documents itself).
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 

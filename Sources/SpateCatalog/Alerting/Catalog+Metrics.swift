@@ -113,7 +113,7 @@ extension Catalog {
                 try statement.bind(periodMs, at: 3)
                 try statement.bind(fromMs + periodMs * Int64(periods), at: 4)
                 for (i, pair) in dimensions.enumerated() {
-                    try statement.bind("$." + Self.jsonString(pair.name), at: Int32(5 + 2 * i))
+                    try statement.bind("$." + JSONStringLiteral.quoted(pair.name), at: Int32(5 + 2 * i))
                     try statement.bind(pair.value, at: Int32(6 + 2 * i))
                 }
                 while try statement.step() {

@@ -50,27 +50,8 @@ public struct StreamRecord: Equatable, Sendable {
         var json = "["
         for (index, column) in columns.enumerated() {
             if index > 0 { json += "," }
-            json += "{\"name\":" + Self.jsonString(column.name) + ",\"type\":" + Self.jsonString(column.type) + "}"
+            json += "{\"name\":" + JSONStringLiteral.quoted(column.name) + ",\"type\":" + JSONStringLiteral.quoted(column.type) + "}"
         }
         return json + "]"
-    }
-
-    /// `text` as a JSON string literal (RFC 8259 escaping).
-    static func jsonString(_ text: String) -> String {
-        var json = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: json.unicodeScalars.append(scalar)
-            }
-        }
-        return json + "\""
     }
 }

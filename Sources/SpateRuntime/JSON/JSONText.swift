@@ -2,30 +2,13 @@
 // and results. Strings are escaped per RFC 8259; non-finite doubles become null
 // (JSON has no NaN); TIMESTAMPs are epoch milliseconds, as JSON producers write.
 
+import SpateCatalog
 import SpateSQL
 
 /// JSON text for SQL values: records written by INSERT and jobs, alert rows.
 public enum JSONText {
-    public static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `text` as a JSON string literal (SpateCatalog's JSONStringLiteral: one escaping for every layer).
+    public static func string(_ text: String) -> String { JSONStringLiteral.quoted(text) }
 
     /// A JSON object of `names` → `values` (output rows as alert and result JSON).
     public static func object(names: [String], values: [Value]) -> String {
