@@ -18,6 +18,8 @@ let package = Package(
     targets: [
         // CRC32C with the CPU's instruction: Swift cannot enable SSE4.2 for one function.
         .target(name: "CSpateCRC32C"),
+        // The random cut forest's box step with SSE2 min/max: Swift's turned into branches.
+        .target(name: "CSpateForestKernels"),
         // Storage: segments, shards, streams, retention, recovery. No SQL, no JSON.
         .target(name: "SpateLog", dependencies: ["CSpateCRC32C"]),
         // The system libsqlite3, through its C API (not GRDB): a thin wrapper we own
@@ -32,7 +34,7 @@ let package = Package(
         // Lexer, parser, AST, analyzer, planner: a plan is data; nothing here executes.
         .target(name: "SpateSQL"),
         // Operators over batches of records, the job runner and its checkpoints.
-        .target(name: "SpateRuntime", dependencies: ["SpateLog", "SpateSQL", "SpateCatalog"]),
+        .target(name: "SpateRuntime", dependencies: ["SpateLog", "SpateSQL", "SpateCatalog", "CSpateForestKernels"]),
         // Alarms (the state machine), notification channels, delivery with retry, metrics.
         .target(name: "SpateAlerts", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog"]),
         // The embeddable facade.

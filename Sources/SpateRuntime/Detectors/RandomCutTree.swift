@@ -556,22 +556,12 @@ final class RandomCutTree {
                                                      _: D.Type) -> (probability: Double, isInside: Bool) {
         var newRange = 0.0, growth = 0.0
         if D.self == Dimension4.self {
-            // Lane-wise selects, not `max`/`min`: those compiled to branches on
-            // which side x falls, which is unpredictable. Each select is the
-            // same choice `max`/`min` make (y >= x ? y : x, y < x ? y : x),
-            // and the sums below run in the scalar loop's order: the same bits.
-            // (Fragile: written as scalar selects, or as vector selects whose
-            // lanes are summed differently, LLVM turned them back into
-            // branches and the forest ran at 63–77k points/s instead of ~95k.)
-            let low = UnsafeRawPointer(box).loadUnaligned(as: SIMD4<Double>.self)
-            let high = UnsafeRawPointer(box + 4).loadUnaligned(as: SIMD4<Double>.self)
-            let x = UnsafeRawPointer(point).loadUnaligned(as: SIMD4<Double>.self)
-            let range = high.replacing(with: x, where: x .>= high) - low.replacing(with: x, where: x .< low)
-            let below = low - x, above = x - high
-            let zero = SIMD4<Double>()
-            let grown = below.replacing(with: zero, where: zero .>= below) + above.replacing(with: zero, where: zero .>= above)
-            newRange += range[0]; newRange += range[1]; newRange += range[2]; newRange += range[3]
-            growth += grown[0]; growth += grown[1]; growth += grown[2]; growth += grown[3]
+            // In C with SSE2 min/max (CSpateForestKernels): LLVM turned every
+            // Swift form of these selects into branches or multi-instruction blends.
+            // The same choices and sums in the same order: the same bits.
+            let separation = spate_box_separation4(box, point)
+            newRange = separation.range
+            growth = separation.growth
         } else {
             for i in 0..<d {
                 let low = box[i], high = box[d &+ i], x = point[i]
@@ -722,6 +712,7 @@ final class RandomCutTree {
     }
 }
 
+import CSpateForestKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
