@@ -344,9 +344,29 @@ final class RandomCutTree {
                 leafMass[Self.leafIndex(code)] += 1
                 return Int32(Self.leafIndex(code))
             }
-            var total = 0.0
-            for i in 0..<d { total += max(high[i], point[i]) - min(low[i], point[i]) }
-            let (dimension, cut) = chooseCut(low, high, point, offset: total * random.nextUnit(), D.self)
+            // The extent of box ∪ {point}, and whether point is inside the box.
+            var total = 0.0, isInside: Bool
+            if D.self == Dimension4.self, code >= 0 {
+                let separation = spate_box_separation4(low, point)
+                total = separation.range
+                isInside = separation.growth == 0
+            } else {
+                isInside = code >= 0  // a leaf here holds another point
+                for i in 0..<d {
+                    total += max(high[i], point[i]) - min(low[i], point[i])
+                    if point[i] < low[i] || point[i] > high[i] { isInside = false }
+                }
+            }
+            let offset = total * random.nextUnit()
+            if isInside {
+                // No cut can separate a point inside the box, and the box does
+                // not grow: what the code below would do, without choosing the
+                // cut (the draw above is still made, so the sequence is the same).
+                parent = code
+                code = nodes[Int(code)].child(point)
+                continue
+            }
+            let (dimension, cut) = chooseCut(low, high, point, offset: offset, D.self)
             let separates = (point[dimension] < low[dimension] && cut < low[dimension])
                 || (point[dimension] > high[dimension] && cut >= high[dimension])
             if separates || code < 0 {
