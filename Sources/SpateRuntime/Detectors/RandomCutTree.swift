@@ -448,7 +448,19 @@ final class RandomCutTree {
         // (The freed leaf still holds the point: nothing reuses it before the walk ends.)
         let removed = leafPoint + l * dimensions
         var node = grandparent
-        while node != Self.none, isOnBoundary(removed, of: node), recomputeBox(Int(node)) { node = nodes[Int(node)].parent }
+        if dimensions == 4 {
+            while node != Self.none, spate_box_touches4(boxes + Int(node) &* 8, removed) != 0, recomputeBox4(Int(node)) {
+                node = nodes[Int(node)].parent
+            }
+        } else {
+            while node != Self.none, isOnBoundary(removed, of: node), recomputeBox(Int(node)) { node = nodes[Int(node)].parent }
+        }
+    }
+
+    /// `recomputeBox` for dimension 4, branch-free (CSpateForestKernels): the same values.
+    @inline(__always) private func recomputeBox4(_ node: Int) -> Bool {
+        let left = nodes[node].left, right = nodes[node].right
+        return spate_box_union4(minimum(of: left), maximum(of: left), minimum(of: right), maximum(of: right), boxes + node &* 8) != 0
     }
 
     /// Whether `point` (inside node's box) lies on one of its faces.

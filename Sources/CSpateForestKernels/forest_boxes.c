@@ -1,8 +1,8 @@
 // The header's functions are inline; this file gives the target its one
 // out-of-line function (SwiftPM builds a C target from its sources).
-#include "spate_box_separation.h"
+#include "spate_forest_boxes.h"
 
-int spate_box_separation_is_vectorized(void) {
+int spate_forest_boxes_are_vectorized(void) {
 #if defined(__SSE2__)
     return 1;
 #else
