@@ -68,7 +68,7 @@ public final class RandomCutForest {
         trees = (0..<treeCount).map { _ in RandomCutTree(capacity: sampleSize, dimensions: dimensions, seed: seeds.next()) }
         unmanagedTrees = trees.map { Unmanaged.passUnretained($0) }
         shingle = [Double](repeating: 0, count: dimensions)
-        path = .allocate(capacity: 4 * sampleSize)
+        path = .allocate(capacity: 8 * sampleSize)
     }
 
     public convenience init(_ configuration: DetectorConfiguration) {
