@@ -54,7 +54,7 @@ public final class RandomCutForest {
 
     public static func stateBytes(treeCount: Int, sampleSize: Int, dimensions: Int, shingleCount: Int) -> Int {
         treeCount * (RandomCutTree.stateBytes(capacity: sampleSize, dimensions: dimensions) + 16)
-            + 4 * sampleSize * 8 + dimensions * 8 + 160
+            + 8 * sampleSize * 8 + dimensions * 8 + 160
     }
 
     public init(treeCount: Int, sampleSize: Int, inputCount: Int, shingleCount: Int, timeDecay: Double, seed: UInt64) {
