@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
         .testTarget(name: "SpateCatalogTests", dependencies: ["SpateCatalog"]),
         .testTarget(name: "SpateSQLTests", dependencies: ["SpateSQL"]),
-        .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime"]),
+        .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime", "CSpateForestKernels"]),
         .testTarget(name: "SpateAlertsTests", dependencies: ["SpateAlerts", "SpateCatalog"]),
         .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateLog", "SpateRuntime", "SpateAlerts", "SpateCatalog"]),
         // Over HTTP on 127.0.0.1; the boto3 compatibility test runs the built `spate serve`.
