@@ -32,6 +32,8 @@
 // the operator bounds keys by bytes as well as by count.
 // Checkpoint: sequence, shingle fill and values, then each tree.
 
+import CSpateForestKernels
+
 /// A random cut forest over one key's points.
 public final class RandomCutForest {
     public let treeCount: Int
@@ -51,6 +53,9 @@ public final class RandomCutForest {
     /// Points learned (shingles completed).
     public private(set) var sequence: UInt64 = 0
     private let path: UnsafeMutablePointer<Double>
+
+    /// How the box arithmetic of dimension 4 runs here: "SSE2", or "portable C" on other CPUs.
+    public static var boxKernels: String { spate_forest_boxes_are_vectorized() != 0 ? "SSE2" : "portable C" }
 
     public static func stateBytes(treeCount: Int, sampleSize: Int, dimensions: Int, shingleCount: Int) -> Int {
         treeCount * (RandomCutTree.stateBytes(capacity: sampleSize, dimensions: dimensions) + 16)
