@@ -52,6 +52,7 @@ public final class RandomCutForest {
     private var shingleFilled = 0
     /// Points learned (shingles completed).
     public private(set) var sequence: UInt64 = 0
+    /// Extent and growth per level of up to four walks down (RandomCutTree.scoreFour): 2 × sampleSize doubles each.
     private let path: UnsafeMutablePointer<Double>
 
     /// How the box arithmetic of dimension 4 runs here: "SSE2", or "portable C" on other CPUs.

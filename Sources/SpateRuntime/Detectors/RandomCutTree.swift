@@ -494,7 +494,7 @@ final class RandomCutTree {
 
     // MARK: Scoring
 
-    /// The normalized anomaly score of `point` (0 for an empty tree); `path` has room for `capacity` entries.
+    /// The normalized anomaly score of `point` (0 for an empty tree); `path` has room for 2 × `capacity` doubles.
     func score(_ point: UnsafePointer<Double>, path: UnsafeMutablePointer<Double>) -> Double {
         switch dimensions {
         case 1: return score(point, path: path, Dimension1.self)
