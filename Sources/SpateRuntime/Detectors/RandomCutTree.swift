@@ -506,17 +506,27 @@ final class RandomCutTree {
     private func score<D: TreeDimension>(_ point: UnsafePointer<Double>, path: UnsafeMutablePointer<Double>, _: D.Type) -> Double {
         var code = root
         guard code != Self.none else { return 0 }
-        let boxes = self.boxes, d = D.count(dimensions)
+        let nodes = self.nodes, boxes = self.boxes, d = D.count(dimensions)
         var depth = 0, inside = 0
-        while code >= 0 {
-            let node = nodes[Int(code)]
-            let (range, growth, isInside) = Self.separation(boxes + Int(code) &* (2 &* d), point, d, D.self)
-            path[2 &* depth] = range; path[2 &* depth &+ 1] = growth
-            inside &+= isInside ? 1 : 0
-            depth &+= 1
-            code = node.child(point)
-        }
+        while code >= 0 { Self.stepDown(&code, depth: &depth, inside: &inside, nodes: nodes, boxes: boxes, point, path: path, d, D.self) }
         return score(point, leaf: code, depth: depth, inside: inside, path: path, isSeen: isSeen(point, leaf: code, D.self), D.self)
+    }
+
+    /// One step of a scoring walk down, from node `code` at `depth`: leaves the
+    /// node's extent and growth (`separation`) at that depth in `path`, counts
+    /// the level in `inside` when point is inside the box, and moves `code` to
+    /// the child on point's side. The lockstep walks below repeat it per tree.
+    @inline(__always)
+    private static func stepDown<D: TreeDimension>(_ code: inout Int32, depth: inout Int, inside: inout Int, nodes: UnsafeMutablePointer<Node>,
+                                                   boxes: UnsafeMutablePointer<Double>, _ point: UnsafePointer<Double>,
+                                                   path: UnsafeMutablePointer<Double>, _ d: Int, _: D.Type) {
+        let node = nodes[Int(code)]
+        let (range, growth, isInside) = separation(boxes + Int(code) &* (2 &* d), point, d, D.self)
+        path[2 &* depth] = range
+        path[2 &* depth &+ 1] = growth
+        inside &+= isInside ? 1 : 0
+        depth &+= 1
+        code = node.child(point)
     }
 
     @inline(__always) private func isSeen<D: TreeDimension>(_ point: UnsafePointer<Double>, leaf code: Int32, _: D.Type) -> Bool {
@@ -546,27 +556,15 @@ final class RandomCutTree {
         }
         let n0 = t0.nodes, n1 = t1.nodes, n2 = t2.nodes, n3 = t3.nodes
         let b0 = t0.boxes, b1 = t1.boxes, b2 = t2.boxes, b3 = t3.boxes
-        let d = D.count(t0.dimensions), w = 2 &* d
+        let d = D.count(t0.dimensions)
         let p0 = paths, p1 = paths + 2 * capacity, p2 = paths + 4 * capacity, p3 = paths + 6 * capacity
         var d0 = 0, d1 = 0, d2 = 0, d3 = 0
         var i0 = 0, i1 = 0, i2 = 0, i3 = 0
         while (c0 & c1 & c2 & c3) >= 0 {  // some walk is still at a node: leaf codes are negative, so the AND is negative only when all are leaves
-            if c0 >= 0 {
-                let node = n0[Int(c0)], (range, growth, isInside) = separation(b0 + Int(c0) &* w, point, d, D.self)
-                p0[2 &* d0] = range; p0[2 &* d0 &+ 1] = growth; i0 &+= isInside ? 1 : 0; d0 &+= 1; c0 = node.child(point)
-            }
-            if c1 >= 0 {
-                let node = n1[Int(c1)], (range, growth, isInside) = separation(b1 + Int(c1) &* w, point, d, D.self)
-                p1[2 &* d1] = range; p1[2 &* d1 &+ 1] = growth; i1 &+= isInside ? 1 : 0; d1 &+= 1; c1 = node.child(point)
-            }
-            if c2 >= 0 {
-                let node = n2[Int(c2)], (range, growth, isInside) = separation(b2 + Int(c2) &* w, point, d, D.self)
-                p2[2 &* d2] = range; p2[2 &* d2 &+ 1] = growth; i2 &+= isInside ? 1 : 0; d2 &+= 1; c2 = node.child(point)
-            }
-            if c3 >= 0 {
-                let node = n3[Int(c3)], (range, growth, isInside) = separation(b3 + Int(c3) &* w, point, d, D.self)
-                p3[2 &* d3] = range; p3[2 &* d3 &+ 1] = growth; i3 &+= isInside ? 1 : 0; d3 &+= 1; c3 = node.child(point)
-            }
+            if c0 >= 0 { stepDown(&c0, depth: &d0, inside: &i0, nodes: n0, boxes: b0, point, path: p0, d, D.self) }
+            if c1 >= 0 { stepDown(&c1, depth: &d1, inside: &i1, nodes: n1, boxes: b1, point, path: p1, d, D.self) }
+            if c2 >= 0 { stepDown(&c2, depth: &d2, inside: &i2, nodes: n2, boxes: b2, point, path: p2, d, D.self) }
+            if c3 >= 0 { stepDown(&c3, depth: &d3, inside: &i3, nodes: n3, boxes: b3, point, path: p3, d, D.self) }
         }
         // The four leaf comparisons first: their loads miss the cache independently.
         let s0 = t0.isSeen(point, leaf: c0, D.self), s1 = t1.isSeen(point, leaf: c1, D.self)
@@ -623,18 +621,12 @@ final class RandomCutTree {
         var c0 = t0.root, c1 = t1.root
         guard c0 != none, c1 != none else { return (t0.score(point, path: paths), t1.score(point, path: paths)) }
         let n0 = t0.nodes, n1 = t1.nodes, b0 = t0.boxes, b1 = t1.boxes
-        let d = D.count(t0.dimensions), w = 2 &* d
+        let d = D.count(t0.dimensions)
         let p0 = paths, p1 = paths + 2 * capacity
         var d0 = 0, d1 = 0, i0 = 0, i1 = 0
         while (c0 & c1) >= 0 {
-            if c0 >= 0 {
-                let node = n0[Int(c0)], (range, growth, isInside) = separation(b0 + Int(c0) &* w, point, d, D.self)
-                p0[2 &* d0] = range; p0[2 &* d0 &+ 1] = growth; i0 &+= isInside ? 1 : 0; d0 &+= 1; c0 = node.child(point)
-            }
-            if c1 >= 0 {
-                let node = n1[Int(c1)], (range, growth, isInside) = separation(b1 + Int(c1) &* w, point, d, D.self)
-                p1[2 &* d1] = range; p1[2 &* d1 &+ 1] = growth; i1 &+= isInside ? 1 : 0; d1 &+= 1; c1 = node.child(point)
-            }
+            if c0 >= 0 { stepDown(&c0, depth: &d0, inside: &i0, nodes: n0, boxes: b0, point, path: p0, d, D.self) }
+            if c1 >= 0 { stepDown(&c1, depth: &d1, inside: &i1, nodes: n1, boxes: b1, point, path: p1, d, D.self) }
         }
         let s0 = t0.isSeen(point, leaf: c0, D.self), s1 = t1.isSeen(point, leaf: c1, D.self)
         return (t0.score(point, leaf: c0, depth: d0, inside: i0, path: p0, isSeen: s0, D.self),
