@@ -164,13 +164,14 @@ func plan(_ name: String, _ options: [String: Double] = [:], keyed: Bool = true)
         _ = DetectorHarness(original).run((0..<50).map { ("k", stableSignal($0)) })
         let bytes = original.serialize()
         let other = try DetectorOperator(plans: [plan("ZSCORE", ["alpha": 0.2])])
-        #expect(throws: DetectorError.self) { try other.restore(from: bytes) }
+        let mismatch = #expect(throws: StateError.self) { try other.restore(from: bytes) }
+        #expect(mismatch.map { if case .mismatch = $0 { true } else { false } } == true, "\(String(describing: mismatch))")
         #expect(other.keyCount == 0)
         // A changed threshold is not a change of state.
         try DetectorOperator(plans: [plan("ZSCORE", ["threshold": 5])]).restore(from: bytes)
         var damaged = bytes
         damaged[0] = 0
-        #expect(throws: DetectorError.self) { try original.restore(from: damaged) }
-        #expect(throws: DetectorError.self) { try other.restore(from: Array(bytes.dropLast())) }
+        #expect(throws: StateError.corrupt("not a detector checkpoint (bad magic)")) { try original.restore(from: damaged) }
+        #expect(throws: StateError.truncated) { try original.restore(from: Array(bytes.dropLast())) }
     }
 }

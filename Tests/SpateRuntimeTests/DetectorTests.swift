@@ -144,7 +144,7 @@ func run(_ model: inout DetectorModel, _ values: [Double]) -> (scores: [Double?]
         _ = run(&detector, (0..<100).map(stableSignal))
         let bytes = detector.serialize()
         for cut in [0, 5, bytes.count / 2, bytes.count - 1] {
-            #expect(throws: DetectorError.self) { try DetectorModel(configuration, restoring: Array(bytes.prefix(cut))) }
+            #expect(throws: StateError.self) { try DetectorModel(configuration, restoring: Array(bytes.prefix(cut))) }
         }
     }
 

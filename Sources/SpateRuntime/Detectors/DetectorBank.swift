@@ -26,8 +26,8 @@ protocol DetectorBank: AnyObject {
                  scores: ColumnVector, flags: ColumnVector)
     /// Forgets the state in `slot` (its key was evicted), growing the bank to hold it.
     func reset(_ slot: Int)
-    func write(_ slot: Int, to writer: inout DetectorStateWriter)
-    func read(_ slot: Int, from reader: inout DetectorStateReader) throws(DetectorError)
+    func write(_ slot: Int, to writer: inout StateWriter)
+    func read(_ slot: Int, from reader: inout StateReader) throws(StateError)
 }
 
 func makeDetectorBank(_ configuration: DetectorConfiguration) -> DetectorBank {
@@ -106,9 +106,9 @@ final class ZScoreBank: DetectorBank {
         states[slot] = ZScoreDetector()
     }
 
-    func write(_ slot: Int, to writer: inout DetectorStateWriter) { states[slot].write(to: &writer) }
+    func write(_ slot: Int, to writer: inout StateWriter) { states[slot].write(to: &writer) }
 
-    func read(_ slot: Int, from reader: inout DetectorStateReader) throws(DetectorError) {
+    func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
         states[slot] = try ZScoreDetector.read(from: &reader)
     }
@@ -134,9 +134,9 @@ final class RobustScoreBank: DetectorBank {
         states[slot] = RobustScoreDetector()
     }
 
-    func write(_ slot: Int, to writer: inout DetectorStateWriter) { states[slot].write(to: &writer) }
+    func write(_ slot: Int, to writer: inout StateWriter) { states[slot].write(to: &writer) }
 
-    func read(_ slot: Int, from reader: inout DetectorStateReader) throws(DetectorError) {
+    func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
         states[slot] = try RobustScoreDetector.read(from: &reader, windowCount: configuration.windowCount)
     }
@@ -182,7 +182,7 @@ final class ForestBank: DetectorBank {
         forests[slot] = nil
     }
 
-    func write(_ slot: Int, to writer: inout DetectorStateWriter) {
+    func write(_ slot: Int, to writer: inout StateWriter) {
         if let forest = forests[slot] {
             writer.write(UInt8(1))
             forest.write(to: &writer)
@@ -191,7 +191,7 @@ final class ForestBank: DetectorBank {
         }
     }
 
-    func read(_ slot: Int, from reader: inout DetectorStateReader) throws(DetectorError) {
+    func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
         guard try reader.readUInt8() == 1 else { return }
         let forest = RandomCutForest(configuration)

@@ -1,17 +1,14 @@
-// DetectorError: what can go wrong configuring, running or restoring detectors.
-// Each case is a mistake a user or a damaged checkpoint can cause, with a
+// DetectorError: what can go wrong configuring detectors (restoring them is a
+// StateError, like every operator's checkpoint).
+// Each case is a mistake a user can cause, with a
 // message that says what happened and what to do; bugs are preconditions.
 
-/// An error from the detectors (bad option value, unreadable checkpoint).
+/// An error configuring the detectors (a bad option value).
 public enum DetectorError: Error, Equatable, CustomStringConvertible {
     /// An option value out of its range: detector, option, value, allowed range.
     case invalidOption(detector: String, option: String, value: Double, allowed: String)
     /// A detector name the runtime does not know (the analyzer and runtime disagree).
     case unknownDetector(String)
-    /// A checkpoint that cannot be read back.
-    case corruptState(String)
-    /// A checkpoint written for other detectors (the query changed since).
-    case stateMismatch(String)
 
     public var description: String {
         switch self {
@@ -19,10 +16,6 @@ public enum DetectorError: Error, Equatable, CustomStringConvertible {
             return "\(detector) option \(option) => \(formatOption(value)) is out of range; use \(allowed)"
         case let .unknownDetector(name):
             return "unknown detector \(name)"
-        case let .corruptState(message):
-            return "detector checkpoint is damaged: \(message); drop the job's checkpoint to start the detectors afresh"
-        case let .stateMismatch(message):
-            return "detector checkpoint does not match the query: \(message); the detectors must start afresh (drop the checkpoint)"
         }
     }
 }

@@ -52,22 +52,22 @@ public struct DetectorModel {
         return score >= configuration.threshold
     }
 
-    /// The model state as bytes (DetectorStateWriter format).
+    /// The model state as bytes (StateWriter format).
     public func serialize() -> [UInt8] {
-        var writer = DetectorStateWriter()
+        var writer = StateWriter()
         write(to: &writer)
         return writer.bytes
     }
 
     /// A model of `configuration` with the state `bytes` from `serialize()`.
-    public init(_ configuration: DetectorConfiguration, restoring bytes: [UInt8]) throws(DetectorError) {
+    public init(_ configuration: DetectorConfiguration, restoring bytes: [UInt8]) throws(StateError) {
         self.init(configuration)
-        var reader = DetectorStateReader(bytes)
+        var reader = StateReader(bytes)
         try read(from: &reader)
-        guard reader.isAtEnd else { throw .corruptState("\(bytes.count - reader.offset) bytes left over after a detector's state") }
+        guard reader.isAtEnd else { throw .corrupt("\(reader.remainingCount) bytes left over after a detector's state") }
     }
 
-    func write(to writer: inout DetectorStateWriter) {
+    func write(to writer: inout StateWriter) {
         switch state {
         case let .zscore(detector): detector.write(to: &writer)
         case let .robust(detector): detector.write(to: &writer)
@@ -75,7 +75,7 @@ public struct DetectorModel {
         }
     }
 
-    mutating func read(from reader: inout DetectorStateReader) throws(DetectorError) {
+    mutating func read(from reader: inout StateReader) throws(StateError) {
         switch state {
         case .zscore: state = .zscore(try ZScoreDetector.read(from: &reader))
         case .robust: state = .robust(try RobustScoreDetector.read(from: &reader, windowCount: configuration.windowCount))

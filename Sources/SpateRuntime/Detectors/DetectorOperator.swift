@@ -206,7 +206,7 @@ public final class DetectorOperator {
 
     /// All per-key state, in the versioned format of this file's header.
     public func serialize() -> [UInt8] {
-        var writer = DetectorStateWriter()
+        var writer = StateWriter()
         for byte in Self.magic { writer.write(byte) }
         writer.write(Self.formatVersion)
         writer.write(UInt32(configurations.count))
@@ -217,7 +217,7 @@ public final class DetectorOperator {
             let slots = maps[partition].slotsOldestFirst()
             writer.write(UInt32(slots.count))
             for slot in slots {
-                maps[partition].key(slot).withUnsafeBytes { writer.write(bytes: $0) }
+                maps[partition].key(slot).withUnsafeBytes { writer.write($0) }
                 for detector in detectorsOfPartition[partition] { banks[detector].write(slot, to: &writer) }
             }
         }
@@ -225,9 +225,9 @@ public final class DetectorOperator {
     }
 
     /// Replaces all state with a checkpoint from `serialize()` of an operator built from the same detectors.
-    /// - Throws: `DetectorError.corruptState` (unreadable bytes) or `.stateMismatch` (other detectors).
+    /// - Throws: `StateError.truncated` or `.corrupt` (unreadable bytes), `.mismatch` (other detectors).
     ///   On a throw the operator is left empty (as new), never half-restored.
-    public func restore(from bytes: [UInt8]) throws(DetectorError) {
+    public func restore(from bytes: [UInt8]) throws(StateError) {
         clear()
         do {
             try read(bytes)
@@ -237,29 +237,29 @@ public final class DetectorOperator {
         }
     }
 
-    private func read(_ bytes: [UInt8]) throws(DetectorError) {
-        var reader = DetectorStateReader(bytes)
-        for byte in Self.magic where try reader.readUInt8() != byte { throw .corruptState("not a detector checkpoint (bad magic)") }
+    private func read(_ bytes: [UInt8]) throws(StateError) {
+        var reader = StateReader(bytes)
+        for byte in Self.magic where try reader.readUInt8() != byte { throw .corrupt("not a detector checkpoint (bad magic)") }
         let version = try reader.readUInt8()
-        guard version == Self.formatVersion else { throw .stateMismatch("checkpoint format version \(version), this build reads \(Self.formatVersion)") }
+        guard version == Self.formatVersion else { throw .mismatch("checkpoint format version \(version), this build reads \(Self.formatVersion)") }
         let detectorCount = try reader.readCount(max: 1 << 16)
-        guard detectorCount == configurations.count else { throw .stateMismatch("\(detectorCount) detectors saved, the query has \(configurations.count)") }
-        var expected = DetectorStateWriter()
+        guard detectorCount == configurations.count else { throw .mismatch("\(detectorCount) detectors saved, the query has \(configurations.count)") }
+        var expected = StateWriter()
         for configuration in configurations { Self.writeIdentity(configuration, to: &expected) }
         for (index, byte) in expected.bytes.enumerated() where try reader.readUInt8() != byte {
-            throw .stateMismatch("detector options differ from the saved ones (at identity byte \(index))")
+            throw .mismatch("detector options differ from the saved ones (at identity byte \(index))")
         }
-        guard try reader.readCount(max: 1 << 16) == partitions.count else { throw .stateMismatch("the detectors' PARTITION BY keys changed") }
+        guard try reader.readCount(max: 1 << 16) == partitions.count else { throw .mismatch("the detectors' PARTITION BY keys changed") }
         for partition in partitions.indices {
             evictedOfPartition[partition] = Int(try reader.readUInt64())
             let keyCount = try reader.readCount(max: maps[partition].keysMax)
             for _ in 0..<keyCount {
-                let key = Array(try reader.readBytes())
+                let key = try reader.readBytes()
                 let slot = key.withUnsafeBytes { insertKey(partition, $0, into: &maps[partition]) }
                 for detector in detectorsOfPartition[partition] { try banks[detector].read(slot, from: &reader) }
             }
         }
-        guard reader.isAtEnd else { throw .corruptState("\(bytes.count - reader.offset) bytes left over") }
+        guard reader.isAtEnd else { throw .corrupt("\(reader.remainingCount) bytes left over") }
     }
 
     private func clear() {
@@ -273,7 +273,7 @@ public final class DetectorOperator {
     }
 
     /// What must match for saved state to mean the same thing (everything but the threshold).
-    private static func writeIdentity(_ configuration: DetectorConfiguration, to writer: inout DetectorStateWriter) {
+    private static func writeIdentity(_ configuration: DetectorConfiguration, to writer: inout StateWriter) {
         writer.write(configuration.kind.rawValue)
         writer.write(UInt32(configuration.inputCount))
         writer.write(UInt32(configuration.warmupCount))

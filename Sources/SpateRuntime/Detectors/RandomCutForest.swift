@@ -146,14 +146,14 @@ public final class RandomCutForest {
         }
     }
 
-    func write(to writer: inout DetectorStateWriter) {
+    func write(to writer: inout StateWriter) {
         writer.write(sequence)
         writer.write(UInt32(shingleFilled))
         shingle.withUnsafeBufferPointer { writer.write(doubles: $0) }
         for tree in trees { tree.write(to: &writer) }
     }
 
-    func read(from reader: inout DetectorStateReader) throws(DetectorError) {
+    func read(from reader: inout StateReader) throws(StateError) {
         sequence = try reader.readUInt64()
         shingleFilled = try reader.readCount(max: shingleCount)
         for index in shingle.indices { shingle[index] = try reader.readDouble() }

@@ -665,7 +665,7 @@ final class RandomCutTree {
     // MARK: Checkpoint
 
     /// Writes root, sample count, generator, free stacks, nodes (without boxes), leaves and heap.
-    func write(to writer: inout DetectorStateWriter) {
+    func write(to writer: inout StateWriter) {
         writer.write(root)
         writer.write(UInt32(sampleCount))
         writer.write(random.state)
@@ -689,7 +689,7 @@ final class RandomCutTree {
         writer.write(int32s: UnsafeBufferPointer(start: heapLeaf, count: sampleCount))
     }
 
-    func read(from reader: inout DetectorStateReader) throws(DetectorError) {
+    func read(from reader: inout StateReader) throws(StateError) {
         root = try reader.readInt32()
         sampleCount = try reader.readCount(max: capacity)
         random = DetectorRandom(seed: try reader.readUInt64())
@@ -712,25 +712,25 @@ final class RandomCutTree {
     }
 
     /// Checks every reference is in range and the tree is a tree, and recomputes the boxes bottom-up.
-    private func validateAndRebuildBoxes() throws(DetectorError) {
+    private func validateAndRebuildBoxes() throws(StateError) {
         for index in 0..<sampleCount where heapLeaf[index] < 0 || Int(heapLeaf[index]) >= capacity {
-            throw .corruptState("a forest sample refers to leaf \(heapLeaf[index])")
+            throw .corrupt("a forest sample refers to leaf \(heapLeaf[index])")
         }
         guard root != Self.none else { return }
         var visited = 0
         try rebuild(root, depth: 0, visited: &visited)
-        guard visited == capacity - freeLeafCount else { throw .corruptState("forest tree leaves do not match its free list") }
+        guard visited == capacity - freeLeafCount else { throw .corrupt("forest tree leaves do not match its free list") }
     }
 
-    private func rebuild(_ code: Int32, depth: Int, visited: inout Int) throws(DetectorError) {
-        guard depth < capacity else { throw .corruptState("a forest tree is deeper than its sample") }
+    private func rebuild(_ code: Int32, depth: Int, visited: inout Int) throws(StateError) {
+        guard depth < capacity else { throw .corrupt("a forest tree is deeper than its sample") }
         if code < 0 {
-            guard Self.leafIndex(code) < capacity, leafMass[Self.leafIndex(code)] >= 1 else { throw .corruptState("bad leaf reference in a forest tree") }
+            guard Self.leafIndex(code) < capacity, leafMass[Self.leafIndex(code)] >= 1 else { throw .corrupt("bad leaf reference in a forest tree") }
             visited += 1
             return
         }
         guard Int(code) < capacity, nodes[Int(code)].cutDimension >= 0, Int(nodes[Int(code)].cutDimension) < dimensions else {
-            throw .corruptState("bad node reference in a forest tree")
+            throw .corrupt("bad node reference in a forest tree")
         }
         try rebuild(nodes[Int(code)].left, depth: depth + 1, visited: &visited)
         try rebuild(nodes[Int(code)].right, depth: depth + 1, visited: &visited)

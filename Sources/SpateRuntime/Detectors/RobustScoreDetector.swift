@@ -127,21 +127,21 @@ public struct RobustScoreDetector: Sendable {
         return low
     }
 
-    func write(to writer: inout DetectorStateWriter) {
+    func write(to writer: inout StateWriter) {
         writer.write(count)
         writer.write(UInt32(ring.count))
         // Arrival order: oldest first.
         for index in 0..<ring.count { writer.write(ring[(ringNext + index) % ring.count]) }
     }
 
-    static func read(from reader: inout DetectorStateReader, windowCount: Int) throws(DetectorError) -> RobustScoreDetector {
+    static func read(from reader: inout StateReader, windowCount: Int) throws(StateError) -> RobustScoreDetector {
         var state = RobustScoreDetector()
         state.count = try reader.readUInt64()
         let length = try reader.readCount(max: windowCount)
         state.ring.reserveCapacity(windowCount)
         for _ in 0..<length { state.ring.append(try reader.readDouble()) }
         state.sorted = state.ring.sorted()
-        guard UInt64(length) <= state.count else { throw .corruptState("robust score window longer than its count") }
+        guard UInt64(length) <= state.count else { throw .corrupt("robust score window longer than its count") }
         return state
     }
 }

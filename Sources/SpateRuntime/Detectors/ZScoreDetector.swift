@@ -65,13 +65,13 @@ public struct ZScoreDetector: Equatable, Sendable {
         }
     }
 
-    func write(to writer: inout DetectorStateWriter) {
+    func write(to writer: inout StateWriter) {
         writer.write(count)
         writer.write(mean)
         writer.write(spread)
     }
 
-    static func read(from reader: inout DetectorStateReader) throws(DetectorError) -> ZScoreDetector {
+    static func read(from reader: inout StateReader) throws(StateError) -> ZScoreDetector {
         var state = ZScoreDetector()
         state.count = try reader.readUInt64()
         state.mean = try reader.readDouble()

@@ -471,7 +471,7 @@ public final class QueryExecution {
         try aggregator?.load(from: &reader)
         let detectorState = try reader.readBytes()
         if let detectors {
-            do { try detectors.operator.restore(from: detectorState) } catch { throw .mismatch("\(error)") }
+            try detectors.operator.restore(from: detectorState)
         }
         statistics.lateRecords = aggregator?.lateRecords ?? 0
         statistics.badRecords = decoder.badRecords

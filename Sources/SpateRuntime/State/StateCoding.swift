@@ -1,8 +1,14 @@
-// The binary format of operator state in job checkpoints: little-endian
-// integers and doubles, length-prefixed bytes and strings, written into one
-// [UInt8]. Each operator writes a format version first and refuses to read a
-// version it does not know, so a checkpoint from another build fails clearly
-// instead of being misread.
+// The binary format of operator state in job checkpoints — windows, watermarks
+// and detectors alike: little-endian fixed-width integers, IEEE-754 doubles by
+// bit pattern (a restored value is bit-identical, NaN payloads and −0
+// included), and length-prefixed byte strings (UInt32 length), written into
+// one [UInt8]. No alignment and no varints: a reader that knows the layout
+// walks it linearly. Each operator writes a format version first and refuses
+// to read a version it does not know, so a checkpoint from another build fails
+// clearly instead of being misread.
+//
+// Invariant: a reader never reads past its buffer; short or malformed state is
+// a `StateError`, never a crash.
 
 /// Appends values to a byte buffer.
 public struct StateWriter {
@@ -10,13 +16,15 @@ public struct StateWriter {
 
     public init() {}
 
-    public mutating func write(_ value: UInt8) { bytes.append(value) }
-    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
-    public mutating func write(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    public mutating func write(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    public mutating func write(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    public mutating func write(_ value: Double) { write(value.bitPattern) }
+    @inline(__always) public mutating func write(_ value: UInt8) { bytes.append(value) }
+    @inline(__always) public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    @inline(__always) public mutating func write(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    @inline(__always) public mutating func write(_ value: Int32) { write(UInt32(bitPattern: value)) }
+    @inline(__always) public mutating func write(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    @inline(__always) public mutating func write(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    @inline(__always) public mutating func write(_ value: Double) { write(value.bitPattern) }
 
+    /// Length-prefixed bytes.
     public mutating func write(_ value: UnsafeRawBufferPointer) {
         write(UInt32(value.count))
         bytes.append(contentsOf: value)
@@ -24,9 +32,21 @@ public struct StateWriter {
 
     public mutating func write(_ value: [UInt8]) { value.withUnsafeBytes { write($0) } }
     public mutating func write(_ value: String) { write(Array(value.utf8)) }
+
+    /// The values one after another, without a length (the reader knows the count).
+    public mutating func write(doubles values: UnsafeBufferPointer<Double>) {
+        bytes.reserveCapacity(bytes.count + values.count * 8)
+        for value in values { write(value) }
+    }
+
+    /// The values one after another, without a length (the reader knows the count).
+    public mutating func write(int32s values: UnsafeBufferPointer<Int32>) {
+        bytes.reserveCapacity(bytes.count + values.count * 4)
+        for value in values { write(value) }
+    }
 }
 
-/// Reads what a `StateWriter` wrote; every read checks the bounds.
+/// Reads what a `StateWriter` wrote, in the same order; every read checks the bounds.
 public struct StateReader {
     private let bytes: [UInt8]
     private var at = 0
@@ -35,25 +55,53 @@ public struct StateReader {
 
     public var isAtEnd: Bool { at == bytes.count }
 
-    private mutating func take(_ count: Int) throws(StateError) -> ArraySlice<UInt8> {
-        guard count >= 0, at + count <= bytes.count else { throw .truncated }
+    /// Bytes not read yet.
+    public var remainingCount: Int { bytes.count - at }
+
+    /// Advances over `count` bytes; returns where they start.
+    private mutating func take(_ count: Int) throws(StateError) -> Int {
+        guard count >= 0, bytes.count - at >= count else { throw .truncated }
         defer { at += count }
-        return bytes[at..<at + count]
+        return at
     }
 
     private mutating func fixed<T: FixedWidthInteger>(_: T.Type) throws(StateError) -> T {
-        let slice = try take(MemoryLayout<T>.size)
-        return slice.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
+        let start = try take(MemoryLayout<T>.size)
+        return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: T.self)) }
     }
 
-    public mutating func readUInt8() throws(StateError) -> UInt8 { try take(1).first! }
+    public mutating func readUInt8() throws(StateError) -> UInt8 { bytes[try take(1)] }
     public mutating func readBool() throws(StateError) -> Bool { try readUInt8() != 0 }
     public mutating func readUInt32() throws(StateError) -> UInt32 { try fixed(UInt32.self) }
+    public mutating func readInt32() throws(StateError) -> Int32 { Int32(bitPattern: try fixed(UInt32.self)) }
     public mutating func readInt64() throws(StateError) -> Int64 { try fixed(Int64.self) }
     public mutating func readUInt64() throws(StateError) -> UInt64 { try fixed(UInt64.self) }
     public mutating func readDouble() throws(StateError) -> Double { Double(bitPattern: try fixed(UInt64.self)) }
-    public mutating func readBytes() throws(StateError) -> [UInt8] { Array(try take(Int(try readUInt32()))) }
+
+    public mutating func readBytes() throws(StateError) -> [UInt8] {
+        let count = Int(try readUInt32())
+        let start = try take(count)
+        return Array(bytes[start..<start + count])
+    }
+
     public mutating func readString() throws(StateError) -> String { String(decoding: try readBytes(), as: UTF8.self) }
+
+    /// A UInt32 count that must not exceed `max` (guards allocations against damaged state).
+    public mutating func readCount(max: Int) throws(StateError) -> Int {
+        let count = Int(try readUInt32())
+        guard count <= max else { throw .corrupt("a count of \(count) exceeds its limit \(max)") }
+        return count
+    }
+
+    /// Fills `values` from what `write(doubles:)` wrote.
+    public mutating func readDoubles(into values: UnsafeMutableBufferPointer<Double>) throws(StateError) {
+        for index in values.indices { values[index] = try readDouble() }
+    }
+
+    /// Fills `values` from what `write(int32s:)` wrote.
+    public mutating func readInt32s(into values: UnsafeMutableBufferPointer<Int32>) throws(StateError) {
+        for index in values.indices { values[index] = try readInt32() }
+    }
 
     /// Reads a format version byte and checks it.
     public mutating func expectVersion(_ version: UInt8, of what: String) throws(StateError) {
@@ -65,12 +113,16 @@ public struct StateReader {
 /// Operator state that cannot be read.
 public enum StateError: Error, Equatable, CustomStringConvertible {
     case truncated
+    /// Bytes that do not make sense (a reference out of range, a count over its limit).
+    case corrupt(String)
     case unknownVersion(what: String, found: UInt8, known: UInt8)
+    /// State written for another query (its detectors, keys or windows changed).
     case mismatch(String)
 
     public var description: String {
         switch self {
-        case .truncated: return "checkpointed operator state is truncated"
+        case .truncated: return "checkpointed operator state is truncated (RESTART JOB to start over)"
+        case let .corrupt(message): return "checkpointed operator state is damaged: \(message) (RESTART JOB to start over)"
         case let .unknownVersion(what, found, known):
             return "checkpointed \(what) state has format \(found); this spate reads format \(known) (RESTART JOB to start over)"
         case let .mismatch(message): return "checkpointed state does not match the job's query: \(message) (RESTART JOB to start over)"
