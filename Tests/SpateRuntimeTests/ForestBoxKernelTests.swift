@@ -47,6 +47,32 @@ import Testing
         }
     }
 
+    @Test(arguments: [1, 2, 3, 4, 5, 8, 9])
+    func separationOfAnyDimensionMatchesSwiftMinAndMax(dimensions d: Int) {
+        // Boxes of d dimensions from the 4-dimensional samples' values, laid out d minimums then d maximums.
+        let samples = Self.samples(8_000)
+        for index in 0..<samples.count {
+            var box = [Double](repeating: 0, count: 2 * d), point = [Double](repeating: 0, count: d)
+            for i in 0..<d {
+                let (source, lane) = (samples[(index + i / 4) % samples.count], i % 4)
+                (box[i], box[d + i], point[i]) = (source.box[lane], source.box[4 + lane], source.point[lane])
+            }
+            var range = 0.0, growth = 0.0
+            for i in 0..<d {
+                range += max(box[d + i], point[i]) - min(box[i], point[i])
+                growth += max(box[i] - point[i], 0) + max(point[i] - box[d + i], 0)
+            }
+            let vectorized = spate_box_separation_any(box, point, d), portable = spate_box_separation_any_portable(box, point, d)
+            #expect(vectorized.range.bitPattern == range.bitPattern && vectorized.growth.bitPattern == growth.bitPattern,
+                    "\(box) ∪ \(point)")
+            #expect(portable.range.bitPattern == range.bitPattern && portable.growth.bitPattern == growth.bitPattern)
+            if d == 4 {
+                let unrolled = spate_box_separation4(box, point)
+                #expect(unrolled.range.bitPattern == range.bitPattern && unrolled.growth.bitPattern == growth.bitPattern)
+            }
+        }
+    }
+
     @Test func unionMatchesSwiftMinAndMax() {
         let samples = Self.samples(20_000)
         for index in 0..<samples.count - 1 {

@@ -1,6 +1,7 @@
-// The random cut forest's box arithmetic for dimension 4 (one input shingled
-// by 4, the default shape): how far a point lies outside a bounding box, the
-// union of two boxes, whether a point lies on a box's face.
+// The random cut forest's box arithmetic: how far a point lies outside a
+// bounding box (any dimension, and unrolled for dimension 4 — one input
+// shingled by 4), and for dimension 4 the union of two boxes and whether a
+// point lies on a box's face.
 //
 // A C header, inlined into Swift by the importer, only because the Swift
 // compiler will not keep these branch-free: written with Swift's min/max or
@@ -61,6 +62,37 @@ static inline spate_box_separation spate_box_separation4(const double *box, cons
     return result;
 #else
     return spate_box_separation4_portable(box, x);
+#endif
+}
+
+/// `spate_box_separation4` for any dimension `d`: `box` holds d minimums then
+/// d maximums. One dimension at a time (scalar SSE2 min/max, both sums in one
+/// register), so the sums run in the same order as the 4-dimensional form's.
+static inline spate_box_separation spate_box_separation_any_portable(const double *box, const double *x, long d) {
+    spate_box_separation result = {0, 0};
+    for (long i = 0; i < d; i++) {
+        double low = box[i], high = box[d + i], value = x[i];
+        double newLow = value < low ? value : low, newHigh = value >= high ? value : high;
+        result.range += newHigh - newLow;
+        result.growth += (low - newLow) + (newHigh - high);
+    }
+    return result;
+}
+
+static inline spate_box_separation spate_box_separation_any(const double *box, const double *x, long d) {
+#if defined(__SSE2__)
+    __m128d sum = _mm_setzero_pd();  // (range, growth)
+    for (long i = 0; i < d; i++) {
+        __m128d low = _mm_load_sd(box + i), high = _mm_load_sd(box + d + i), value = _mm_load_sd(x + i);
+        __m128d newLow = _mm_min_sd(value, low), newHigh = _mm_max_sd(high, value);
+        __m128d range = _mm_sub_sd(newHigh, newLow);
+        __m128d growth = _mm_add_sd(_mm_sub_sd(low, newLow), _mm_sub_sd(newHigh, high));
+        sum = _mm_add_pd(sum, _mm_unpacklo_pd(range, growth));
+    }
+    spate_box_separation result = {_mm_cvtsd_f64(sum), _mm_cvtsd_f64(_mm_unpackhi_pd(sum, sum))};
+    return result;
+#else
+    return spate_box_separation_any_portable(box, x, d);
 #endif
 }
 

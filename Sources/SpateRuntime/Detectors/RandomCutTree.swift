@@ -347,16 +347,13 @@ final class RandomCutTree {
             }
             // The extent of box ∪ {point}, and whether point is inside the box.
             var total = 0.0, isInside: Bool
-            if D.self == Dimension4.self, code >= 0 {
-                let separation = spate_box_separation4(low, point)
+            if code >= 0 {
+                let separation = Self.separation(low, point, d, D.self)
                 total = separation.range
-                isInside = separation.growth == 0
+                isInside = separation.isInside
             } else {
-                isInside = code >= 0  // a leaf here holds another point
-                for i in 0..<d {
-                    total += max(high[i], point[i]) - min(low[i], point[i])
-                    if point[i] < low[i] || point[i] > high[i] { isInside = false }
-                }
+                isInside = false  // a leaf here holds another point (an equal one returned above)
+                for i in 0..<d { total += max(high[i], point[i]) - min(low[i], point[i]) }
             }
             let offset = total * random.nextUnit()
             if isInside {
@@ -586,22 +583,11 @@ final class RandomCutTree {
     @inline(__always)
     private static func separation<D: TreeDimension>(_ box: UnsafePointer<Double>, _ point: UnsafePointer<Double>, _ d: Int,
                                                      _: D.Type) -> (range: Double, growth: Double, isInside: Bool) {
-        var newRange = 0.0, growth = 0.0
-        if D.self == Dimension4.self {
-            // In C with SSE2 min/max (CSpateForestKernels): LLVM turned every
-            // Swift form of these selects into branches or multi-instruction blends.
-            // The same choices and sums in the same order: the same bits.
-            let separation = spate_box_separation4(box, point)
-            newRange = separation.range
-            growth = separation.growth
-        } else {
-            for i in 0..<d {
-                let low = box[i], high = box[d &+ i], x = point[i]
-                newRange += max(high, x) - min(low, x)
-                growth += max(low - x, 0) + max(x - high, 0)
-            }
-        }
-        return (newRange, growth, growth == 0)
+        // In C with SSE2 min/max (CSpateForestKernels): LLVM turned every
+        // Swift form of these selects into branches or multi-instruction blends.
+        // The same choices as Swift's min and max, summed in dimension order.
+        let separation = D.self == Dimension4.self ? spate_box_separation4(box, point) : spate_box_separation_any(box, point, d)
+        return (separation.range, separation.growth, separation.growth == 0)
     }
 
     /// Scores two trees in lockstep (the forest's trees left over after its
