@@ -76,7 +76,7 @@ func runDetectors(scale: DetectorScale) throws(DetectorError) {
         table.printRow([label, grouped(points), groupedRate(Double(points) / best), fixed(best / Double(points) * 1e9, 1),
                         grouped(stateBytes), grouped(flagged)])
     }
-    printLine("  RCF box arithmetic (dimension 4): \(RandomCutForest.boxKernels)")
+    printLine("  RCF box arithmetic: \(RandomCutForest.boxKernels)")
     printLine("  state B/key: the documented bound at full state (DetectorConfiguration.stateBytesPerKey), key bytes excluded")
 }
 

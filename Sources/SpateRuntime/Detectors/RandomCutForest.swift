@@ -55,7 +55,7 @@ public final class RandomCutForest {
     /// Extent and growth per level of up to four walks down (RandomCutTree.scoreFour): 2 × sampleSize doubles each.
     private let path: UnsafeMutablePointer<Double>
 
-    /// How the box arithmetic of dimension 4 runs here: "SSE2", or "portable C" on other CPUs.
+    /// How the forest's box arithmetic (CSpateForestKernels) runs here: "SSE2", or "portable C" on other CPUs.
     public static var boxKernels: String { spate_forest_boxes_are_vectorized() != 0 ? "SSE2" : "portable C" }
 
     public static func stateBytes(treeCount: Int, sampleSize: Int, dimensions: Int, shingleCount: Int) -> Int {
