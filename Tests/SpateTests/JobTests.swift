@@ -151,17 +151,26 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows
         #expect(throws: SpateError.self) { try f.run("CREATE JOB j AS SELECT userId FROM tx;") }
     }
 
+    /// A transactions stream of `shards` shards keyed by userId, and the same
+    /// query as two jobs: `one` with one worker, `parallel.name` with
+    /// `parallel.workers` (both checkpointing every 20 ms).
+    private func parallelJobPair(shards: Int, parallel: (name: String, workers: Int), query: String) throws -> SQLFixture {
+        let f = try SQLFixture()
+        try f.run("CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = \(shards), key = 'userId', event_time = 'ts');")
+        try f.run("""
+            CREATE JOB one WITH (checkpoint_interval = '20 ms') AS \(query);
+            CREATE JOB \(parallel.name) WITH (checkpoint_interval = '20 ms', parallelism = \(parallel.workers)) AS \(query);
+            """)
+        return f
+    }
+
     /// parallelism = 4 over a 4-shard stream keyed by userId: four workers, each
     /// with its own windows, give exactly the rows one worker gives — also
     /// across a stop and resume from a checkpoint of the four workers' state.
     @Test func parallelWorkersGiveTheRowsOfOneWorker() throws {
-        let f = try SQLFixture()
-        try f.run("CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = 4, key = 'userId', event_time = 'ts');")
-        let query = "SELECT userId, WINDOW_START, COUNT(*) AS n, SUM(amount) AS total FROM tx SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId"
-        try f.run("""
-            CREATE JOB one WITH (checkpoint_interval = '20 ms') AS \(query);
-            CREATE JOB four WITH (checkpoint_interval = '20 ms', parallelism = 4) AS \(query);
-            """)
+        let f = try parallelJobPair(
+            shards: 4, parallel: ("four", 4),
+            query: "SELECT userId, WINDOW_START, COUNT(*) AS n, SUM(amount) AS total FROM tx SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId")
         try append(f, events(minutes: 3, users: 12))
         var runner = f.database.startJobRunner(options: options)
         // 12 users × minutes 0 and 1 final, per job.
@@ -183,13 +192,9 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows
     /// Per-event detectors keyed by the stream key: two workers raise exactly
     /// the alerts one worker raises.
     @Test func parallelDetectorsRaiseTheAlertsOfOneWorker() throws {
-        let f = try SQLFixture()
-        try f.run("CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = 2, key = 'userId', event_time = 'ts');")
-        let query = "SELECT userId, ts, amount, ZSCORE(amount, warmup => 5) OVER (PARTITION BY userId) AS z FROM tx SINCE EARLIEST WHERE anomaly"
-        try f.run("""
-            CREATE JOB one WITH (checkpoint_interval = '20 ms') AS \(query);
-            CREATE JOB two WITH (checkpoint_interval = '20 ms', parallelism = 2) AS \(query);
-            """)
+        let f = try parallelJobPair(
+            shards: 2, parallel: ("two", 2),
+            query: "SELECT userId, ts, amount, ZSCORE(amount, warmup => 5) OVER (PARTITION BY userId) AS z FROM tx SINCE EARLIEST WHERE anomaly")
         // Each user spends about the same every 10 s, with a spike every 17th event of user u3.
         let records = (0..<120).flatMap { tick in
             (0..<8).map { u in
