@@ -26,8 +26,10 @@ import Darwin
 public struct CatalogOptions: Sendable {
     /// What a commit must survive (see `CatalogDurability`).
     public var durability: CatalogDurability = .normal
-    /// How long a write waits for another process's transaction before failing.
-    public var busyTimeoutMs: Int32 = 5_000
+    /// How long a statement waits for another process's lock before failing
+    /// (jittered exponential backoff, see SQLiteBusyWait), and how long an
+    /// opener waits for another opener (CatalogOpenLock, six times this).
+    public var busyTimeoutMs: Int32 = 10_000
     /// The most rows `query(sql:parameters:)` returns before failing.
     public var queryRowsMax: Int = 100_000
 
@@ -74,11 +76,17 @@ public final class Catalog: Sendable {
             throw .cannotOpen(path: dataDirectory, message: String(cString: strerror(errno)))
         }
         let path = dataDirectory.hasSuffix("/") ? dataDirectory + fileName : dataDirectory + "/" + fileName
-        let database = try SQLiteDatabase(path: path, durability: options.durability, busyTimeoutMs: options.busyTimeoutMs)
-        let version = try CatalogMigrator.migrate(database, migrations: migrations, nowMs: currentTimeMs())
-        let queryDatabase = try SQLiteDatabase(path: path, durability: options.durability, busyTimeoutMs: options.busyTimeoutMs,
-                                               statementCacheCapacity: 1, queryOnly: true)
-        return Catalog(path: path, schemaVersion: version, options: options, database: database, queryDatabase: queryDatabase)
+        // The journal-mode switch and the migration never race with another
+        // opener: both connections are set up under the open lock.
+        return try CatalogOpenLock.holding(
+            dataDirectory: dataDirectory, waitLimitMs: Int64(options.busyTimeoutMs) * 6
+        ) { () throws(CatalogError) in
+            let database = try SQLiteDatabase(path: path, durability: options.durability, busyTimeoutMs: options.busyTimeoutMs)
+            let version = try CatalogMigrator.migrate(database, migrations: migrations, nowMs: currentTimeMs())
+            let queryDatabase = try SQLiteDatabase(path: path, durability: options.durability, busyTimeoutMs: options.busyTimeoutMs,
+                                                   statementCacheCapacity: 1, queryOnly: true)
+            return Catalog(path: path, schemaVersion: version, options: options, database: database, queryDatabase: queryDatabase)
+        }
     }
 
     /// Runs `body` with the connection, alone (no other thread of this process

@@ -29,7 +29,7 @@ public enum CatalogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "catalog: cannot open \(path): \(message)"
         case let .sqlite(code, message, sql):
             let hint = (code & 0xff) == 5 || (code & 0xff) == 6  // SQLITE_BUSY, SQLITE_LOCKED
-                ? " (another spate process held the catalog too long; retry)" : ""
+                ? " (another spate process held the catalog too long; retry, or stop that process)" : ""
             return "catalog: \(message)\(hint) (in: \(Self.oneLine(sql)))"
         case let .schemaTooNew(path, version, known):
             return "\(path) is at schema version \(version) but this spate knows up to \(known): upgrade spate"

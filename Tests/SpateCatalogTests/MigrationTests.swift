@@ -109,23 +109,34 @@ import Testing
 
     @Test func openersRacingOnAFreshDirectoryMigrateOnce() throws {
         // Separate connections in separate threads lock each other exactly as
-        // separate processes do (SQLite's file locks, not an in-process lock).
-        for _ in 0..<10 {
+        // separate processes do (SQLite's file locks and the open lock's flock,
+        // not an in-process lock). Issue 21: under load an opener failed with
+        // "database is locked" in PRAGMA journal_mode; so 16 openers, 20 rounds,
+        // while other threads keep both cores busy.
+        let load = CPULoad(threads: 2)
+        defer { load.stop() }
+        for _ in 0..<20 {
             let dir = TemporaryDirectory()
-            let openers = 6
+            let openers = 16
             let migrations = CatalogSchema.migrations + [futureMigration(1), futureMigration(2)]
             let results = Mutex<[Result<Int, CatalogError>]>([])
             let start = DispatchSemaphore(value: 0)
             let group = DispatchGroup()
             for _ in 0..<openers {
-                DispatchQueue.global().async(group: group) {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
                     start.wait()
                     let result = Result { () throws(CatalogError) in
-                        try Catalog.open(dataDirectory: dir.path, migrations: migrations).schemaVersion
+                        let catalog = try Catalog.open(dataDirectory: dir.path, migrations: migrations)
+                        // A write right after opening, as `spate -c` or a put would make.
+                        try catalog.upsertStream(transactionsStream())
+                        return catalog.schemaVersion
                     }
                     results.withLock { $0.append(result) }
-                }
+                }.start()
             }
+            usleep(20_000)
             for _ in 0..<openers { start.signal() }
             group.wait()
             let versions = try results.withLock { try $0.map { try $0.get() } }
@@ -135,14 +146,57 @@ import Testing
         }
     }
 
+    @Test func openLockWaitGivesUpWithTheHoldersProcessID() throws {
+        let dir = TemporaryDirectory()
+        _ = try Catalog.open(dataDirectory: dir.path)
+        // Another process holds the open lock (flock conflicts across open files,
+        // so this descriptor stands in for it) and has written its pid.
+        let fd = open(dir.path + "/" + CatalogOpenLock.fileName, O_RDWR)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX) == 0)
+        _ = ftruncate(fd, 0)
+        _ = Array("4242\n".utf8).withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        var options = CatalogOptions()
+        options.busyTimeoutMs = 50
+        #expect {
+            _ = try Catalog.open(dataDirectory: dir.path, options: options)
+        } throws: { error in
+            "\(error)".contains("held open by process 4242") && "\(error)".contains("stop it and retry")
+        }
+        _ = flock(fd, LOCK_UN)
+        #expect(throws: Never.self) { _ = try Catalog.open(dataDirectory: dir.path, options: options) }
+    }
+
+    @Test func busyWriterGivesUpAfterTheLimitAndSaysSo() throws {
+        let dir = TemporaryDirectory()
+        var options = CatalogOptions()
+        options.busyTimeoutMs = 200
+        let holder = try Catalog.open(dataDirectory: dir.path)
+        let waiter = try Catalog.open(dataDirectory: dir.path, options: options)
+        let started = Date()
+        try holder.withDatabase { database throws(CatalogError) in
+            try database.execute("BEGIN IMMEDIATE")
+            #expect {
+                try waiter.upsertStream(transactionsStream())
+            } throws: { error in
+                "\(error)".contains("after waiting 0 s") && "\(error)".contains("holds the lock")
+            }
+            try database.execute("ROLLBACK")
+        }
+        // It waited (with backoff) rather than failing at once, and not much past the limit.
+        #expect(Date().timeIntervalSince(started) >= 0.2)
+        try waiter.upsertStream(transactionsStream())
+    }
+
     @Test func connectionSettings() throws {
         let dir = TemporaryDirectory()
         let catalog = try Catalog.open(dataDirectory: dir.path)
         let settings = try catalog.withDatabase { database throws(CatalogError) in
             [try database.scalarText("PRAGMA journal_mode"), try database.scalarText("PRAGMA synchronous"),
-             try database.scalarText("PRAGMA foreign_keys"), try database.scalarText("PRAGMA busy_timeout")]
+             try database.scalarText("PRAGMA foreign_keys"), "\(database.busyWait.waitLimitMs)"]
         }
-        #expect(settings == ["wal", "1", "1", "5000"])  // synchronous 1 = NORMAL
+        #expect(settings == ["wal", "1", "1", "10000"])  // synchronous 1 = NORMAL
         try catalog.upsertStream(transactionsStream())
         #expect(FileManager.default.fileExists(atPath: catalog.path + "-wal"))
 
@@ -166,4 +220,23 @@ import Testing
             #expect(migration.version == Int(file.prefix(4)))
         }
     }
+}
+
+/// Threads that spin until stopped, to load the machine's cores during a test.
+final class CPULoad: Sendable {
+    private let running = Atomic<Bool>(true)
+
+    init(threads: Int) {
+        for _ in 0..<threads {
+            Thread { [self] in
+                var x: UInt64 = 1
+                while self.running.load(ordering: .relaxed) {
+                    for _ in 0..<10_000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+                }
+                if x == 0 { print(x) }
+            }.start()
+        }
+    }
+
+    func stop() { running.store(false, ordering: .relaxed) }
 }

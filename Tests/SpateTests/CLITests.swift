@@ -126,6 +126,26 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.path + "/env-data/streams/envstream/stream.manifest"))
     }
 
+    @Test func processesOpeningAFreshDirectoryTogetherAllSucceed() throws {
+        // Issue 21: separate spate processes started at once on a new data
+        // directory each open it (migrated once) or wait; none sees "database is locked".
+        for round in 0..<3 {
+            let dir = TemporaryDirectory()
+            let data = dir.path + "/data"
+            let statements = ["SHOW STREAMS;", "CREATE STREAM IF NOT EXISTS s\(round) (v DOUBLE);", "SELECT COUNT(*) AS n FROM jobs;"]
+            let started = try (0..<8).map { i in try Spate.start(["-c", statements[i % statements.count], "--data", data]) }
+            for (process, out, err) in started {
+                let outText = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0, "round \(round): \(errText) \(outText)")
+                #expect(!errText.contains("locked"))
+            }
+            let migrations = try Spate.run(["-c", "SELECT COUNT(*) AS n FROM streams;", "--data", data, "--format", "csv"])
+            #expect(migrations.status == 0)
+        }
+    }
+
     @Test func twoWritersAndAFollowerShareAStream() throws {
         let dir = TemporaryDirectory()
         let data = dir.path + "/data"

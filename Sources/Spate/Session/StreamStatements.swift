@@ -57,7 +57,13 @@ extension Session {
             }
         }
         do throws(LogError) { try settings.validate() } catch { throw .sqlMessage(error.description, at: statement.name.range, source: source) }
-        try database.createStream(name, settings: settings)
+        do throws(SpateError) {
+            try database.createStream(name, settings: settings)
+        } catch .log(.streamExists) where statement.ifNotExists {
+            // Another process created it between the check above and here.
+            sink.message("stream \(name) already exists")
+            return
+        }
         let definition = StreamDefinition(name: name, columns: columns, keyColumn: keyColumn, eventTimeColumn: eventTimeColumn,
                                           createdMs: database.now(), statement: statement.description)
         try database.saveStreamDefinition(definition)

@@ -19,8 +19,12 @@
 //   earlier checkpoint into the same alerts. What FULL would buy (the last
 //   second of checkpoints surviving power loss) costs an fsync per commit on
 //   the alert path (budget: p99 ≤ 5 ms append → alert committed).
-// - busy_timeout=5000: many processes share one catalog; a writer waits up to
-//   5 s for another's transaction instead of failing at once.
+// - a busy handler (SQLiteBusyWait): many processes share one catalog; a writer
+//   waits up to the limit (10 s by default) for another's transaction, with
+//   jittered backoff, instead of failing at once; giving up names the holder.
+// - journal_mode=WAL is retried on SQLITE_BUSY (a journal-mode change does not
+//   always reach the busy handler); Catalog.open also holds CatalogOpenLock
+//   around it, so openers of one data directory never race on it.
 // - foreign_keys=ON: SQLite's default is off, per connection.
 //
 // Invariants: one thread at a time uses a connection (Catalog's mutex; the
@@ -43,10 +47,12 @@ final class SQLiteDatabase {
     let handle: OpaquePointer
     let path: String
     private let cache: StatementCache
+    /// How a statement waits for another process's lock (outlives the handle's use of it).
+    let busyWait: SQLiteBusyWait
 
     /// Opens (creating if needed) the database at `path` in WAL mode.
     /// `queryOnly` connections refuse every change to the file (PRAGMA query_only).
-    init(path: String, durability: CatalogDurability = .normal, busyTimeoutMs: Int32 = 5_000,
+    init(path: String, durability: CatalogDurability = .normal, busyTimeoutMs: Int32 = 10_000,
          statementCacheCapacity: Int = 64, queryOnly: Bool = false) throws(CatalogError) {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -59,11 +65,12 @@ final class SQLiteDatabase {
         self.handle = handle
         self.path = path
         self.cache = StatementCache(capacity: statementCacheCapacity)
+        self.busyWait = SQLiteBusyWait(waitLimitMs: Int64(busyTimeoutMs))
         sqlite3_extended_result_codes(handle, 1)
-        // The busy timeout first: switching to WAL takes a lock that a concurrent opener may hold.
-        sqlite3_busy_timeout(handle, busyTimeoutMs)
+        // The busy handler first: switching to WAL takes a lock that another connection may hold.
+        busyWait.install(on: handle)
         // A throw from here on still runs deinit (self is fully initialized), which closes.
-        let mode = try scalarText("PRAGMA journal_mode = WAL")
+        let mode = try switchToWAL()
         guard mode.lowercased() == "wal" else {
             throw .cannotOpen(path: path, message: "cannot use WAL mode (journal_mode stays '\(mode)'); is the file on a network file system?")
         }
@@ -75,6 +82,24 @@ final class SQLiteDatabase {
     deinit {
         cache.removeAll()
         sqlite3_close_v2(handle)
+    }
+
+    /// PRAGMA journal_mode = WAL, retried while SQLITE_BUSY for up to the busy
+    /// limit: SQLite may return BUSY from a journal-mode change without calling
+    /// the busy handler. Returns the mode the file is in afterwards.
+    private func switchToWAL() throws(CatalogError) -> String {
+        var backoff = JitteredBackoff()
+        let startMs = JitteredBackoff.monotonicMs()
+        while true {
+            do {
+                return try scalarText("PRAGMA journal_mode = WAL")
+            } catch let .sqlite(code, message, sql) where code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED {
+                guard JitteredBackoff.monotonicMs() - startMs < busyWait.waitLimitMs else {
+                    throw .sqlite(code: code, message: message, sql: sql)
+                }
+                backoff.sleep()
+            }
+        }
     }
 
     // MARK: Statements
@@ -205,9 +230,13 @@ final class SQLiteDatabase {
         let extended = sqlite3_extended_errcode(handle)
         // errmsg describes the connection's latest error, which is this one unless
         // the failing call does not set it (then the generic text for the code).
-        let message = extended & 0xff == code & 0xff
+        var message = extended & 0xff == code & 0xff
             ? String(cString: sqlite3_errmsg(handle))
             : String(cString: sqlite3_errstr(code))
+        if code & 0xff == SQLITE_BUSY {
+            let holder = SQLiteBusyWait.lockHolderProcessID(databasePath: path).map { "process \($0)" } ?? "another connection"
+            message += " after waiting \(busyWait.waitLimitMs / 1_000) s; \(holder) holds the lock"
+        }
         return .sqlite(code: extended & 0xff == code & 0xff ? extended : code, message: message, sql: sql)
     }
 }
