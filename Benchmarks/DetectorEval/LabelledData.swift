@@ -82,3 +82,37 @@ func loadTransactionLabels(path: String) throws -> [String: String] {
     }
     return result
 }
+
+/// One SKAB experiment: 8 sensor columns a second, a 0/1 anomaly label per point.
+struct SensorExperiment {
+    var name: String
+    var values: [[Double]]
+    var labels: [Bool]
+}
+
+/// SKAB's columns, in file order, as the harness names them in SQL.
+let skabColumns = ["a1", "a2", "cur", "pre", "tmp", "thc", "vol", "flow"]
+
+/// Loads DIR/{valve1,valve2,other}/*.csv (`;`-separated: datetime, 8 sensors,
+/// anomaly, changepoint), in numeric file order; [] when DIR is absent.
+func loadSKAB(directory: String) throws -> [SensorExperiment] {
+    var result: [SensorExperiment] = []
+    for group in ["valve1", "valve2", "other"] {
+        let folder = directory + "/" + group
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+        for name in names.filter({ $0.hasSuffix(".csv") }).sorted(by: { Int($0.dropLast(4)) ?? 0 < Int($1.dropLast(4)) ?? 0 }) {
+            var experiment = SensorExperiment(name: group + "/" + name, values: [], labels: [])
+            // Split on any newline: "\r\n" is one Character, so split(separator: "\n") would not cut it.
+            for line in try readText(folder + "/" + name).split(whereSeparator: \.isNewline).dropFirst() {
+                let fields = line.split(separator: ";", omittingEmptySubsequences: false)
+                guard fields.count >= 10 else { throw EvalError("\(group)/\(name): bad line '\(line.prefix(60))'") }
+                let numbers = fields[1...9].map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard numbers.allSatisfy({ $0 != nil }) else { throw EvalError("\(group)/\(name): bad number in '\(line.prefix(60))'") }
+                experiment.values.append(numbers[0..<8].map { $0! })
+                experiment.labels.append(numbers[8]! > 0.5)
+            }
+            result.append(experiment)
+        }
+    }
+    return result
+}

@@ -76,3 +76,27 @@ func f1(_ precision: Double?, _ recall: Double?) -> Double? {
     guard let precision, let recall else { return nil }
     return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
 }
+
+/// SKAB's outlier-detection scoring (its README): point-wise over every point
+/// after each experiment's first `trainingCount` (400) points, pooled over the
+/// experiments; a point the detector left unscored counts as not flagged.
+/// FAR = FP / (FP + TN), MAR = FN / (FN + TP), in %.
+struct SensorScore {
+    var truePositives = 0, falsePositives = 0, falseNegatives = 0, trueNegatives = 0
+
+    mutating func add(flags: [Bool], labels: [Bool], skipping trainingCount: Int) {
+        for index in trainingCount..<min(flags.count, labels.count) {
+            switch (flags[index], labels[index]) {
+            case (true, true): truePositives += 1
+            case (true, false): falsePositives += 1
+            case (false, true): falseNegatives += 1
+            case (false, false): trueNegatives += 1
+            }
+        }
+    }
+
+    var precision: Double? { truePositives + falsePositives == 0 ? nil : Double(truePositives) / Double(truePositives + falsePositives) }
+    var recall: Double? { truePositives + falseNegatives == 0 ? nil : Double(truePositives) / Double(truePositives + falseNegatives) }
+    var falseAlarmRate: Double { 100 * Double(falsePositives) / Double(max(falsePositives + trueNegatives, 1)) }
+    var missedAlarmRate: Double { 100 * Double(falseNegatives) / Double(max(falseNegatives + truePositives, 1)) }
+}

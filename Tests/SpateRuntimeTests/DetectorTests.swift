@@ -179,7 +179,8 @@ func run(_ model: inout DetectorModel, _ values: [Double]) -> (scores: [Double?]
 
     @Test func anomalyScoreResolvesToTheDocumentedDetector() throws {
         #expect(try DetectorConfiguration(function: "anomaly_score", inputCount: 1, options: [:]).kind == .robustScore)
-        #expect(try DetectorConfiguration(function: "ANOMALY_SCORE", inputCount: 2, options: [:]).kind == .randomCutForest)
+        #expect(try DetectorConfiguration(function: "ANOMALY_SCORE", inputCount: 2, options: [:]).kind == .mahalanobis)
+        #expect(try DetectorConfiguration(function: "ANOMALY_SCORE", inputCount: 2, options: ["trees": 20]).kind == .randomCutForest)
         #expect(try DetectorConfiguration(function: "ANOMALY_SCORE", inputCount: 1, options: ["shingle": 4]).kind == .randomCutForest)
     }
 }

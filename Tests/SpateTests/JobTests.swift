@@ -194,8 +194,9 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows
     @Test func parallelDetectorsRaiseTheAlertsOfOneWorker() throws {
         let f = try parallelJobPair(
             shards: 2, parallel: ("two", 2),
-            query: "SELECT userId, ts, amount, ZSCORE(amount, warmup => 5) OVER (PARTITION BY userId) AS z FROM tx SINCE EARLIEST WHERE anomaly")
-        // Each user spends about the same every 10 s, with a spike every 17th event of user u3.
+            query: "SELECT userId, ts, amount, ZSCORE(amount, warmup => 5, threshold => 3) OVER (PARTITION BY userId) AS z FROM tx SINCE EARLIEST WHERE anomaly")
+        // Each user spends about the same every 10 s, with a spike every 17th event of user u3
+        // (a fixed threshold: calibration would learn a spike that comes back every 17 events).
         let records = (0..<120).flatMap { tick in
             (0..<8).map { u in
                 let amount = u == 3 && tick % 17 == 16 ? 900 : 10 + (tick * 7 + u * 3) % 5

@@ -8,33 +8,47 @@
 // swift_beginAccess/endAccess were ~15 % of the ZSCORE benchmark before).
 //
 // Per row: any NULL or non-finite input → NULL score, nothing learned, no
-// flag; otherwise the score against the key's past (NULL in warm-up), then the
-// key learns the point. `flags[row]` is OR-ed with score ≥ threshold.
+// flag; otherwise the raw score against the key's past (NULL in warm-up), the
+// decision of the detector's AnomalyRule with the key's ScoreCalibrator (which
+// learns the score when it does not flag), then the model learns the point.
+// `flags[row]` is OR-ed with the decision. When the query reads them, the
+// calibrated grade lands in `grades` and, for flagged rows, an explanation
+// (DetectorExplanation JSON) in `explanations` unless an earlier detector of
+// the query already explained the row.
 
 import SpateSQL
 
-/// Inputs of one detector for a batch, as doubles (non-DOUBLE vectors are widened once per batch).
-struct DetectorInputs {
-    var values: [[Double]]
-    var isNull: [[Bool]]
+/// Where a detector writes, per row of a batch.
+struct DetectorOutputs {
+    /// DOUBLE: the raw score (NULL in warm-up or for a NULL input).
+    let scores: ColumnVector
+    /// BOOLEAN: OR-ed with this detector's decision.
+    let flags: ColumnVector
+    /// DOUBLE: the calibrated grade in [0, 1], when the query reads anomaly_grade.
+    let grades: ColumnVector?
+    /// STRING: JSON, for flagged rows not yet explained, when the query reads anomaly_explanation.
+    let explanations: ColumnVector?
 }
 
 protocol DetectorBank: AnyObject {
     var configuration: DetectorConfiguration { get }
     /// Scores `rows[i]` with the state in `slots[i]`, in order.
-    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector],
-                 scores: ColumnVector, flags: ColumnVector)
+    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs)
     /// Forgets the state in `slot` (its key was evicted), growing the bank to hold it.
     func reset(_ slot: Int)
     func write(_ slot: Int, to writer: inout StateWriter)
     func read(_ slot: Int, from reader: inout StateReader) throws(StateError)
+    /// Reads a model's state as checkpoint format 1 wrote it (no calibrator:
+    /// the key's calibrator starts again).
+    func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError)
 }
 
-func makeDetectorBank(_ configuration: DetectorConfiguration) -> DetectorBank {
+func makeDetectorBank(_ configuration: DetectorConfiguration, inputNames: [String]) -> DetectorBank {
     switch configuration.kind {
-    case .zscore: return ZScoreBank(configuration)
-    case .robustScore: return RobustScoreBank(configuration)
-    case .randomCutForest: return ForestBank(configuration)
+    case .zscore: return ZScoreBank(configuration, inputNames: inputNames)
+    case .robustScore: return RobustScoreBank(configuration, inputNames: inputNames)
+    case .randomCutForest: return ForestBank(configuration, inputNames: inputNames)
+    case .mahalanobis: return MahalanobisBank(configuration, inputNames: inputNames)
     }
 }
 
@@ -50,65 +64,104 @@ private func withSingleInput<T>(_ input: ColumnVector, _ body: (UnsafeBufferPoin
     return isNull.withUnsafeBufferPointer { isNull in values.withUnsafeBufferPointer { body(isNull, $0) } }
 }
 
-/// Calls `body` with the scores' and flags' storage.
+/// Writes the grade and, for a flagged row not yet explained, the explanation.
 @inline(__always)
-private func withOutputs(_ scores: ColumnVector, _ flags: ColumnVector,
-                         _ body: (UnsafeMutableBufferPointer<Bool>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Bool>) -> Void) {
-    body(UnsafeMutableBufferPointer(start: scores.isNull, count: scores.capacity),
-         UnsafeMutableBufferPointer(start: scores.doubles, count: scores.capacity),
-         UnsafeMutableBufferPointer(start: flags.bools, count: flags.capacity))
+private func writeCalibrated(_ row: Int, raw: Double, flagged: Bool, calibrator: ScoreCalibrator, outputs: DetectorOutputs,
+                             explain: () -> DetectorExplanation?) {
+    if let grades = outputs.grades {
+        if let grade = AnomalyRule.grade(raw, calibrator) { grades.set(row, double: grade) } else { grades.setNull(row) }
+    }
+    if flagged, let explanations = outputs.explanations, explanations.isNull[row], let explanation = explain() {
+        explanations.set(row, string: explanation.json)
+    }
 }
 
 /// The per-row loop of a one-input detector: a NULL or non-finite input scores
 /// NULL and teaches nothing; otherwise `score(slot, x)` (nil during warm-up)
-/// lands in `scores`, and a score at or over `threshold` sets the flag.
+/// lands in `scores` and the rule decides with the slot's calibrator.
 @inline(__always)
 private func scoreSingleInput(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, input: ColumnVector,
-                              scores: ColumnVector, flags: ColumnVector, threshold: Double,
+                              outputs: DetectorOutputs, rule: AnomalyRule,
+                              calibrators: UnsafeMutableBufferPointer<ScoreCalibrator>,
+                              explain: (Int, Double) -> DetectorExplanation?,
                               _ score: (Int, Double) -> Double?) {
+    let wantsCalibrated = outputs.grades != nil || outputs.explanations != nil
     withSingleInput(input) { isNull, values in
-        withOutputs(scores, flags) { scoreNull, scoreValues, flagValues in
-            for index in 0..<rows.count {
-                let row = Int(rows[index])
-                let x = values[row]
-                guard !isNull[row], x.isFinite else { scoreNull[row] = true; continue }
-                if let value = score(Int(slots[index]), x) {
-                    scoreNull[row] = false
-                    scoreValues[row] = value
-                    if value >= threshold { flagValues[row] = true }
-                } else {
-                    scoreNull[row] = true
+        let scoreNull = outputs.scores.isNull, scoreValues = outputs.scores.doubles, flagValues = outputs.flags.bools
+        for index in 0..<rows.count {
+            let row = Int(rows[index])
+            let x = values[row]
+            guard !isNull[row], x.isFinite else { scoreNull[row] = true; continue }
+            let slot = Int(slots[index])
+            // The explanation needs the model as it was before it learns x.
+            let explanation = wantsCalibrated && outputs.explanations != nil ? explain(slot, x) : nil
+            if let value = score(slot, x) {
+                scoreNull[row] = false
+                scoreValues[row] = value
+                let flagged = rule.decide(value, &calibrators[slot])
+                if flagged { flagValues[row] = true }
+                if wantsCalibrated {
+                    writeCalibrated(row, raw: value, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) { explanation }
                 }
+            } else {
+                scoreNull[row] = true
+                outputs.grades?.setNull(row)
             }
         }
     }
 }
 
+/// Grows `array` with `make()` until `slot` is an index, then puts a fresh value there.
+@inline(__always)
+private func resetSlot<T>(_ array: inout [T], _ slot: Int, _ make: () -> T) {
+    while array.count <= slot { array.append(make()) }
+    array[slot] = make()
+}
+
 final class ZScoreBank: DetectorBank {
     let configuration: DetectorConfiguration
+    private let inputNames: [String]
     private var states: [ZScoreDetector] = []
+    private var calibrators: [ScoreCalibrator] = []
 
-    init(_ configuration: DetectorConfiguration) { self.configuration = configuration }
+    init(_ configuration: DetectorConfiguration, inputNames: [String]) {
+        self.configuration = configuration
+        self.inputNames = inputNames
+    }
 
-    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector],
-                 scores: ColumnVector, flags: ColumnVector) {
-        let warmup = configuration.warmupCount, alpha = configuration.alpha
+    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs) {
+        let warmup = configuration.warmupCount, alpha = configuration.alpha, function = configuration.function, names = inputNames
         states.withUnsafeMutableBufferPointer { states in
-            scoreSingleInput(rows: rows, slots: slots, input: inputs[0], scores: scores, flags: flags,
-                             threshold: configuration.threshold) { slot, x in
-                states[slot].score(x, warmupCount: warmup, alpha: alpha)
+            calibrators.withUnsafeMutableBufferPointer { calibrators in
+                scoreSingleInput(rows: rows, slots: slots, input: inputs[0], outputs: outputs, rule: configuration.rule,
+                                 calibrators: calibrators,
+                                 explain: { slot, x in
+                                     let (center, spread) = states[slot].expected(alpha: alpha)
+                                     return DetectorExplanation.single(function: function, input: names.first, observed: x, expected: center, spread: spread)
+                                 }) { slot, x in
+                    states[slot].score(x, warmupCount: warmup, alpha: alpha)
+                }
             }
         }
     }
 
     func reset(_ slot: Int) {
-        while states.count <= slot { states.append(ZScoreDetector()) }
-        states[slot] = ZScoreDetector()
+        resetSlot(&states, slot, ZScoreDetector.init)
+        resetSlot(&calibrators, slot, ScoreCalibrator.init)
     }
 
-    func write(_ slot: Int, to writer: inout StateWriter) { states[slot].write(to: &writer) }
+    func write(_ slot: Int, to writer: inout StateWriter) {
+        states[slot].write(to: &writer)
+        calibrators[slot].write(to: &writer)
+    }
 
     func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        reset(slot)
+        states[slot] = try ZScoreDetector.read(from: &reader)
+        calibrators[slot] = try ScoreCalibrator.read(from: &reader)
+    }
+
+    func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
         states[slot] = try ZScoreDetector.read(from: &reader)
     }
@@ -116,70 +169,116 @@ final class ZScoreBank: DetectorBank {
 
 final class RobustScoreBank: DetectorBank {
     let configuration: DetectorConfiguration
+    private let inputNames: [String]
     private var states: [RobustScoreDetector] = []
+    private var calibrators: [ScoreCalibrator] = []
 
-    init(_ configuration: DetectorConfiguration) { self.configuration = configuration }
+    init(_ configuration: DetectorConfiguration, inputNames: [String]) {
+        self.configuration = configuration
+        self.inputNames = inputNames
+    }
 
-    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector],
-                 scores: ColumnVector, flags: ColumnVector) {
-        let warmup = configuration.warmupCount, window = configuration.windowCount
-        scoreSingleInput(rows: rows, slots: slots, input: inputs[0], scores: scores, flags: flags,
-                         threshold: configuration.threshold) { slot, x in
-            states[slot].score(x, warmupCount: warmup, windowCount: window)
+    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs) {
+        let warmup = configuration.warmupCount, window = configuration.windowCount, function = configuration.function, names = inputNames
+        calibrators.withUnsafeMutableBufferPointer { calibrators in
+            scoreSingleInput(rows: rows, slots: slots, input: inputs[0], outputs: outputs, rule: configuration.rule,
+                             calibrators: calibrators,
+                             explain: { slot, x in
+                                 guard let (center, spread) = states[slot].expected() else { return nil }
+                                 return DetectorExplanation.single(function: function, input: names.first, observed: x, expected: center, spread: spread)
+                             }) { slot, x in
+                states[slot].score(x, warmupCount: warmup, windowCount: window)
+            }
         }
     }
 
     func reset(_ slot: Int) {
-        while states.count <= slot { states.append(RobustScoreDetector()) }
-        states[slot] = RobustScoreDetector()
+        resetSlot(&states, slot, RobustScoreDetector.init)
+        resetSlot(&calibrators, slot, ScoreCalibrator.init)
     }
 
-    func write(_ slot: Int, to writer: inout StateWriter) { states[slot].write(to: &writer) }
+    func write(_ slot: Int, to writer: inout StateWriter) {
+        states[slot].write(to: &writer)
+        calibrators[slot].write(to: &writer)
+    }
 
     func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        reset(slot)
+        states[slot] = try RobustScoreDetector.read(from: &reader, windowCount: configuration.windowCount)
+        calibrators[slot] = try ScoreCalibrator.read(from: &reader)
+    }
+
+    func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
         states[slot] = try RobustScoreDetector.read(from: &reader, windowCount: configuration.windowCount)
     }
 }
 
+/// Gathers row `row`'s inputs into `point`; false when any is NULL or non-finite.
+@inline(__always)
+private func gatherPoint(_ inputs: [ColumnVector], _ row: Int, into point: inout [Double]) -> Bool {
+    for (i, input) in inputs.enumerated() {
+        guard input.type != .null, !input.isNull[row] else { return false }
+        point[i] = input.number(row)
+        if !point[i].isFinite { return false }
+    }
+    return true
+}
+
 final class ForestBank: DetectorBank {
     let configuration: DetectorConfiguration
+    private let inputNames: [String]
     /// A key's forest is made on its first finite point (a forest is ~MiBs).
     private var forests: [RandomCutForest?] = []
+    /// Per key, with several inputs: the online scaling the forest sees them through.
+    private var normalizers: [InputNormalizer] = []
+    private var calibrators: [ScoreCalibrator] = []
     private var point: [Double]
+    private var scaled: [Double]
 
-    init(_ configuration: DetectorConfiguration) {
+    init(_ configuration: DetectorConfiguration, inputNames: [String]) {
         self.configuration = configuration
+        self.inputNames = inputNames
         point = [Double](repeating: 0, count: configuration.inputCount)
+        scaled = point
     }
 
-    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector],
-                 scores: ColumnVector, flags: ColumnVector) {
-        let warmup = configuration.warmupCount, threshold = configuration.threshold
+    /// One input needs no scaling: a forest's cuts are scale-free in one dimension.
+    private var normalizes: Bool { configuration.inputCount > 1 }
+
+    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs) {
+        let warmup = configuration.warmupCount, rule = configuration.rule
         for index in 0..<rows.count {
             let row = Int(rows[index])
-            var usable = true
-            for (i, input) in inputs.enumerated() {
-                guard input.type != .null, !input.isNull[row] else { usable = false; break }
-                point[i] = input.number(row)
-                if !point[i].isFinite { usable = false; break }
-            }
-            guard usable else { scores.setNull(row); continue }
+            guard gatherPoint(inputs, row, into: &point) else { outputs.scores.setNull(row); continue }
             let slot = Int(slots[index])
             let forest = forests[slot] ?? RandomCutForest(configuration)
             forests[slot] = forest
-            if let score = point.withUnsafeBufferPointer({ forest.score($0, warmupCount: warmup) }) {
-                scores.set(row, double: score)
-                if score >= threshold { flags.bools[row] = true }
+            var explanation: DetectorExplanation?
+            if normalizes {
+                if outputs.explanations != nil { explanation = normalizers[slot].explain(point, function: configuration.function, inputs: inputNames) }
+                normalizers[slot].scale(point, into: &scaled)
             } else {
-                scores.setNull(row)
+                if outputs.explanations != nil { explanation = DetectorExplanation.single(function: configuration.function, input: inputNames.first, observed: point[0], expected: nil, spread: nil) }
+                scaled[0] = point[0]
+            }
+            if let score = scaled.withUnsafeBufferPointer({ forest.score($0, warmupCount: warmup) }) {
+                outputs.scores.set(row, double: score)
+                let flagged = rule.decide(score, &calibrators[slot])
+                if flagged { outputs.flags.bools[row] = true }
+                writeCalibrated(row, raw: score, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) { explanation }
+            } else {
+                outputs.scores.setNull(row)
+                outputs.grades?.setNull(row)
             }
         }
     }
 
     func reset(_ slot: Int) {
-        while forests.count <= slot { forests.append(nil) }
-        forests[slot] = nil
+        resetSlot(&forests, slot) { nil }
+        let inputs = configuration.inputCount
+        resetSlot(&normalizers, slot) { InputNormalizer(inputCount: inputs) }
+        resetSlot(&calibrators, slot, ScoreCalibrator.init)
     }
 
     func write(_ slot: Int, to writer: inout StateWriter) {
@@ -189,13 +288,86 @@ final class ForestBank: DetectorBank {
         } else {
             writer.write(UInt8(0))
         }
+        if normalizes { normalizers[slot].write(to: &writer) }
+        calibrators[slot].write(to: &writer)
+    }
+
+    func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        try readWithoutCalibration(slot, from: &reader)
+        if normalizes { normalizers[slot] = try InputNormalizer.read(from: &reader, inputCount: configuration.inputCount) }
+        calibrators[slot] = try ScoreCalibrator.read(from: &reader)
+    }
+
+    func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        reset(slot)
+        if try reader.readUInt8() == 1 {
+            let forest = RandomCutForest(configuration)
+            try forest.read(from: &reader)
+            forests[slot] = forest
+        }
+    }
+}
+
+final class MahalanobisBank: DetectorBank {
+    let configuration: DetectorConfiguration
+    private let inputNames: [String]
+    private var states: [MahalanobisDetector] = []
+    private var calibrators: [ScoreCalibrator] = []
+    private var point: [Double]
+
+    init(_ configuration: DetectorConfiguration, inputNames: [String]) {
+        self.configuration = configuration
+        self.inputNames = inputNames
+        point = [Double](repeating: 0, count: configuration.inputCount)
+    }
+
+    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs) {
+        let c = configuration, rule = c.rule, alpha = c.alpha ?? DetectorConfiguration.mahalanobisAlphaDefault
+        for index in 0..<rows.count {
+            let row = Int(rows[index])
+            guard gatherPoint(inputs, row, into: &point) else { outputs.scores.setNull(row); continue }
+            let slot = Int(slots[index])
+            point.withUnsafeBufferPointer { x in
+                var flagged = false
+                if let distance = states[slot].distance(x, warmupCount: c.warmupCount) {
+                    outputs.scores.set(row, double: distance)
+                    flagged = rule.decide(distance, &calibrators[slot])
+                    if flagged { outputs.flags.bools[row] = true }
+                    writeCalibrated(row, raw: distance, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) {
+                        states[slot].explain(x, warmupCount: c.warmupCount).map {
+                            DetectorExplanation(function: c.function, inputs: inputNames, attributions: $0)
+                        }
+                    }
+                } else {
+                    outputs.scores.setNull(row)
+                    outputs.grades?.setNull(row)
+                }
+                if states[slot].learn(x, flagged: flagged, warmupCount: c.warmupCount, alpha: alpha) {
+                    calibrators[slot] = ScoreCalibrator()
+                }
+            }
+        }
+    }
+
+    func reset(_ slot: Int) {
+        let dimensions = configuration.inputCount
+        resetSlot(&states, slot) { MahalanobisDetector(dimensions: dimensions) }
+        resetSlot(&calibrators, slot, ScoreCalibrator.init)
+    }
+
+    func write(_ slot: Int, to writer: inout StateWriter) {
+        states[slot].write(to: &writer)
+        calibrators[slot].write(to: &writer)
     }
 
     func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
-        guard try reader.readUInt8() == 1 else { return }
-        let forest = RandomCutForest(configuration)
-        try forest.read(from: &reader)
-        forests[slot] = forest
+        states[slot] = try MahalanobisDetector.read(from: &reader, dimensions: configuration.inputCount)
+        calibrators[slot] = try ScoreCalibrator.read(from: &reader)
+    }
+
+    func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError) {
+        reset(slot)
+        states[slot] = try MahalanobisDetector.read(from: &reader, dimensions: configuration.inputCount)
     }
 }

@@ -5,8 +5,18 @@
 // are those of DetectorCatalog: threshold, warmup, alpha (ZSCORE, ROBUST_SCORE),
 // trees, sample_size, shingle, time_decay, seed (RCF); ANOMALY_SCORE takes all.
 //
-// ANOMALY_SCORE is ROBUST_SCORE when it has one input and no forest option
-// (trees, sample_size, shingle, time_decay, seed), and RCF otherwise. Why: with
+// How a score becomes `anomaly` (AnomalyRule): by default, calibrated — a row
+// flags when its score is rarer than `risk` (default 0.001, one point in a
+// thousand) among the key's own normal scores (ScoreCalibrator), so one default
+// works on any series and for any detector; until a key has 64 scores the
+// fixed default threshold below decides. `threshold => x` fixes a raw
+// threshold instead (calibration is then only reported, in anomaly_grade).
+//
+// ANOMALY_SCORE with several inputs and no forest option is MAHALANOBIS
+// (a streaming Hotelling T², MahalanobisDetector.swift): on the SKAB sensor
+// benchmark it is the best of the built-ins. With one input and no forest option
+// (trees, sample_size, shingle, time_decay, seed) it is ROBUST_SCORE; with any
+// forest option it is RCF. Why ROBUST_SCORE for one input: with
 // one input, median/MAD costs at most 16 KiB per key against ~1 MiB for a
 // forest (so GROUP BY userId over many users stays in memory), needs no seed,
 // and in the quality harness it is the best per-event detector (transactions
@@ -24,6 +34,7 @@ public enum DetectorKind: UInt8, Sendable, Equatable {
     case zscore = 1
     case robustScore = 2
     case randomCutForest = 3
+    case mahalanobis = 4
 }
 
 /// Checked options of one detector call.
@@ -33,8 +44,13 @@ public struct DetectorConfiguration: Sendable, Equatable {
     public var kind: DetectorKind
     /// Inputs per point (the forest's dimension is inputCount × shingle).
     public var inputCount: Int
-    /// A row is anomalous when its score is at least this.
+    /// The raw threshold: fixed when the user gave `threshold`, otherwise the
+    /// fallback used until a key's calibrator is ready.
     public var threshold: Double
+    /// True when `threshold` was given: the raw score then decides alone.
+    public var thresholdIsFixed: Bool
+    /// The tail probability below which a calibrated score flags.
+    public var risk: Double
     /// Points learned before the first score (scores are NULL until then).
     public var warmupCount: Int
     /// ZSCORE: exponential weight of the newest point; nil = equal weights (Welford).
@@ -54,7 +70,15 @@ public struct DetectorConfiguration: Sendable, Equatable {
     public static let robustThresholdDefault = 3.5
     /// AWS-normalized RCF scores sit near 1 for ordinary points; see RandomCutForest.swift.
     public static let forestThresholdDefault = 3.0
+    /// RCF's lowest calibrated threshold (ordinary points score about 1).
+    public static let forestFloor = 2.0
     public static let warmupDefault = 30
+    /// One point in a thousand: on the harness's series, ≤ 1 false alarm per 1,000 points.
+    public static let riskDefault = 0.001
+    /// MAHALANOBIS: points that fit the first mean and covariance.
+    public static let mahalanobisWarmupDefault = 256
+    /// MAHALANOBIS: exponential weight of a normal point once warmed up (memory ~1,000 points).
+    public static let mahalanobisAlphaDefault = 0.001
     public static let robustWindowDefault = 1024
     public static let treeCountDefault = 50
     public static let sampleSizeDefault = 256
@@ -71,21 +95,31 @@ public struct DetectorConfiguration: Sendable, Equatable {
         case "ZSCORE": kind = .zscore
         case "ROBUST_SCORE": kind = .robustScore
         case "RCF": kind = .randomCutForest
+        case "MAHALANOBIS": kind = .mahalanobis
         case "ANOMALY_SCORE":
-            let wantsForest = inputCount > 1 || forestOptions.contains { options[$0] != nil }
-            kind = wantsForest ? .randomCutForest : .robustScore
+            if forestOptions.contains(where: { options[$0] != nil }) {
+                kind = .randomCutForest
+            } else {
+                kind = inputCount > 1 ? .mahalanobis : .robustScore
+            }
         default: throw .unknownDetector(name)
         }
-        guard inputCount >= 1, kind == .randomCutForest || inputCount == 1 else {
-            throw .invalidOption(detector: upper, option: "inputs", value: Double(inputCount), allowed: kind == .randomCutForest ? "1 or more inputs" : "exactly one input")
+        let multiInput = kind == .randomCutForest || kind == .mahalanobis
+        guard inputCount >= 1, multiInput || inputCount == 1 else {
+            throw .invalidOption(detector: upper, option: "inputs", value: Double(inputCount), allowed: multiInput ? "1 or more inputs" : "exactly one input")
         }
         let reader = OptionReader(detector: upper, options: options)
+        thresholdIsFixed = options["threshold"] != nil
         switch kind {
         case .zscore: threshold = try reader.positive("threshold", default: Self.zscoreThresholdDefault)
         case .robustScore: threshold = try reader.positive("threshold", default: Self.robustThresholdDefault)
         case .randomCutForest: threshold = try reader.positive("threshold", default: Self.forestThresholdDefault)
+        case .mahalanobis:
+            threshold = try reader.positive("threshold", default: MahalanobisDetector.distanceQuantile(dimensions: inputCount, risk: Self.riskDefault))
         }
+        risk = try reader.real("risk", default: Self.riskDefault, in: 1e-9...ScoreCalibrator.riskMax)
         alpha = try reader.unitInterval("alpha")
+        if kind == .mahalanobis && alpha == nil { alpha = Self.mahalanobisAlphaDefault }
         windowCount = Self.robustWindowDefault
         if kind == .robustScore, let alpha {
             // An EWMA with weight α has the mean age of a window of 2/α − 1 points.
@@ -102,7 +136,11 @@ public struct DetectorConfiguration: Sendable, Equatable {
         timeDecay = try reader.real("time_decay", default: 1 / (10 * Double(sampleSize)), in: 0...1)
         seed = UInt64(try reader.integer("seed", default: 42, in: 0...(1 << 53)))
         // The forest needs a quarter of a sample before its depths mean anything (AWS's outputAfter).
-        let warmupDefault = kind == .randomCutForest ? max(Self.warmupDefault, sampleSize / 4) : Self.warmupDefault
+        let warmupDefault = switch kind {
+        case .randomCutForest: max(Self.warmupDefault, sampleSize / 4)
+        case .mahalanobis: max(Self.mahalanobisWarmupDefault, 4 * inputCount)
+        case .zscore, .robustScore: Self.warmupDefault
+        }
         warmupCount = try reader.integer("warmup", default: warmupDefault, in: 2...1_000_000)
     }
 
@@ -111,11 +149,33 @@ public struct DetectorConfiguration: Sendable, Equatable {
 
     /// Bytes of model state per key when full (what a key costs at steady state).
     public var stateBytesPerKey: Int {
+        let model: Int
         switch kind {
-        case .zscore: return ZScoreDetector.stateBytes
-        case .robustScore: return RobustScoreDetector.stateBytes(windowCount: windowCount)
+        case .zscore: model = ZScoreDetector.stateBytes
+        case .robustScore: model = RobustScoreDetector.stateBytes(windowCount: windowCount)
         case .randomCutForest:
-            return RandomCutForest.stateBytes(treeCount: treeCount, sampleSize: sampleSize, dimensions: dimensions, shingleCount: shingleCount)
+            model = RandomCutForest.stateBytes(treeCount: treeCount, sampleSize: sampleSize, dimensions: dimensions, shingleCount: shingleCount)
+                + InputNormalizer.stateBytes(inputCount: inputCount)
+        case .mahalanobis: model = MahalanobisDetector.stateBytes(dimensions: inputCount)
+        }
+        return model + ScoreCalibrator.stateBytes
+    }
+
+    /// How a raw score becomes `anomaly`.
+    public var rule: AnomalyRule {
+        AnomalyRule(fixedThreshold: thresholdIsFixed ? threshold : nil, fallbackThreshold: threshold, risk: risk,
+                    learnsFlaggedCapped: kind != .mahalanobis, calibratedFloor: calibratedFloor)
+    }
+
+    /// The lowest threshold calibration may set (AnomalyRule.calibratedFloor):
+    /// for the z-like scores the two-sided Gaussian quantile for `risk` (3.29 at
+    /// 0.001), for MAHALANOBIS the χ quantile of its inputs, for RCF
+    /// `forestFloor` (a point twice as easy to isolate as an ordinary one).
+    public var calibratedFloor: Double {
+        switch kind {
+        case .zscore, .robustScore: MahalanobisDetector.normalQuantile(1 - risk / 2)
+        case .mahalanobis: MahalanobisDetector.distanceQuantile(dimensions: inputCount, risk: risk)
+        case .randomCutForest: Self.forestFloor
         }
     }
 

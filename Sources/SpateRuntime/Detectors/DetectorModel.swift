@@ -1,85 +1,101 @@
-// DetectorModel: one key's detector state behind one interface — score a point
-// against the past, then learn it — for callers that score series point by
-// point (the quality harness, tests). The operator keeps the same states in
-// per-kind banks instead, to avoid a switch per row.
+// DetectorModel: one key's detector behind one interface — score a point
+// against the past, decide, then learn — for callers that score series point
+// by point (the quality harness, tests, backtests of single series). It runs
+// the very bank the operator runs (DetectorBank, one slot, one-row vectors), so
+// a point scored here gets the same raw score, flag, grade and explanation as
+// the same point in a query or a job.
 //
 // Non-finite inputs (NaN, ±inf) are treated like NULL: no score, nothing learned,
 // so one bad value cannot poison a key's mean or a forest's boxes.
+// A model refers to its state: copies of a DetectorModel share it.
+
+/// What a detector made of one point.
+public struct DetectorObservation: Sendable {
+    /// The raw score (nil during warm-up or for a non-finite input).
+    public var score: Double?
+    /// The `anomaly` decision (AnomalyRule).
+    public var isAnomaly: Bool
+    /// The calibrated grade in [0, 1] (nil until the key's calibrator is ready).
+    public var grade: Double?
+    /// For a flagged point: why (DetectorExplanation JSON).
+    public var explanation: String?
+}
 
 /// A detector of one key, ready to score.
 public struct DetectorModel {
     public let configuration: DetectorConfiguration
-    enum State {
-        case zscore(ZScoreDetector)
-        case robust(RobustScoreDetector)
-        case forest(RandomCutForest)
-    }
-    var state: State
+    private let bank: DetectorBank
+    private let inputs: [ColumnVector]
+    private let scores = ColumnVector(type: .double, capacity: 1)
+    private let flags = ColumnVector(type: .boolean, capacity: 1)
+    private let grades = ColumnVector(type: .double, capacity: 1)
+    private let explanations = ColumnVector(type: .string, capacity: 1)
+    private let explains: Bool
+    /// The latest decision, in a box: `model.isAnomaly(model.score(x))` reads
+    /// it through the copy of `model` Swift takes before `score` runs.
+    private let latest = LatestDecision()
 
-    public init(_ configuration: DetectorConfiguration) {
+    private final class LatestDecision { var isAnomaly = false }
+
+    /// A new model; `explains` adds grades and explanations to observations (slower).
+    public init(_ configuration: DetectorConfiguration, inputNames: [String] = [], explains: Bool = false) {
         self.configuration = configuration
-        switch configuration.kind {
-        case .zscore: state = .zscore(ZScoreDetector())
-        case .robustScore: state = .robust(RobustScoreDetector())
-        case .randomCutForest: state = .forest(RandomCutForest(configuration))
-        }
+        self.explains = explains
+        bank = makeDetectorBank(configuration, inputNames: inputNames)
+        bank.reset(0)
+        inputs = (0..<configuration.inputCount).map { _ in ColumnVector(type: .double, capacity: 1) }
     }
 
-    /// The score of `inputs` (one value per input) against the past, nil during
-    /// warm-up or for a non-finite input; then learns it.
+    /// Scores `values` (one per input) against the past, decides, then learns.
+    public mutating func observe(_ values: [Double]) -> DetectorObservation {
+        precondition(values.count == configuration.inputCount, "one value per input")
+        for (vector, value) in zip(inputs, values) {
+            vector.reset(count: 1)
+            vector.set(0, double: value)
+        }
+        for vector in [scores, flags, grades, explanations] { vector.reset(count: 1) }
+        scores.setNull(0)
+        flags.set(0, bool: false)
+        grades.setNull(0)
+        explanations.setNull(0)
+        var rows: Int32 = 0, slots: Int32 = 0
+        let outputs = DetectorOutputs(scores: scores, flags: flags, grades: explains ? grades : nil, explanations: explains ? explanations : nil)
+        withUnsafePointer(to: &rows) { row in
+            withUnsafePointer(to: &slots) { slot in
+                bank.process(rows: UnsafeBufferPointer(start: row, count: 1), slots: UnsafeBufferPointer(start: slot, count: 1),
+                             inputs: inputs, outputs: outputs)
+            }
+        }
+        let observation = DetectorObservation(score: scores.isNull[0] ? nil : scores.doubles[0], isAnomaly: flags.bools[0],
+                                              grade: grades.isNull[0] ? nil : grades.doubles[0],
+                                              explanation: explanations.isNull[0] ? nil : explanations.string(0))
+        latest.isAnomaly = observation.isAnomaly
+        return observation
+    }
+
+    /// The raw score of `inputs` against the past (nil during warm-up or for a
+    /// non-finite input); then learns it. `isAnomaly` tells its decision.
     public mutating func score(_ inputs: [Double]) -> Double? {
-        precondition(inputs.count == configuration.inputCount, "one value per input")
-        guard inputs.allSatisfy(\.isFinite) else { return nil }
-        let c = configuration
-        switch state {
-        case var .zscore(detector):
-            let result = detector.score(inputs[0], warmupCount: c.warmupCount, alpha: c.alpha)
-            state = .zscore(detector)
-            return result
-        case var .robust(detector):
-            state = .zscore(ZScoreDetector())  // drop the reference so the window is not copied
-            let result = detector.score(inputs[0], warmupCount: c.warmupCount, windowCount: c.windowCount)
-            state = .robust(detector)
-            return result
-        case let .forest(forest):
-            return inputs.withUnsafeBufferPointer { forest.score($0, warmupCount: c.warmupCount) }
-        }
+        observe(inputs).score
     }
 
-    /// Whether `score` flags an anomaly (a nil score never does).
+    /// Whether the point just scored, whose score is `score`, flagged (a nil score never does).
     public func isAnomaly(_ score: Double?) -> Bool {
-        guard let score else { return false }
-        return score >= configuration.threshold
+        score != nil && latest.isAnomaly
     }
 
     /// The model state as bytes (StateWriter format).
     public func serialize() -> [UInt8] {
         var writer = StateWriter()
-        write(to: &writer)
+        bank.write(0, to: &writer)
         return writer.bytes
     }
 
     /// A model of `configuration` with the state `bytes` from `serialize()`.
-    public init(_ configuration: DetectorConfiguration, restoring bytes: [UInt8]) throws(StateError) {
-        self.init(configuration)
+    public init(_ configuration: DetectorConfiguration, restoring bytes: [UInt8], inputNames: [String] = [], explains: Bool = false) throws(StateError) {
+        self.init(configuration, inputNames: inputNames, explains: explains)
         var reader = StateReader(bytes)
-        try read(from: &reader)
+        try bank.read(0, from: &reader)
         guard reader.isAtEnd else { throw .corrupt("\(reader.remainingCount) bytes left over after a detector's state") }
-    }
-
-    func write(to writer: inout StateWriter) {
-        switch state {
-        case let .zscore(detector): detector.write(to: &writer)
-        case let .robust(detector): detector.write(to: &writer)
-        case let .forest(forest): forest.write(to: &writer)
-        }
-    }
-
-    mutating func read(from reader: inout StateReader) throws(StateError) {
-        switch state {
-        case .zscore: state = .zscore(try ZScoreDetector.read(from: &reader))
-        case .robust: state = .robust(try RobustScoreDetector.read(from: &reader, windowCount: configuration.windowCount))
-        case let .forest(forest): try forest.read(from: &reader)
-        }
     }
 }

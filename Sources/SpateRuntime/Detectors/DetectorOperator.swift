@@ -17,7 +17,7 @@
 // the job), and if it comes back it warms up again. Eviction is deterministic
 // and survives checkpoints.
 //
-// Checkpoint format (version 1), little-endian:
+// Checkpoint format (version 2), little-endian:
 //   "SPDT", UInt8 version,
 //   UInt32 detectors; per detector: UInt8 kind, UInt32 inputs, UInt32 warmup,
 //     Double alpha (NaN when none), UInt32 window, UInt32 trees, UInt32 sample
@@ -26,7 +26,12 @@
 //     is not state and may change);
 //   UInt32 partitions; per partition: UInt64 evicted keys, UInt32 keys; per key,
 //     least recently used first: key bytes (UInt32 length + GroupKeyCodec bytes),
-//     then each of the partition's detectors' state (see each detector's header).
+//     then each of the partition's detectors' state (DetectorBank: the model's
+//     state — see each detector's header — then, for RCF of several inputs, its
+//     InputNormalizer, then its ScoreCalibrator).
+// Version 1 (before calibration) is still read: models restore as they were
+// and calibrators start again (64 scores), except an RCF of several inputs,
+// whose forest learned unscaled inputs — that is refused ("RESTART JOB").
 //
 // Invariants: scores and flags are written only for selected rows; a flag is
 // never set from a NULL score; state for a key changes only through rows of
@@ -39,7 +44,7 @@ public final class DetectorOperator {
     public static let keysMaxDefault = 1_000_000
     public static let stateBytesMaxDefault = 4 << 30
     static let magic: [UInt8] = Array("SPDT".utf8)
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
 
     /// One per detector, in plan order.
     public let configurations: [DetectorConfiguration]
@@ -92,7 +97,7 @@ public final class DetectorOperator {
         self.partitions = partitions
         self.partitionOfDetector = partitionOfDetector
         self.detectorsOfPartition = detectorsOfPartition
-        banks = configurations.map(makeDetectorBank)
+        banks = zip(configurations, plans).map { makeDetectorBank($0, inputNames: $1.argumentNames) }
         maps = keysMaxOfPartition.map { DetectorKeyMap(keysMax: $0) }
         codecs = partitions.map { GroupKeyCodec(types: $0.map(\.type)) }
         evictedOfPartition = [Int](repeating: 0, count: partitions.count)
@@ -116,9 +121,12 @@ public final class DetectorOperator {
     ///   - inputs: per detector, its argument vectors (DOUBLE; BIGINT is widened).
     ///   - rows: rows in the batch; `selection`: the rows to score (all when nil).
     ///   - scores: per detector, a DOUBLE vector receiving the score (NULL in warm-up or for a NULL input).
-    ///   - flags: BOOLEAN, true where any detector's score reaches its threshold, false otherwise.
+    ///   - flags: BOOLEAN, true where any detector's rule flags the row, false otherwise.
+    ///   - grades: per detector, a DOUBLE vector for the calibrated grade (nil: not computed).
+    ///   - explanations: a STRING vector, NULL on entry, for flagged rows' explanations (nil: none).
     public func process(keys: [[ColumnVector]], inputs: [[ColumnVector]], rows: Int, selection: [Int32]?,
-                        into scores: [ColumnVector], flags: ColumnVector) {
+                        into scores: [ColumnVector], flags: ColumnVector,
+                        grades: [ColumnVector]? = nil, explanations: ColumnVector? = nil) {
         precondition(keys.count == partitions.count && inputs.count == banks.count && scores.count == banks.count,
                      "one key list per partition, one input list and one score vector per detector")
         var scratch = Scratch()
@@ -133,19 +141,24 @@ public final class DetectorOperator {
             flags.isNull[Int(row)] = false
             flags.bools[Int(row)] = false
         }
+        let outputs = banks.indices.map {
+            DetectorOutputs(scores: scores[$0], flags: flags, grades: grades?[$0], explanations: explanations)
+        }
         for partition in partitions.indices {
-            process(partition: partition, keys: keys[partition], inputs: inputs, scores: scores, flags: flags, scratch: &scratch)
+            process(partition: partition, keys: keys[partition], inputs: inputs, outputs: outputs, scratch: &scratch)
         }
     }
 
     /// `process` for queries whose detectors all share one PARTITION BY (the usual case).
     public func process(keys: [ColumnVector], inputs: [[ColumnVector]], rows: Int, selection: [Int32]?,
-                        into scores: [ColumnVector], flags: ColumnVector) {
+                        into scores: [ColumnVector], flags: ColumnVector,
+                        grades: [ColumnVector]? = nil, explanations: ColumnVector? = nil) {
         precondition(partitions.count <= 1, "detectors with different PARTITION BY need one key list per partition")
-        process(keys: partitions.isEmpty ? [] : [keys], inputs: inputs, rows: rows, selection: selection, into: scores, flags: flags)
+        process(keys: partitions.isEmpty ? [] : [keys], inputs: inputs, rows: rows, selection: selection, into: scores, flags: flags,
+                grades: grades, explanations: explanations)
     }
 
-    private func process(partition: Int, keys: [ColumnVector], inputs: [[ColumnVector]], scores: [ColumnVector], flags: ColumnVector,
+    private func process(partition: Int, keys: [ColumnVector], inputs: [[ColumnVector]], outputs: [DetectorOutputs],
                          scratch: inout Scratch) {
         var map = DetectorKeyMap(keysMax: 1)
         swap(&map, &maps[partition])
@@ -171,7 +184,7 @@ public final class DetectorOperator {
                 }
                 if map.isFull {
                     // Score the rows before this one with the states they saw, then evict.
-                    score(partition: partition, run: runStart..<index, inputs: inputs, scores: scores, flags: flags, scratch: scratch)
+                    score(partition: partition, run: runStart..<index, inputs: inputs, outputs: outputs, scratch: scratch)
                     runStart = index
                     let evicted = map.evictOldest()
                     evictedOfPartition[partition] += 1
@@ -180,7 +193,7 @@ public final class DetectorOperator {
                 scratch.slots[index] = Int32(insertKey(partition, scratch.key.bytes, into: &map))
             }
         }
-        score(partition: partition, run: runStart..<count, inputs: inputs, scores: scores, flags: flags, scratch: scratch)
+        score(partition: partition, run: runStart..<count, inputs: inputs, outputs: outputs, scratch: scratch)
     }
 
     private func insertKey(_ partition: Int, _ key: UnsafeRawBufferPointer, into map: inout DetectorKeyMap) -> Int {
@@ -189,14 +202,14 @@ public final class DetectorOperator {
         return slot
     }
 
-    private func score(partition: Int, run: Range<Int>, inputs: [[ColumnVector]], scores: [ColumnVector], flags: ColumnVector,
+    private func score(partition: Int, run: Range<Int>, inputs: [[ColumnVector]], outputs: [DetectorOutputs],
                        scratch: borrowing Scratch) {
         guard !run.isEmpty else { return }
         scratch.rows.withUnsafeBufferPointer { rows in
             scratch.slots.withUnsafeBufferPointer { slots in
                 let rows = UnsafeBufferPointer(rebasing: rows[run]), slots = UnsafeBufferPointer(rebasing: slots[run])
                 for detector in detectorsOfPartition[partition] {
-                    banks[detector].process(rows: rows, slots: slots, inputs: inputs[detector], scores: scores[detector], flags: flags)
+                    banks[detector].process(rows: rows, slots: slots, inputs: inputs[detector], outputs: outputs[detector])
                 }
             }
         }
@@ -241,7 +254,12 @@ public final class DetectorOperator {
         var reader = StateReader(bytes)
         for byte in Self.magic where try reader.readUInt8() != byte { throw .corrupt("not a detector checkpoint (bad magic)") }
         let version = try reader.readUInt8()
-        guard version == Self.formatVersion else { throw .mismatch("checkpoint format version \(version), this build reads \(Self.formatVersion)") }
+        guard version == 1 || version == Self.formatVersion else {
+            throw .mismatch("detector checkpoint format version \(version), this build reads 1 and \(Self.formatVersion)")
+        }
+        if version == 1, let forest = configurations.first(where: { $0.kind == .randomCutForest && $0.inputCount > 1 }) {
+            throw .mismatch("\(forest.function) of \(forest.inputCount) inputs was saved before inputs were scaled (format 1)")
+        }
         let detectorCount = try reader.readCount(max: 1 << 16)
         guard detectorCount == configurations.count else { throw .mismatch("\(detectorCount) detectors saved, the query has \(configurations.count)") }
         var expected = StateWriter()
@@ -256,7 +274,13 @@ public final class DetectorOperator {
             for _ in 0..<keyCount {
                 let key = try reader.readBytes()
                 let slot = key.withUnsafeBytes { insertKey(partition, $0, into: &maps[partition]) }
-                for detector in detectorsOfPartition[partition] { try banks[detector].read(slot, from: &reader) }
+                for detector in detectorsOfPartition[partition] {
+                    if version == 1 {
+                        try banks[detector].readWithoutCalibration(slot, from: &reader)
+                    } else {
+                        try banks[detector].read(slot, from: &reader)
+                    }
+                }
             }
         }
         guard reader.isAtEnd else { throw .corrupt("\(reader.remainingCount) bytes left over") }

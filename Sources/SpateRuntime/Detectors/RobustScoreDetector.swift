@@ -64,6 +64,13 @@ public struct RobustScoreDetector: Sendable {
         return result
     }
 
+    /// The window's median and 1.4826·MAD (nil while empty).
+    func expected() -> (center: Double, spread: Double)? {
+        guard !sorted.isEmpty else { return nil }
+        let median = Self.median(sorted)
+        return (median, 1.4826 * mad(around: median))
+    }
+
     mutating func learn(_ x: Double, windowCount: Int) {
         count += 1
         if ring.count < windowCount {

@@ -46,6 +46,12 @@ public struct ZScoreDetector: Equatable, Sendable {
         return result
     }
 
+    /// The mean and standard deviation of the past (what the next point is judged against).
+    func expected(alpha: Double?) -> (center: Double, spread: Double) {
+        let variance = alpha == nil ? (count > 1 ? spread / Double(count - 1) : 0) : spread
+        return (mean, variance.squareRoot())
+    }
+
     @inline(__always)
     mutating func learn(_ x: Double, alpha: Double?) {
         if let alpha {

@@ -167,7 +167,8 @@ extension ExpressionBinder {
         } else if isAggregating {
             partitionBy = groupKeys.indices.map { BoundExpression(.groupKey($0), type: groupKeys[$0].type) }
         }
-        let plan = DetectorPlan(name: detector.name, arguments: inputs, options: options, partitionBy: partitionBy)
+        let plan = DetectorPlan(name: detector.name, arguments: inputs, argumentNames: inputsWritten.map(\.description),
+                                options: options, partitionBy: partitionBy)
         guard let index = collector.index(of: plan) else {
             throw SQLError(.limitExceeded, "a query may run at most \(AggregateCollector.detectorsMax) distinct detectors", at: expression.range.start)
         }
@@ -187,6 +188,8 @@ extension ExpressionBinder {
             switch bound.kind {
             case .constant(.double(let value)): options[key] = value
             case .constant(.bigint(let value)): options[key] = Double(value)
+            // threshold => 'auto': the calibrated default, as if not given.
+            case .constant(.string(let text)) where key == "threshold" && text.lowercased() == "auto": continue
             default: throw Self.error("option \(name.value) of \(detector.name) must be a constant number", at: argument.value)
             }
         }

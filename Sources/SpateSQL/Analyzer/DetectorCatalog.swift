@@ -9,11 +9,12 @@
 // a suggestion rather than a silently ignored setting. Every option value is a
 // constant number (a DetectorPlan keeps options as Double).
 
-/// A detector function: ZSCORE, ROBUST_SCORE, RCF or ANOMALY_SCORE.
+/// A detector function: ZSCORE, ROBUST_SCORE, RCF, MAHALANOBIS or ANOMALY_SCORE.
 enum DetectorFunction: String, CaseIterable {
     case zscore = "ZSCORE"
     case robustScore = "ROBUST_SCORE"
     case rcf = "RCF"
+    case mahalanobis = "MAHALANOBIS"
     case anomalyScore = "ANOMALY_SCORE"
 
     static func named(_ name: String) -> DetectorFunction? {
@@ -26,7 +27,7 @@ enum DetectorFunction: String, CaseIterable {
     var inputCount: ClosedRange<Int> {
         switch self {
         case .zscore, .robustScore: return 1...1
-        case .rcf, .anomalyScore: return 1...Self.inputsMax
+        case .rcf, .mahalanobis, .anomalyScore: return 1...Self.inputsMax
         }
     }
 
@@ -35,9 +36,9 @@ enum DetectorFunction: String, CaseIterable {
 
     /// Named options accepted, lower-case.
     var optionNames: [String] {
-        let common = ["threshold", "warmup"]
+        let common = ["threshold", "warmup", "risk"]
         switch self {
-        case .zscore, .robustScore: return common + ["alpha"]
+        case .zscore, .robustScore, .mahalanobis: return common + ["alpha"]
         case .rcf: return common + ["trees", "sample_size", "shingle", "time_decay", "seed"]
         case .anomalyScore: return common + ["alpha", "trees", "sample_size", "shingle", "time_decay", "seed"]
         }

@@ -131,20 +131,36 @@ public struct OrderKey: Hashable, Sendable {
     }
 }
 
-/// A detector call (ZSCORE, ROBUST_SCORE, RCF, ANOMALY_SCORE): filled by the
-/// detectors issue; the plan carries it so that jobs and EXPLAIN can see it.
+/// A detector call (ZSCORE, ROBUST_SCORE, RCF, MAHALANOBIS, ANOMALY_SCORE):
+/// the plan carries it so that jobs and EXPLAIN can see it.
 public struct DetectorPlan: Hashable, Sendable {
     public var name: String
     public var arguments: [BoundExpression]
+    /// The inputs as the user wrote them (`amount`, `a1`): explanations name them.
+    public var argumentNames: [String]
     public var options: [String: Double]
     /// Keys whose state is kept apart (PARTITION BY, or the GROUP BY keys).
     public var partitionBy: [BoundExpression]
 
-    public init(name: String, arguments: [BoundExpression], options: [String: Double], partitionBy: [BoundExpression]) {
+    public init(name: String, arguments: [BoundExpression], argumentNames: [String]? = nil, options: [String: Double],
+                partitionBy: [BoundExpression]) {
         self.name = name
         self.arguments = arguments
+        self.argumentNames = argumentNames ?? arguments.indices.map { "input_\($0 + 1)" }
         self.options = options
         self.partitionBy = partitionBy
+    }
+
+    /// Two calls are the same detector whatever their inputs are called.
+    public static func == (a: DetectorPlan, b: DetectorPlan) -> Bool {
+        a.name == b.name && a.arguments == b.arguments && a.options == b.options && a.partitionBy == b.partitionBy
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(arguments)
+        hasher.combine(options)
+        hasher.combine(partitionBy)
     }
 }
 
