@@ -81,6 +81,16 @@ private final class Scratch {
         #expect(json.contains("\"message\":\"alarm lag is ALARM\"") && json.hasSuffix("\"row\":{\"alarm\":\"lag\",\"new_state\":\"ALARM\"}}"))
     }
 
+    @Test func payloadCarriesTheDetectorsExplanation() {
+        let why = #"{"detector":"ZSCORE","grade":0.9999,"inputs":[{"input":"amount","observed":900,"expected":12,"share":1}]}"#
+        let alert = StoredAlert(id: 8, kind: "job", source: "watch", job: "watch", key: "u3", windowStartMs: nil, windowEndMs: nil,
+                                score: 41.5, rowJSON: "{\"amount\":900}", createdMs: 1, explanationJSON: why)
+        let json = AlertPayload.json(alert, channel: "ops", idempotencyKey: "k")
+        #expect(json.hasSuffix("\"row\":{\"amount\":900},\"explanation\":" + why + "}"))
+        let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect((parsed?["explanation"] as? [String: Any])?["detector"] as? String == "ZSCORE")
+    }
+
     @Test func backoffDoublesUpToItsCap() {
         let options = DeliveryOptions()
         #expect((1...9).map { options.backoffMs(afterAttempt: $0) } == [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 120_000, 120_000])

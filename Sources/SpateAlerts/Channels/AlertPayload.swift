@@ -3,7 +3,8 @@
 //   {"idempotency_key":"spate-…-42-ops","channel":"ops","alert_id":42,
 //    "kind":"job","source":"fraud_watch","job":"fraud_watch","key":"user1",
 //    "window_start":…,"window_end":…,"score":null,"created_at":…,
-//    "message":"job fraud_watch: anomaly for user1","row":{…the output row…}}
+//    "message":"job fraud_watch: anomaly for user1","row":{…the output row…},
+//    "explanation":{"detector":…,"grade":…,"inputs":[…]}}   (only when a detector flagged the row)
 //
 // kind is job, alarm (row: alarm, old_state, new_state, reason, …) or summary
 // (row: suppressed, alert_ids, …). Times are epoch ms. The same alert on the
@@ -22,7 +23,8 @@ public enum AlertPayload {
             + "\"alert_id\":\(alert.id),\"kind\":\(JSONText.string(alert.kind)),\"source\":\(optional(alert.source)),"
             + "\"job\":\(optional(alert.job)),\"key\":\(optional(alert.key)),\"window_start\":\(optional(alert.windowStartMs)),"
             + "\"window_end\":\(optional(alert.windowEndMs)),\"score\":\(score),\"created_at\":\(alert.createdMs),"
-            + "\"message\":\(JSONText.string(message(alert))),\"row\":\(alert.rowJSON)}"
+            + "\"message\":\(JSONText.string(message(alert))),\"row\":\(alert.rowJSON)"
+            + (alert.explanationJSON.map { ",\"explanation\":" + $0 } ?? "") + "}"
     }
 
     /// One line a person reads (an e-mail subject).

@@ -30,9 +30,12 @@ public struct StoredAlert: Sendable, Equatable {
     public var score: Double?
     public var rowJSON: String
     public var createdMs: Int64
+    /// Why a detector flagged the row (JSON; nil for alarms and summaries).
+    public var explanationJSON: String?
 
     public init(id: Int64, kind: String, source: String?, job: String?, key: String?, windowStartMs: Int64?,
-                windowEndMs: Int64?, score: Double?, rowJSON: String, createdMs: Int64) {
+                windowEndMs: Int64?, score: Double?, rowJSON: String, createdMs: Int64, explanationJSON: String? = nil) {
+        self.explanationJSON = explanationJSON
         self.id = id
         self.kind = kind
         self.source = source
@@ -77,10 +80,11 @@ extension Catalog {
 
     /// Inserts an alert (inside a transaction) and returns its id.
     static func insertAlert(kind: String, source: String?, job: String?, key: String?, windowStartMs: Int64?, windowEndMs: Int64?,
-                            score: Double?, rowJSON: String, createdMs: Int64, _ database: SQLiteDatabase) throws(CatalogError) -> Int64 {
+                            score: Double?, rowJSON: String, createdMs: Int64, explanationJSON: String? = nil,
+                            _ database: SQLiteDatabase) throws(CatalogError) -> Int64 {
         try database.withStatement("""
-            INSERT INTO alerts (job, key, window_start, window_end, score, row_json, created_at, kind, source)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO alerts (job, key, window_start, window_end, score, row_json, created_at, kind, source, explanation)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """) { statement throws(CatalogError) in
             try statement.bind(job, at: 1)
             try statement.bind(key, at: 2)
@@ -91,6 +95,7 @@ extension Catalog {
             try statement.bind(createdMs, at: 7)
             try statement.bind(kind, at: 8)
             try statement.bind(source, at: 9)
+            try statement.bind(explanationJSON, at: 10)
             try statement.run()
         }
         return try database.withStatement("SELECT last_insert_rowid()") { statement throws(CatalogError) in
@@ -121,7 +126,8 @@ extension Catalog {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("""
                 SELECT d.id, d.channel, d.idempotency_key, d.attempts, d.exempt,
-                       a.id, a.kind, a.source, a.job, a.key, a.window_start, a.window_end, a.score, a.row_json, a.created_at
+                       a.id, a.kind, a.source, a.job, a.key, a.window_start, a.window_end, a.score, a.row_json, a.created_at,
+                       a.explanation
                 FROM deliveries d JOIN alerts a ON a.id = d.alert_id
                 WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
                 ORDER BY d.next_attempt_at, d.id LIMIT ?2
@@ -136,7 +142,7 @@ extension Catalog {
                         windowStartMs: statement.isNull(10) ? nil : statement.int64(10),
                         windowEndMs: statement.isNull(11) ? nil : statement.int64(11),
                         score: statement.isNull(12) ? nil : statement.double(12), rowJSON: statement.string(13),
-                        createdMs: statement.int64(14))
+                        createdMs: statement.int64(14), explanationJSON: statement.optionalString(15))
                     rows.append(PendingDelivery(id: statement.int64(0), channel: statement.string(1), idempotencyKey: statement.string(2),
                                                 attempts: statement.int64(3), exempt: statement.int64(4) != 0, alert: alert))
                 }

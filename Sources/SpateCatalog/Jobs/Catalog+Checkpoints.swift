@@ -93,7 +93,7 @@ extension Catalog {
             for alert in alerts {
                 let id = try Self.insertAlert(kind: "job", source: alert.job, job: alert.job, key: alert.key,
                                               windowStartMs: alert.windowStartMs, windowEndMs: alert.windowEndMs, score: alert.score,
-                                              rowJSON: alert.rowJSON, createdMs: alert.createdMs, database)
+                                              rowJSON: alert.rowJSON, createdMs: alert.createdMs, explanationJSON: alert.explanationJSON, database)
                 try Self.enqueueDeliveries(alertID: id, channels: channels, nowMs: nowMs, exempt: false, database)
             }
             for result in results {
@@ -123,19 +123,4 @@ extension Catalog {
 
     /// Newest result rows kept per job.
     public static let resultsKeptPerJob = 100_000
-
-    static func insert(_ alert: NewAlert, _ database: SQLiteDatabase) throws(CatalogError) {
-        try database.withStatement("""
-            INSERT INTO alerts (job, key, window_start, window_end, score, row_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-            """) { statement throws(CatalogError) in
-            try statement.bind(alert.job, at: 1)
-            try statement.bind(alert.key, at: 2)
-            try statement.bind(alert.windowStartMs.map(CatalogValue.integer) ?? .null, at: 3)
-            try statement.bind(alert.windowEndMs.map(CatalogValue.integer) ?? .null, at: 4)
-            try statement.bind(alert.score.map(CatalogValue.real) ?? .null, at: 5)
-            try statement.bind(alert.rowJSON, at: 6)
-            try statement.bind(alert.createdMs, at: 7)
-            try statement.run()
-        }
-    }
 }

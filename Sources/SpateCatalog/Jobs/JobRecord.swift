@@ -99,8 +99,12 @@ public struct NewAlert: Sendable, Equatable {
     public var score: Double?
     public var rowJSON: String
     public var createdMs: Int64
+    /// Why a detector flagged the row (JSON), if one did.
+    public var explanationJSON: String?
 
-    public init(job: String?, key: String?, windowStartMs: Int64?, windowEndMs: Int64?, score: Double?, rowJSON: String, createdMs: Int64) {
+    public init(job: String?, key: String?, windowStartMs: Int64?, windowEndMs: Int64?, score: Double?, rowJSON: String, createdMs: Int64,
+                explanationJSON: String? = nil) {
+        self.explanationJSON = explanationJSON
         self.job = job
         self.key = key
         self.windowStartMs = windowStartMs

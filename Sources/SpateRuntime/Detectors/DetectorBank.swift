@@ -71,7 +71,8 @@ private func writeCalibrated(_ row: Int, raw: Double, flagged: Bool, calibrator:
     if let grades = outputs.grades {
         if let grade = AnomalyRule.grade(raw, calibrator) { grades.set(row, double: grade) } else { grades.setNull(row) }
     }
-    if flagged, let explanations = outputs.explanations, explanations.isNull[row], let explanation = explain() {
+    if flagged, let explanations = outputs.explanations, explanations.isNull[row], var explanation = explain() {
+        explanation.grade = AnomalyRule.grade(raw, calibrator)
         explanations.set(row, string: explanation.json)
     }
 }

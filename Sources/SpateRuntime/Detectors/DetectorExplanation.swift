@@ -2,7 +2,7 @@
 // anomaly_explanation pseudo-column, the alert row and the webhook payload
 // carry — the successor of Kinesis Data Analytics' RANDOM_CUT_FOREST_WITH_EXPLANATION:
 //
-//   {"detector":"MAHALANOBIS","inputs":[
+//   {"detector":"MAHALANOBIS","grade":0.99993,"inputs":[
 //     {"input":"cur","observed":1.92,"expected":1.31,"low":1.07,"high":1.55,"share":0.71,"direction":"high"}, …]}
 //
 // Inputs are listed by share, largest first. `expected` is what the key's
@@ -17,11 +17,14 @@ public struct DetectorExplanation: Sendable, Equatable {
     public var function: String
     public var inputs: [String]
     public var attributions: [InputAttribution]
+    /// The calibrated grade of the row's score (nil before calibration).
+    public var grade: Double?
 
-    public init(function: String, inputs: [String], attributions: [InputAttribution]) {
+    public init(function: String, inputs: [String], attributions: [InputAttribution], grade: Double? = nil) {
         self.function = function
         self.inputs = inputs
         self.attributions = attributions
+        self.grade = grade
     }
 
     /// One input, with an expected value and spread when the detector has them.
@@ -36,7 +39,9 @@ public struct DetectorExplanation: Sendable, Equatable {
     }
 
     public var json: String {
-        var out = "{\"detector\":" + JSONText.string(function) + ",\"inputs\":["
+        var out = "{\"detector\":" + JSONText.string(function)
+        if let grade { out += ",\"grade\":" + JSONText.value(.double(grade)) }
+        out += ",\"inputs\":["
         for (position, i) in order.enumerated() {
             let a = attributions[i]
             if position > 0 { out += "," }

@@ -28,7 +28,8 @@ struct ExpressionCompiler {
         switch expression.kind {
         case let .constant(value):
             return ConstantExpression(value, type: expression.type == .null ? value.type : expression.type)
-        case .field, .arrivalTime, .groupKey, .aggregate, .windowStart, .windowEnd, .output, .detector, .anomaly:
+        case .field, .arrivalTime, .groupKey, .aggregate, .windowStart, .windowEnd, .output, .detector, .anomaly,
+             .anomalyGrade, .anomalyExplanation:
             guard let vector = resolver.vectorFor(expression.kind) else { throw .unresolvedSlot(expression.description) }
             return ColumnReferenceExpression(vector)
         case let .negate(operand):

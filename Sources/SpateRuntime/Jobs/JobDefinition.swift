@@ -128,6 +128,15 @@ public struct JobDefinition: Sendable {
 }
 
 extension QueryPlan {
+    /// Whether an output or the output filter reads `anomaly_grade`.
+    var readsAnomalyGrade: Bool {
+        func mentions(_ e: BoundExpression) -> Bool {
+            if case .anomalyGrade = e.kind { return true }
+            return e.children.contains(where: mentions)
+        }
+        return outputs.contains { mentions($0.expression) } || outputFilter.map(mentions) == true
+    }
+
     /// Why this query's state cannot be split by shard when `keyColumn` routes
     /// records to shards, or nil when it can: no state at all, or every group
     /// and every detector keyed by the key column.
@@ -155,13 +164,14 @@ extension QueryPlan {
 }
 
 extension QueryPlan {
+
     /// Whether rows are filtered on `anomaly` or a detector score: a job of such
     /// a query raises alerts.
     public var filtersOnAnomaly: Bool {
         guard let outputFilter else { return false }
         func mentions(_ e: BoundExpression) -> Bool {
             switch e.kind {
-            case .anomaly, .detector: return true
+            case .anomaly, .anomalyGrade, .detector: return true
             default: return e.children.contains(where: mentions)
             }
         }

@@ -49,7 +49,7 @@ final class JobOutput {
         switch kind {
         case .alerts:
             pendingAlerts.append(NewAlert(job: job, key: row.key, windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs,
-                                          score: row.score, rowJSON: json, createdMs: nowMs()))
+                                          score: row.score, rowJSON: json, createdMs: nowMs(), explanationJSON: row.explanation))
         case .results:
             pendingResults.append(NewResult(windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs, rowJSON: json, createdMs: nowMs()))
         case .stream:

@@ -2,7 +2,10 @@
 // expressions compiled over the stage they read (input records, or the groups a
 // window emits), the DetectorOperator that keeps per-key state, and the
 // vectors their scores and the `anomaly` flag land in — which the outputs and
-// the output filter then read as `.detector(i)` and `.anomaly`.
+// the output filter then read as `.detector(i)` and `.anomaly` — and, for
+// `.anomalyGrade` and `.anomalyExplanation`, the calibrated grade (computed
+// for every scored row only when the query reads it) and the explanation of
+// each flagged row (always: flagged rows are few, and alerts carry it).
 
 import SpateSQL
 
@@ -12,17 +15,25 @@ final class DetectorStage {
     private let keys: [[VectorExpression]]
     let scores: [ColumnVector]
     let flags: ColumnVector
+    /// Per detector, the calibrated grade (nil: the query does not read anomaly_grade).
+    let grades: [ColumnVector]?
+    /// The highest grade over the detectors (what `anomaly_grade` reads).
+    let bestGrade = ColumnVector(type: .double, capacity: batchRowCapacity)
+    let explanations = ColumnVector(type: .string, capacity: batchRowCapacity)
 
-    private init(operator: DetectorOperator, inputs: [[VectorExpression]], keys: [[VectorExpression]]) {
+    private init(operator: DetectorOperator, inputs: [[VectorExpression]], keys: [[VectorExpression]], wantsGrades: Bool) {
         self.operator = `operator`
         self.inputs = inputs
         self.keys = keys
         scores = inputs.map { _ in ColumnVector(type: .double, capacity: batchRowCapacity) }
         flags = ColumnVector(type: .boolean, capacity: batchRowCapacity)
+        grades = wantsGrades ? inputs.map { _ in ColumnVector(type: .double, capacity: batchRowCapacity) } : nil
     }
 
-    /// The stage for `plans` (nil when the query has no detector).
-    static func make(_ plans: [DetectorPlan], resolver: SlotResolver, nowMs: @escaping () -> Int64) throws -> DetectorStage? {
+    /// The stage for `plans` (nil when the query has no detector); `wantsGrades`
+    /// when the query reads anomaly_grade.
+    static func make(_ plans: [DetectorPlan], resolver: SlotResolver, nowMs: @escaping () -> Int64,
+                     wantsGrades: Bool = false) throws -> DetectorStage? {
         guard !plans.isEmpty else { return nil }
         let compiler = ExpressionCompiler(resolver: resolver, nowMs: nowMs)
         let detectorOperator: DetectorOperator
@@ -39,16 +50,18 @@ final class DetectorStage {
             for key in partition { compiled.append(try compiler.compile(key)) }
             keys.append(compiled)
         }
-        return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys)
+        return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys, wantsGrades: wantsGrades)
     }
 
     /// `base`, plus the detectors' scores and the anomaly flag.
     func resolver(over base: SlotResolver) -> SlotResolver {
-        let scores = self.scores, flags = self.flags
+        let scores = self.scores, flags = self.flags, bestGrade = self.bestGrade, explanations = self.explanations
         return SlotResolver { kind in
             switch kind {
             case let .detector(i): return i < scores.count ? scores[i] : nil
             case .anomaly: return flags
+            case .anomalyGrade: return bestGrade
+            case .anomalyExplanation: return explanations
             default: return base.vectorFor(kind)
             }
         }
@@ -61,8 +74,22 @@ final class DetectorStage {
         for vector in scores { vector.reset(count: rows); for i in 0..<rows { vector.isNull[i] = true } }
         flags.reset(count: rows)
         for i in 0..<rows { flags.isNull[i] = false; flags.bools[i] = false }
+        explanations.reset(count: rows)
+        for i in 0..<rows { explanations.isNull[i] = true }
+        if let grades { for vector in grades { vector.reset(count: rows); for i in 0..<rows { vector.isNull[i] = true } } }
         `operator`.process(keys: keys.map { $0.map(\.result) }, inputs: inputs.map { $0.map(\.result) }, rows: rows,
-                           selection: selection, into: scores, flags: flags)
+                           selection: selection, into: scores, flags: flags, grades: grades, explanations: explanations)
+        bestGrade.reset(count: rows)
+        for i in 0..<rows {
+            var best: Double?
+            for vector in grades ?? [] where !vector.isNull[i] { best = max(best ?? 0, vector.doubles[i]) }
+            if let best { bestGrade.set(i, double: best) } else { bestGrade.setNull(i) }
+        }
+    }
+
+    /// Why row `row` was flagged (explanation JSON; nil when it was not).
+    func explanation(_ row: Int) -> String? {
+        explanations.isNull[row] ? nil : explanations.string(row)
     }
 
     /// The highest score any detector gave row `row` (nil when none scored it).

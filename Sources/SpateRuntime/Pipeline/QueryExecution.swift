@@ -33,6 +33,8 @@ public struct EmittedRow: Sendable {
     public var key: String?
     /// The highest detector score of the row (nil without detectors or in warm-up).
     public var score: Double? = nil
+    /// Why the row was flagged (DetectorExplanation JSON; nil when no detector flagged it).
+    public var explanation: String? = nil
 }
 
 /// What a running query can be told from outside.
@@ -175,7 +177,7 @@ public final class QueryExecution {
                     default: return nil
                     }
                 }
-                let stage = try DetectorStage.make(plan.detectors, resolver: groupResolver, nowMs: nowMs)
+                let stage = try DetectorStage.make(plan.detectors, resolver: groupResolver, nowMs: nowMs, wantsGrades: plan.readsAnomalyGrade)
                 detectors = stage
                 let scoredResolver = stage?.resolver(over: groupResolver) ?? groupResolver
                 let groupCompiler = ExpressionCompiler(resolver: scoredResolver, nowMs: nowMs)
@@ -190,7 +192,7 @@ public final class QueryExecution {
                 aggregator = nil
                 groupOutput = nil
                 let record = recordColumn
-                let stage = try DetectorStage.make(plan.detectors, resolver: inputResolver, nowMs: nowMs)
+                let stage = try DetectorStage.make(plan.detectors, resolver: inputResolver, nowMs: nowMs, wantsGrades: plan.readsAnomalyGrade)
                 detectors = stage
                 let projectionResolver = stage?.resolver(over: inputResolver) ?? inputResolver
                 var compiledOutputs: [VectorExpression] = []
@@ -393,7 +395,8 @@ public final class QueryExecution {
                 guard keepGoing else { return }
                 if let outputFilter, outputFilter.result.isNull[row] || !outputFilter.result.bools[row] { return }
                 keepGoing = emitRow(EmittedRow(values: outputs.map { $0.result.value(row) }, windowStartMs: nil, windowEndMs: nil,
-                                               key: detectors?.keyText(row), score: detectors?.highestScore(row)))
+                                               key: detectors?.keyText(row), score: detectors?.highestScore(row),
+                                               explanation: detectors?.explanation(row)))
             }
             return
         }
@@ -428,7 +431,7 @@ public final class QueryExecution {
                 keepGoing = emitRow(EmittedRow(
                     values: outputs.map { $0.result.value(r) },
                     windowStartMs: windowed ? windowStartVector.ints[r] : nil, windowEndMs: windowed ? windowEndVector.ints[r] : nil,
-                    key: key, score: detectors?.highestScore(r)))
+                    key: key, score: detectors?.highestScore(r), explanation: detectors?.explanation(r)))
             }
             row = 0
             groupOutput.reset(count: batchRowCapacity)

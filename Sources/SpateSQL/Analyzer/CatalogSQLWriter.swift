@@ -73,7 +73,7 @@ struct CatalogSQLWriter {
         case .groupKey(let index): return try sql(groupKeys[index])
         case .aggregate(let index): return try aggregate(aggregates[index])
         case .output(let index): return try sql(outputs[index].expression)
-        case .arrivalTime, .windowStart, .windowEnd, .detector, .anomaly:
+        case .arrivalTime, .windowStart, .windowEnd, .detector, .anomaly, .anomalyGrade, .anomalyExplanation:
             throw CatalogSQLUnsupported(message: "\(expression) is not available on a catalog table")
         case .negate(let operand): return "(- " + (try sql(operand)) + ")"
         case .not(let operand): return "(NOT " + (try sql(operand)) + ")"

@@ -252,6 +252,14 @@ struct ExpressionBinder {
                 throw Self.error("anomaly is known only for output rows; it cannot be used in \(context.clause)", at: expression)
             }
             return BoundExpression(.anomaly, type: .boolean)
+        case .anomalyGrade, .anomalyExplanation:
+            guard hasDetector else {
+                throw Self.error("\(written) needs a detector such as ZSCORE(x) or ANOMALY_SCORE(x) in the query; add one to the select list, e.g. ANOMALY_SCORE(amount) AS score", at: expression)
+            }
+            guard context.stage != .row else {
+                throw Self.error("\(written) is known only for output rows; it cannot be used in \(context.clause)", at: expression)
+            }
+            return pseudo == .anomalyGrade ? BoundExpression(.anomalyGrade, type: .double) : BoundExpression(.anomalyExplanation, type: .string)
         case .arrivalTime:
             guard scope.isStream else {
                 throw Self.error("\(written) is the time a record reached a stream; it is known only in a query over a stream", at: expression)

@@ -62,13 +62,15 @@ struct RelationScope {
 
 /// A name the dialect gives meaning to without any schema.
 enum PseudoColumn: Hashable {
-    case windowStart, windowEnd, anomaly, arrivalTime
+    case windowStart, windowEnd, anomaly, anomalyGrade, anomalyExplanation, arrivalTime
 
     static func named(_ name: String) -> PseudoColumn? {
         switch name.uppercased() {
         case "WINDOW_START": return .windowStart
         case "WINDOW_END": return .windowEnd
         case "ANOMALY": return .anomaly
+        case "ANOMALY_GRADE": return .anomalyGrade
+        case "ANOMALY_EXPLANATION": return .anomalyExplanation
         case "_ARRIVAL", "ARRIVAL_TIME": return .arrivalTime
         default: return nil
         }

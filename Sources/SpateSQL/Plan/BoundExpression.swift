@@ -26,6 +26,12 @@ public struct BoundExpression: Hashable, Sendable, CustomStringConvertible {
         /// The `anomaly` pseudo-column: true where any detector of the query
         /// (QueryPlan.detectors) flags the row by its own threshold; BOOLEAN.
         case anomaly
+        /// `anomaly_grade`: the highest calibrated grade in [0, 1] any detector
+        /// gave the row (NULL before calibration); DOUBLE.
+        case anomalyGrade
+        /// `anomaly_explanation`: why the row was flagged (JSON; NULL when it
+        /// was not); STRING.
+        case anomalyExplanation
         case negate(BoundExpression)
         case not(BoundExpression)
         /// Arithmetic, comparison, AND/OR and || between operands of compatible types.
@@ -61,7 +67,8 @@ public struct BoundExpression: Hashable, Sendable, CustomStringConvertible {
 
     public var children: [BoundExpression] {
         switch kind {
-        case .constant, .field, .arrivalTime, .groupKey, .aggregate, .windowStart, .windowEnd, .output, .detector, .anomaly: return []
+        case .constant, .field, .arrivalTime, .groupKey, .aggregate, .windowStart, .windowEnd, .output, .detector, .anomaly,
+             .anomalyGrade, .anomalyExplanation: return []
         case let .negate(e), let .not(e), let .isNull(e, _), let .cast(e, _): return [e]
         case let .binary(_, l, r): return [l, r]
         case let .inList(e, items, _): return [e] + items
@@ -84,6 +91,8 @@ public struct BoundExpression: Hashable, Sendable, CustomStringConvertible {
         case let .output(i): return "out#\(i)"
         case let .detector(i): return "detector#\(i)"
         case .anomaly: return "anomaly"
+        case .anomalyGrade: return "anomaly_grade"
+        case .anomalyExplanation: return "anomaly_explanation"
         case let .negate(e): return "-\(e)"
         case let .not(e): return "NOT \(e)"
         case let .binary(op, l, r): return "(\(l) \(op.rawValue) \(r))"

@@ -1,0 +1,155 @@
+// Calibrated detection (issue 12): the tail model is monotone, its alert rate
+// on long stationary noise is the configured risk (within a factor of 2),
+// multivariate detectors do not care about the units of an input, explanations
+// point at the input that was changed, and a restored checkpoint decides
+// exactly as the uninterrupted run.
+
+@testable import SpateRuntime
+import Testing
+
+/// A seeded generator (SplitMix64) with Gaussian draws (Box–Muller).
+struct SeededNoise {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func uniform() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+    }
+
+    mutating func gaussian() -> Double {
+        let u = max(uniform(), 1e-300), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+}
+
+@Suite struct CalibrationTests {
+    @Test func tailProbabilityIsMonotoneInTheRawScore() {
+        var noise = SeededNoise(seed: 7)
+        var calibrator = ScoreCalibrator()
+        for _ in 0..<5_000 { calibrator.learn(abs(noise.gaussian()) + 0.1 * noise.uniform(), risk: 0.001) }
+        #expect(calibrator.isReady)
+        var previous = 1.0
+        for step in 0...2_000 {
+            let raw = Double(step) * 0.005
+            let p = calibrator.tailProbability(raw)!
+            #expect(p <= previous, "tail probability rose from \(previous) to \(p) at raw \(raw)")
+            #expect(p >= 0 && p <= 1)
+            previous = p
+        }
+        // The threshold for a risk has that tail probability.
+        for risk in [0.01, 0.001, 0.0001] {
+            let threshold = calibrator.threshold(risk: risk)
+            #expect(abs(calibrator.tailProbability(threshold)! - risk) < risk * 1e-6)
+        }
+    }
+
+    /// Alerts per day on a minute-by-minute series of Gaussian noise: the
+    /// risk says how many (1,440 points a day × risk), within a factor of 2.
+    @Test(arguments: [0.01, 0.001])
+    func alertRateOnStationaryNoiseIsTheRisk(risk: Double) throws {
+        for function in ["ZSCORE", "ROBUST_SCORE"] {
+            var model = try DetectorConfiguration(function: function, inputCount: 1, options: ["risk": risk]).makeModel()
+            var noise = SeededNoise(seed: 11)
+            let days = 120, pointsPerDay = 1_440
+            var alerts = 0, scored = 0
+            for _ in 0..<(days * pointsPerDay) {
+                let observation = model.observe([50 + 3 * noise.gaussian()])
+                if observation.score != nil { scored += 1 }
+                if observation.isAnomaly { alerts += 1 }
+            }
+            let perDay = Double(alerts) / (Double(scored) / Double(pointsPerDay))
+            let expected = risk * Double(pointsPerDay)
+            #expect(perDay >= expected / 2 && perDay <= expected * 2,
+                    "\(function), risk \(risk): \(perDay) alerts a day, expected about \(expected)")
+        }
+    }
+
+    /// Three correlated sensors; the second is multiplied by `scale`.
+    private func sensors(count: Int, scale: Double, spikeAt: Int? = nil) -> [[Double]] {
+        var noise = SeededNoise(seed: 5)
+        return (0..<count).map { i in
+            let common = noise.gaussian()
+            var row = [20 + common + 0.3 * noise.gaussian(), (5 + 0.5 * common + 0.2 * noise.gaussian()) * scale, 100 + 2 * noise.gaussian()]
+            if i == spikeAt { row[1] += 3 * scale }
+            return row
+        }
+    }
+
+    @Test(arguments: ["MAHALANOBIS", "RCF"])
+    func scalingAnInputChangesNothing(function: String) throws {
+        let configuration = try DetectorConfiguration(function: function, inputCount: 3, options: function == "RCF" ? ["trees": 10] : [:])
+        var outcomes: [[Bool]] = []
+        var scores: [[Double?]] = []
+        for scale in [1.0, 1e-3, 1e3] {
+            var model = configuration.makeModel()
+            var flags: [Bool] = [], raw: [Double?] = []
+            for row in sensors(count: 1_500, scale: scale, spikeAt: 1_200) {
+                let observation = model.observe(row)
+                flags.append(observation.isAnomaly)
+                raw.append(observation.score)
+            }
+            outcomes.append(flags)
+            scores.append(raw)
+        }
+        #expect(outcomes[0].contains(true), "\(function) misses the spike")
+        #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(function): flags change with the units of an input")
+        for run in 1...2 {
+            for (a, b) in zip(scores[0], scores[run]) {
+                guard let a, let b else { #expect(a == nil && b == nil); continue }
+                #expect(abs(a - b) <= 1e-6 * max(1, abs(a)), "\(function): score \(a) became \(b)")
+            }
+        }
+    }
+
+    @Test(arguments: ["MAHALANOBIS", "RCF"])
+    func explanationPointsAtTheChangedInput(function: String) throws {
+        let configuration = try DetectorConfiguration(function: function, inputCount: 3, options: function == "RCF" ? ["trees": 10] : [:])
+        var model = DetectorModel(configuration, inputNames: ["temperature", "pressure", "flow"], explains: true)
+        var explanation: String?
+        // The second input jumps by six of its spreads while the first stays where it is.
+        for (i, row) in sensors(count: 1_300, scale: 1, spikeAt: 1_200).enumerated() {
+            var row = row
+            if i == 1_200 { row[1] += 3 }
+            let observation = model.observe(row)
+            if i == 1_200 {
+                #expect(observation.isAnomaly)
+                #expect(observation.grade.map { $0 >= 1 - configuration.risk } == true)
+                explanation = observation.explanation
+            }
+        }
+        let text = try #require(explanation)
+        #expect(text.hasPrefix("{\"detector\":\"\(function)\",\"grade\":"), "\(text)")
+        #expect(text.contains("\"inputs\":[{\"input\":\"pressure\""), "\(text)")
+        #expect(text.contains("\"direction\":\"high\""))
+    }
+
+    @Test(arguments: ["ZSCORE", "ROBUST_SCORE", "RCF", "MAHALANOBIS"])
+    func restoredCheckpointDecidesBitForBit(function: String) throws {
+        let inputs = function == "MAHALANOBIS" || function == "RCF" ? 2 : 1
+        let configuration = try DetectorConfiguration(function: function, inputCount: inputs, options: function == "RCF" ? ["trees": 8, "shingle": 2] : [:])
+        var noise = SeededNoise(seed: 3)
+        let points = (0..<900).map { i in (0..<inputs).map { d in 10 + Double(d) + noise.gaussian() + (i % 97 == 0 ? 8 : 0) } }
+        var original = DetectorModel(configuration, explains: true)
+        // Cut at several moments: inside warm-up, inside calibration, and later.
+        for cut in [20, 300, 700] {
+            var straight = DetectorModel(configuration, explains: true)
+            for point in points[..<cut] { _ = straight.observe(point) }
+            var restored = try DetectorModel(configuration, restoring: straight.serialize(), explains: true)
+            for point in points[cut...] {
+                let a = straight.observe(point), b = restored.observe(point)
+                #expect(a.score?.bitPattern == b.score?.bitPattern && a.isAnomaly == b.isAnomaly && a.grade?.bitPattern == b.grade?.bitPattern
+                        && a.explanation == b.explanation, "\(function): restored at \(cut) differs")
+            }
+            #expect(straight.serialize() == restored.serialize())
+        }
+        for point in points { _ = original.observe(point) }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
