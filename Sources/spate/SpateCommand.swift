@@ -27,7 +27,7 @@ struct SpateCommand: ParsableCommand {
             Without a subcommand: -c runs statements and -f a script file; statements
             piped in run as a script; a terminal gets the interactive shell (REPL).
             """,
-        subcommands: [PutCommand.self, CatCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, MetricsCommand.self]
+        subcommands: [PutCommand.self, CatCommand.self, GenerateCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, MetricsCommand.self]
     )
 
     @OptionGroup var global: GlobalOptions
