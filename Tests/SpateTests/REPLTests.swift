@@ -83,7 +83,7 @@ import Testing
         ])
         #expect(session.error == nil, "\(session.transcript)")
         #expect(session.status == 0)
-        for text in ["CREATE STREAM", "INSERT INTO", "WINDOW TUMBLING", "EXPLAIN", "SHOW STREAMS", ".quit", ".format table|csv|json"] {
+        for text in ["CREATE STREAM", "INSERT INTO", "WINDOW TUMBLING", "EXPLAIN", "SHOW STREAMS", ".quit", ".format table|csv|json", "(now: table)"] {
             #expect(session.transcript.contains(text), "help lists \(text)")
         }
         // Nothing ran, so the data directory was never opened.

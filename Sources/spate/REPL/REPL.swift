@@ -75,7 +75,7 @@ final class REPL {
     private func perform(_ command: MetaCommand) -> Next {
         switch command {
         case .help:
-            output.write(MetaCommand.helpText + "\n")
+            output.write(MetaCommand.helpText(format: format) + "\n")
         case .quit:
             return .leave
         case .format(nil):
