@@ -27,6 +27,7 @@ struct SpateCommand: ParsableCommand {
             Without a subcommand: -c runs statements and -f a script file; statements
             piped in run as a script; a terminal gets the interactive shell (REPL).
             """,
+        version: "spate \(SpateVersion.current)",
         subcommands: [PutCommand.self, CatCommand.self, GenerateCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, MetricsCommand.self]
     )
 
