@@ -42,7 +42,8 @@ enum ScriptRunner {
             switch part {
             case let .sql(text):
                 let current = sink ?? ObservingSink(format.makeSink(output: output, diagnostics: FileOutput.standardError,
-                                                                    diagnosticsIsTerminal: Terminal.stderrIsTerminal))
+                                                                    diagnosticsIsTerminal: Terminal.stderrIsTerminal,
+                                                                    tableWidthMax: Terminal.tableWidthMax()))
                 sink = current
                 let outcome = runner.run(text, sink: current)
                 output.flush()

@@ -88,6 +88,7 @@ final class ObservingSink: ResultSink {
 
     func begin(columns: [ResultColumn]) { inner.begin(columns: columns) }
     func row(_ values: [Value]) { inner.row(values) }
+    func caughtUp() { inner.caughtUp() }
     func end(_ summary: QuerySummary) {
         if summary.cancelled { sawCancelledSummary = true }
         inner.end(summary)

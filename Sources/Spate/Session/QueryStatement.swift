@@ -16,7 +16,7 @@ extension Session {
             let stream = try database.stream(name)
             do {
                 let execution = try QueryExecution(plan: plan, stream: stream, nowMs: database.now)
-                let statistics = try execution.run(QueryControl(isCancelled: { cancel.isCancelled })) { row in
+                let statistics = try execution.run(QueryControl(isCancelled: { cancel.isCancelled }, caughtUp: { sink.caughtUp() })) { row in
                     sink.row(row)
                     return true
                 }

@@ -37,10 +37,19 @@ public protocol ResultSink: AnyObject {
     func begin(columns: [ResultColumn])
     /// One row, values in column order.
     func row(_ values: [Value])
+    /// Every row there is for now has been sent: a query that follows the live
+    /// stream has caught up with the log and waits for more. Called by such
+    /// queries each time they catch up; a bounded result ends instead.
+    func caughtUp()
     /// The result ended.
     func end(_ summary: QuerySummary)
     /// A statement without rows finished: "created stream tx".
     func message(_ text: String)
+}
+
+extension ResultSink {
+    /// Nothing to do by default: a sink that prints each row as it comes needs no signal.
+    public func caughtUp() {}
 }
 
 /// A flag another thread (a Ctrl-C handler) sets to stop the running statement.

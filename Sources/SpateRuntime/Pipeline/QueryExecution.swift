@@ -41,10 +41,14 @@ public struct QueryControl {
     public var isCancelled: () -> Bool
     /// How long an unbounded query sleeps when the log has nothing new.
     public var pollIntervalMs: Int = 50
+    /// Called when an unbounded query has caught up with the log and starts to
+    /// wait: once each time, not at every poll.
+    public var caughtUp: () -> Void
 
-    public init(isCancelled: @escaping () -> Bool = { false }, pollIntervalMs: Int = 50) {
+    public init(isCancelled: @escaping () -> Bool = { false }, pollIntervalMs: Int = 50, caughtUp: @escaping () -> Void = {}) {
         self.isCancelled = isCancelled
         self.pollIntervalMs = pollIntervalMs
+        self.caughtUp = caughtUp
     }
 }
 
@@ -245,15 +249,20 @@ public final class QueryExecution {
         let outcome: Result<QueryStatistics, RuntimeError> = withoutActuallyEscaping(emit) { emit in
             do throws(RuntimeError) {
                 let sink: (EmittedRow) -> Bool = { emit($0.values) }
+                var waiting = false
                 while true {
                     if control.isCancelled() {
                         statistics.cancelled = true
                         break
                     }
                     switch try step(emit: sink) {
-                    case .progressed: continue
+                    case .progressed:
+                        waiting = false
+                        continue
                     case .finished: break
                     case .idle:
+                        if !waiting { control.caughtUp() }
+                        waiting = true
                         usleep(useconds_t(control.pollIntervalMs * 1000))
                         continue
                     }

@@ -17,12 +17,13 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
     static var names: String { allCases.map(\.rawValue).joined(separator: "|") }
 
     /// A sink that prints this format to `output`. `diagnostics` is standard
-    /// error; `diagnosticsIsTerminal` says whether a person is reading it.
-    func makeSink(output: TextOutput, diagnostics: TextOutput, diagnosticsIsTerminal: Bool) -> ResultSink {
+    /// error; `diagnosticsIsTerminal` says whether a person is reading it;
+    /// `tableWidthMax` is how wide a table's lines may be (Terminal.tableWidthMax()).
+    func makeSink(output: TextOutput, diagnostics: TextOutput, diagnosticsIsTerminal: Bool, tableWidthMax: Int) -> ResultSink {
         let notes = Notes(primary: self == .table ? output : (diagnosticsIsTerminal ? diagnostics : nil),
                           warnings: diagnostics, before: output)
         switch self {
-        case .table: return TableSink(output: output, notes: notes)
+        case .table: return TableSink(output: output, notes: notes, widthMax: tableWidthMax)
         case .csv: return CSVSink(output: output, notes: notes)
         case .json: return JSONSink(output: output, notes: notes)
         }

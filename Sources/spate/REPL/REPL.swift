@@ -99,7 +99,8 @@ final class REPL {
 
     private func execute(_ script: String) {
         let sink = ObservingSink(format.makeSink(output: output, diagnostics: FileOutput.standardError,
-                                                 diagnosticsIsTerminal: Terminal.stderrIsTerminal))
+                                                 diagnosticsIsTerminal: Terminal.stderrIsTerminal,
+                                                 tableWidthMax: Terminal.tableWidthMax()))
         var outcome = StatementRunner.Outcome.finished
         editor.withoutControlEcho { outcome = runner.run(script, sink: sink) }
         output.flush()
