@@ -26,6 +26,7 @@ import Testing
     func summary(rows: Int, late: Int = 0, bad: Int = 0, cancelled: Bool = false) -> QuerySummary {
         var summary = QuerySummary()
         summary.rows = rows
+        summary.readsRecords = true
         summary.recordsRead = 1234
         summary.lateRecords = late
         summary.badRecords = bad
@@ -46,7 +47,7 @@ import Testing
             "--------+----+------------+--------------------------+---------",
             " user1  | 12 |       12.5 | 2026-09-21T14:13:20.000Z | true",
             " NULL   | -3 |   0.333333 | NULL                     | false",
-            "(2 rows, 1,234 records read, 0 late, 0 bad, 0.12 s)",
+            "(2 rows, 1,234 records read, 0 late, 0 missing, 0 bad, 0.12 s)",
             "",
         ])
         #expect(err.text.isEmpty)
@@ -91,11 +92,11 @@ import Testing
              n
             ---
              1
-            (1 row, 1,234 records read, 0 late, 0 bad, 0.12 s)
+            (1 row, 1,234 records read, 0 late, 0 missing, 0 bad, 0.12 s)
 
              n
             ---
-            (cancelled: 0 rows, 1,234 records read, 2 late, 1 bad, 0.12 s)
+            (cancelled: 0 rows, 1,234 records read, 2 late, 0 missing, 1 bad, 0.12 s)
 
             """)
     }
@@ -137,13 +138,13 @@ import Testing
             quiet.end(summary(rows: 0))
             #expect(quietOut.text.isEmpty && quietErr.text.isEmpty)
             quiet.end(summary(rows: 5, bad: 2))
-            #expect(quietErr.text == "(5 rows, 1,234 records read, 0 late, 2 bad, 0.12 s)\n")
+            #expect(quietErr.text == "(5 rows, 1,234 records read, 0 late, 0 missing, 2 bad, 0.12 s)\n")
             #expect(quietOut.text.isEmpty)
 
             let (shown, shownOut, shownErr) = make(format, terminal: true)
             shown.message("created stream tx")
             shown.end(summary(rows: 0))
-            #expect(shownErr.text == "created stream tx\n(0 rows, 1,234 records read, 0 late, 0 bad, 0.12 s)\n")
+            #expect(shownErr.text == "created stream tx\n(0 rows, 1,234 records read, 0 late, 0 missing, 0 bad, 0.12 s)\n")
             #expect(shownOut.text.isEmpty)
         }
     }

@@ -19,11 +19,18 @@ public struct ResultColumn: Sendable, Equatable {
 /// What a query did, reported when it ends (or is cancelled).
 public struct QuerySummary: Sendable, Equatable {
     public var rows = 0
+    /// Whether the statement read records from a stream (a SELECT FROM a stream,
+    /// even an empty one); false for catalog tables, SHOW, DESCRIBE, EXPLAIN. The
+    /// record counts below mean something only when it is true.
+    public var readsRecords = false
     /// Records read from the log.
     public var recordsRead = 0
     /// Records whose event time was behind the watermark: counted and dropped.
     public var lateRecords = 0
-    /// Records that were not valid JSON or lacked a field: counted; their fields read as NULL.
+    /// Records that lacked a field the query reads or had it null: counted; the field reads as NULL.
+    public var missingRecords = 0
+    /// Records that were not JSON objects, or had a value that does not convert to
+    /// its column's type: counted; their fields read as NULL.
     public var badRecords = 0
     public var elapsedNs: UInt64 = 0
     public var cancelled = false

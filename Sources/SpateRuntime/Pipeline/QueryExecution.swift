@@ -21,6 +21,8 @@ public struct QueryStatistics: Sendable, Equatable {
     public var rowsEmitted = 0
     public var lateRecords = 0
     public var badRecords = 0
+    /// Records that lacked a field the query reads, or had it null (RecordDecoder).
+    public var missingRecords = 0
     public var cancelled = false
 }
 
@@ -318,6 +320,7 @@ public final class QueryExecution {
         }
         statistics.recordsRead += n
         statistics.badRecords = decoder.badRecords
+        statistics.missingRecords = decoder.missingRecords
         if n > 0 && !plan.isBounded {
             if lastRecordNs.count != cursor.finishedShards.count { lastRecordNs = [UInt64](repeating: monotonicNs(), count: cursor.finishedShards.count) }
             let now = monotonicNs()

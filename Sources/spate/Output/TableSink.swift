@@ -4,7 +4,7 @@
 //     ---------+-----+------------+------
 //      user1   |  12 |       12.5 | NULL
 //      user274 | 305 |    277.167 |
-//     (2 rows, 340 records read, 0 late, 0 bad, 0.01 s)
+//     (2 rows, 340 records read, 0 late, 0 missing, 0 bad, 0.01 s)
 //
 // - A result is aligned as a whole: rows are held until it ends, and the widths
 //   are those of its widest values. At most `bufferedRowsMax` rows are held; then
