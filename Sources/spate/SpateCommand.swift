@@ -27,7 +27,8 @@ struct SpateCommand: ParsableCommand {
             Without a subcommand: -c runs statements and -f a script file; statements
             piped in run as a script; a terminal gets the interactive shell (REPL).
             """,
-        subcommands: [PutCommand.self, CatCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, MetricsCommand.self]
+        version: "spate \(SpateVersion.current)",
+        subcommands: [PutCommand.self, CatCommand.self, GenerateCommand.self, DemoCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, MetricsCommand.self]
     )
 
     @OptionGroup var global: GlobalOptions

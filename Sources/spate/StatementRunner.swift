@@ -57,15 +57,19 @@ final class StatementRunner {
     func run(_ script: String, sink: ResultSink) -> Outcome {
         interruptFlag.reset()
         // A script that does not parse must not create a data directory on its way to failing.
-        if session == nil {
-            do { _ = try Parser.parseScript(script) } catch { return .failed(.sql(error, source: script)) }
-        }
+        if session == nil, let error = Self.parseError(script) { return .failed(error) }
         do {
             try openSession().execute(script: script, sink: sink, cancel: interruptFlag)
         } catch {
             return interruptFlag.isCancelled ? .cancelled : .failed(error)
         }
         return interruptFlag.isCancelled ? .cancelled : .finished
+    }
+
+    /// Why `script` does not parse, or nil when it does.
+    static func parseError(_ script: String) -> SpateError? {
+        do { _ = try Parser.parseScript(script) } catch { return .sql(error, source: script) }
+        return nil
     }
 
     /// True when `script` holds nothing but blanks and comments.
@@ -84,6 +88,7 @@ final class ObservingSink: ResultSink {
 
     func begin(columns: [ResultColumn]) { inner.begin(columns: columns) }
     func row(_ values: [Value]) { inner.row(values) }
+    func caughtUp() { inner.caughtUp() }
     func end(_ summary: QuerySummary) {
         if summary.cancelled { sawCancelledSummary = true }
         inner.end(summary)

@@ -13,6 +13,18 @@ enum Terminal {
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
+    /// Lines of a table that standard output does not know the width of: a pipe or a file.
+    static let tableWidthWhenNotATerminal = 160
+
+    /// How wide a table's lines may be: the terminal's width when standard output
+    /// is one, else $COLUMNS, else `tableWidthWhenNotATerminal`.
+    static func tableWidthMax() -> Int {
+        var size = winsize()
+        if stdoutIsTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let text = getenv("COLUMNS"), let columns = Int(String(cString: text)), columns > 0 { return columns }
+        return tableWidthWhenNotATerminal
+    }
+
     /// Writes to standard error.
     static func error(_ text: String) {
         var line = text + "\n"

@@ -10,9 +10,9 @@ import Testing
 
 @Suite struct REPLSinkTests {
     /// A sink of `format` writing to strings; `terminal` says whether stderr is one.
-    func make(_ format: OutputFormat, terminal: Bool = false) -> (ResultSink, StringOutput, StringOutput) {
+    func make(_ format: OutputFormat, terminal: Bool = false, width: Int = 120) -> (ResultSink, StringOutput, StringOutput) {
         let out = StringOutput(), err = StringOutput()
-        return (format.makeSink(output: out, diagnostics: err, diagnosticsIsTerminal: terminal), out, err)
+        return (format.makeSink(output: out, diagnostics: err, diagnosticsIsTerminal: terminal, tableWidthMax: width), out, err)
     }
 
     let columns = [
@@ -26,6 +26,7 @@ import Testing
     func summary(rows: Int, late: Int = 0, bad: Int = 0, cancelled: Bool = false) -> QuerySummary {
         var summary = QuerySummary()
         summary.rows = rows
+        summary.readsRecords = true
         summary.recordsRead = 1234
         summary.lateRecords = late
         summary.badRecords = bad
@@ -42,35 +43,40 @@ import Testing
         sink.end(summary(rows: 2))
         let lines = out.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines == [
-            " userId       |        n |   avg_amount | window_start             | flagged",
-            "--------------+----------+--------------+--------------------------+---------",
-            " user1        |       12 |         12.5 | 2026-09-21T14:13:20.000Z | true",
-            " NULL         |       -3 |     0.333333 | NULL                     | false",
-            "(2 rows, 1,234 records read, 0 late, 0 bad, 0.12 s)",
+            " userId |  n | avg_amount | window_start             | flagged",
+            "--------+----+------------+--------------------------+---------",
+            " user1  | 12 |       12.5 | 2026-09-21T14:13:20.000Z | true",
+            " NULL   | -3 |   0.333333 | NULL                     | false",
+            "(2 rows, 1,234 records read, 0 late, 0 missing, 0 bad, 0.12 s)",
             "",
         ])
         #expect(err.text.isEmpty)
     }
 
-    @Test func tablePrintsHeaderAtBeginAndEachRowAsItArrives() {
+    @Test func tableOfAFollowingQueryPrintsWhenCaughtUpThenEachRowAsItArrives() {
         let (sink, out, _) = make(.table)
         sink.begin(columns: [ResultColumn(name: "k", type: .string)])
-        #expect(out.text.hasPrefix(" k"))
-        let flushesAfterHeader = out.flushCount
         sink.row([.string("a")])
+        #expect(out.text.isEmpty, "held until the query catches up")
+        sink.caughtUp()
+        #expect(out.text.hasPrefix(" k"))
         #expect(out.text.hasSuffix(" a\n"))
+        let flushesAfterHeader = out.flushCount
+        sink.row([.string("b")])
+        #expect(out.text.hasSuffix(" b\n"))
         #expect(out.flushCount > flushesAfterHeader)
     }
 
-    @Test func tableKeepsEveryRowOnOneLineAndWideValuesWhole() {
+    @Test func tableKeepsEveryRowOnOneLine() {
         let (sink, out, _) = make(.table)
         sink.begin(columns: [ResultColumn(name: "s", type: .string), ResultColumn(name: "n", type: .bigint)])
         sink.row([.string("two\nlines\u{1B}[2J"), .bigint(1)])
         sink.row([.string(String(repeating: "x", count: 30)), .bigint(2)])
+        sink.end(summary(rows: 2))
         let lines = out.text.split(separator: "\n").map(String.init)
-        #expect(lines.count == 4)
-        #expect(lines[2] == #" two\nlines\u{1b}[2J |        1"#)
-        #expect(lines[3] == " " + String(repeating: "x", count: 30) + " |        2")
+        #expect(lines.count == 5)
+        #expect(lines[2] == #" two\nlines\u{1b}[2J"# + String(repeating: " ", count: 11) + " | 1")
+        #expect(lines[3] == " " + String(repeating: "x", count: 30) + " | 2")
     }
 
     @Test func tableSeparatesResultsAndPrintsMessages() {
@@ -83,14 +89,14 @@ import Testing
         sink.end(summary(rows: 0, late: 2, bad: 1, cancelled: true))
         #expect(out.text == """
             created stream tx
-                    n
-            ----------
-                    1
-            (1 row, 1,234 records read, 0 late, 0 bad, 0.12 s)
+             n
+            ---
+             1
+            (1 row, 1,234 records read, 0 late, 0 missing, 0 bad, 0.12 s)
 
-                    n
-            ----------
-            (cancelled: 0 rows, 1,234 records read, 2 late, 1 bad, 0.12 s)
+             n
+            ---
+            (cancelled: 0 rows, 1,234 records read, 2 late, 0 missing, 1 bad, 0.12 s)
 
             """)
     }
@@ -132,13 +138,13 @@ import Testing
             quiet.end(summary(rows: 0))
             #expect(quietOut.text.isEmpty && quietErr.text.isEmpty)
             quiet.end(summary(rows: 5, bad: 2))
-            #expect(quietErr.text == "(5 rows, 1,234 records read, 0 late, 2 bad, 0.12 s)\n")
+            #expect(quietErr.text == "(5 rows, 1,234 records read, 0 late, 0 missing, 2 bad, 0.12 s)\n")
             #expect(quietOut.text.isEmpty)
 
             let (shown, shownOut, shownErr) = make(format, terminal: true)
             shown.message("created stream tx")
             shown.end(summary(rows: 0))
-            #expect(shownErr.text == "created stream tx\n(0 rows, 1,234 records read, 0 late, 0 bad, 0.12 s)\n")
+            #expect(shownErr.text == "created stream tx\n(0 rows, 1,234 records read, 0 late, 0 missing, 0 bad, 0.12 s)\n")
             #expect(shownOut.text.isEmpty)
         }
     }

@@ -8,6 +8,7 @@
 // tests never check how long anything took.
 
 import Foundation
+import Spate
 import Testing
 
 @Suite struct REPLTests {
@@ -73,7 +74,29 @@ import Testing
         #expect(format.stderr.contains("xml"))
     }
 
+    @Test func versionPrintsOneLineAndAPipeGetsNoBanner() throws {
+        let version = try Spate.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout == "spate \(SpateVersion.current)\n")
+        let dir = TemporaryDirectory()
+        let piped = try Spate.run(["--data", dir.path + "/data", "--format", "csv"], input: "SHOW STREAMS;\n")
+        #expect(piped.status == 0)
+        #expect(piped.lines.count == 1 && piped.lines[0].hasPrefix("stream,"), "\(piped.stdout)")
+        #expect(piped.stderr.isEmpty)
+    }
+
     // MARK: the REPL on a terminal
+
+    @Test(.enabled(if: PseudoTerminal.isAvailable))
+    func anInteractiveStartPrintsABannerWithVersionDataDirectoryAndHelp() throws {
+        let dir = TemporaryDirectory()
+        let session = try PseudoTerminal.run(["--data", dir.path + "/data"], history: "", steps: [
+            .expect("Spate \(SpateVersion.current) on \(dir.path)/data. "), .expect(".help"), .expect("spate> "), .send("\u{04}"),
+        ])
+        #expect(session.error == nil, "\(session.transcript)")
+        #expect(session.status == 0)
+        #expect(session.transcript.components(separatedBy: "Spate \(SpateVersion.current)").count == 2, "one banner")
+    }
 
     @Test(.enabled(if: PseudoTerminal.isAvailable))
     func helpListsStatementsAndCommandsAndControlDExits() throws {
@@ -83,7 +106,7 @@ import Testing
         ])
         #expect(session.error == nil, "\(session.transcript)")
         #expect(session.status == 0)
-        for text in ["CREATE STREAM", "INSERT INTO", "WINDOW TUMBLING", "EXPLAIN", "SHOW STREAMS", ".quit", ".format table|csv|json"] {
+        for text in ["CREATE STREAM", "INSERT INTO", "WINDOW TUMBLING", "EXPLAIN", "SHOW STREAMS", ".quit", ".format table|csv|json", "(now: table)"] {
             #expect(session.transcript.contains(text), "help lists \(text)")
         }
         // Nothing ran, so the data directory was never opened.

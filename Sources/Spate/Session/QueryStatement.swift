@@ -16,13 +16,15 @@ extension Session {
             let stream = try database.stream(name)
             do {
                 let execution = try QueryExecution(plan: plan, stream: stream, nowMs: database.now)
-                let statistics = try execution.run(QueryControl(isCancelled: { cancel.isCancelled })) { row in
+                let statistics = try execution.run(QueryControl(isCancelled: { cancel.isCancelled }, caughtUp: { sink.caughtUp() })) { row in
                     sink.row(row)
                     return true
                 }
                 summary.rows = statistics.rowsEmitted
+                summary.readsRecords = true
                 summary.recordsRead = statistics.recordsRead
                 summary.lateRecords = statistics.lateRecords
+                summary.missingRecords = statistics.missingRecords
                 summary.badRecords = statistics.badRecords
                 summary.cancelled = statistics.cancelled
             } catch {
@@ -45,8 +47,12 @@ extension Session {
     func runExplain(_ select: SelectStatement, source: String, sink: ResultSink) throws(SpateError) {
         let plan = try planQuery(select, source: source)
         sink.begin(columns: [ResultColumn(name: "plan", type: .string)])
-        for line in PlanExplainer.explain(plan).split(separator: "\n") { sink.row([.string(String(line))]) }
-        sink.end(QuerySummary())
+        var summary = QuerySummary()
+        for line in PlanExplainer.explain(plan).split(separator: "\n") {
+            sink.row([.string(String(line))])
+            summary.rows += 1
+        }
+        sink.end(summary)
     }
 
     func planQuery(_ select: SelectStatement, source: String) throws(SpateError) -> QueryPlan {

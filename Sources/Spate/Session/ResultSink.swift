@@ -19,11 +19,18 @@ public struct ResultColumn: Sendable, Equatable {
 /// What a query did, reported when it ends (or is cancelled).
 public struct QuerySummary: Sendable, Equatable {
     public var rows = 0
+    /// Whether the statement read records from a stream (a SELECT FROM a stream,
+    /// even an empty one); false for catalog tables, SHOW, DESCRIBE, EXPLAIN. The
+    /// record counts below mean something only when it is true.
+    public var readsRecords = false
     /// Records read from the log.
     public var recordsRead = 0
     /// Records whose event time was behind the watermark: counted and dropped.
     public var lateRecords = 0
-    /// Records that were not valid JSON or lacked a field: counted; their fields read as NULL.
+    /// Records that lacked a field the query reads or had it null: counted; the field reads as NULL.
+    public var missingRecords = 0
+    /// Records that were not JSON objects, or had a value that does not convert to
+    /// its column's type: counted; their fields read as NULL.
     public var badRecords = 0
     public var elapsedNs: UInt64 = 0
     public var cancelled = false
@@ -37,10 +44,19 @@ public protocol ResultSink: AnyObject {
     func begin(columns: [ResultColumn])
     /// One row, values in column order.
     func row(_ values: [Value])
+    /// Every row there is for now has been sent: a query that follows the live
+    /// stream has caught up with the log and waits for more. Called by such
+    /// queries each time they catch up; a bounded result ends instead.
+    func caughtUp()
     /// The result ended.
     func end(_ summary: QuerySummary)
     /// A statement without rows finished: "created stream tx".
     func message(_ text: String)
+}
+
+extension ResultSink {
+    /// Nothing to do by default: a sink that prints each row as it comes needs no signal.
+    public func caughtUp() {}
 }
 
 /// A flag another thread (a Ctrl-C handler) sets to stop the running statement.

@@ -188,7 +188,9 @@ extension Session {
         if statement.objectType == nil, let table = database.catalogTableSchemas().first(where: { $0.name == name.lowercased() }) {
             sink.begin(columns: [ResultColumn(name: "column", type: .string), ResultColumn(name: "type", type: .string)])
             for column in table.columns { sink.row([.string(column.name), .string(column.type.description)]) }
-            sink.end(QuerySummary())
+            var summary = QuerySummary()
+            summary.rows = table.columns.count
+            sink.end(summary)
             return
         }
         let candidates = (try? database.streamNames()) ?? []

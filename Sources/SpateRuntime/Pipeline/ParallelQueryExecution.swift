@@ -142,6 +142,7 @@ public final class ParallelQueryExecution {
             sum.rowsEmitted += s.rowsEmitted
             sum.lateRecords += s.lateRecords
             sum.badRecords += s.badRecords
+            sum.missingRecords += s.missingRecords
             return sum
         }
     }

@@ -21,6 +21,8 @@ public struct QueryStatistics: Sendable, Equatable {
     public var rowsEmitted = 0
     public var lateRecords = 0
     public var badRecords = 0
+    /// Records that lacked a field the query reads, or had it null (RecordDecoder).
+    public var missingRecords = 0
     public var cancelled = false
 }
 
@@ -43,10 +45,14 @@ public struct QueryControl {
     public var isCancelled: () -> Bool
     /// How long an unbounded query sleeps when the log has nothing new.
     public var pollIntervalMs: Int = 50
+    /// Called when an unbounded query has caught up with the log and starts to
+    /// wait: once each time, not at every poll.
+    public var caughtUp: () -> Void
 
-    public init(isCancelled: @escaping () -> Bool = { false }, pollIntervalMs: Int = 50) {
+    public init(isCancelled: @escaping () -> Bool = { false }, pollIntervalMs: Int = 50, caughtUp: @escaping () -> Void = {}) {
         self.isCancelled = isCancelled
         self.pollIntervalMs = pollIntervalMs
+        self.caughtUp = caughtUp
     }
 }
 
@@ -247,15 +253,20 @@ public final class QueryExecution {
         let outcome: Result<QueryStatistics, RuntimeError> = withoutActuallyEscaping(emit) { emit in
             do throws(RuntimeError) {
                 let sink: (EmittedRow) -> Bool = { emit($0.values) }
+                var waiting = false
                 while true {
                     if control.isCancelled() {
                         statistics.cancelled = true
                         break
                     }
                     switch try step(emit: sink) {
-                    case .progressed: continue
+                    case .progressed:
+                        waiting = false
+                        continue
                     case .finished: break
                     case .idle:
+                        if !waiting { control.caughtUp() }
+                        waiting = true
                         usleep(useconds_t(control.pollIntervalMs * 1000))
                         continue
                     }
@@ -311,6 +322,7 @@ public final class QueryExecution {
         }
         statistics.recordsRead += n
         statistics.badRecords = decoder.badRecords
+        statistics.missingRecords = decoder.missingRecords
         if n > 0 && !plan.isBounded {
             if lastRecordNs.count != cursor.finishedShards.count { lastRecordNs = [UInt64](repeating: monotonicNs(), count: cursor.finishedShards.count) }
             let now = monotonicNs()

@@ -2,9 +2,12 @@
 // per record finds just the fields the query reads, and each is converted to
 // its column's type straight from the bytes (no JSON tree, no Foundation).
 //
-// A record that is not a JSON object, lacks a field, or has a field that does
-// not convert (e.g. "abc" read as DOUBLE) is a bad record: counted, its fields
-// read as NULL — never a crash. JSON null is NULL and not bad. Conversions:
+// A record that is not a JSON object, or has a field that does not convert
+// (e.g. "abc" read as DOUBLE), is a bad record: counted, its fields read as
+// NULL — never a crash. A record that lacks a field the query reads, or has
+// it as JSON null, is counted apart as missing (it is not damaged: an optional
+// field is often absent); the field reads as NULL. A record is counted once,
+// as bad when it is both. Conversions:
 // DOUBLE/BIGINT accept numbers and numeric strings; TIMESTAMP accepts epoch
 // milliseconds or an ISO 8601 string; STRING accepts any scalar (numbers and
 // booleans as their text); BOOLEAN accepts true/false.
@@ -20,6 +23,9 @@ final class RecordDecoder {
     private let locator: JSONFieldLocator
     @exclusivity(unchecked) private var unescaped: [UInt8] = []
     @exclusivity(unchecked) private(set) var badRecords = 0
+    /// Records with a field absent or null (and none bad). Not in a job's
+    /// checkpoint: a per-query figure, starting again at 0 when a job resumes.
+    @exclusivity(unchecked) private(set) var missingRecords = 0
 
     init(fields: [FieldExtraction], columns: [ColumnVector]) throws(RuntimeError) {
         precondition(columns.count >= fields.count, "one column per field")
@@ -48,50 +54,56 @@ final class RecordDecoder {
             badRecords += 1
             return
         }
-        var bad = false
-        for i in 0..<fieldCount where !convert(locator[i], payload, into: sinks + i, row) { bad = true }
-        if bad { badRecords += 1 }
+        var bad = false, missing = false
+        for i in 0..<fieldCount {
+            switch convert(locator[i], payload, into: sinks + i, row) {
+            case .converted: break
+            case .missing: missing = true
+            case .bad: bad = true
+            }
+        }
+        if bad { badRecords += 1 } else if missing { missingRecords += 1 }
     }
 
-    /// Converts one located value; false when it is missing or does not convert.
+    /// What became of one field of a record.
+    enum Conversion { case converted, missing, bad }
+
+    /// Converts one located value into the sink (NULL unless `.converted`).
     /// The sink by pointer: a VectorView is eight words, copied per call otherwise.
     @inline(__always)
     private func convert(_ value: JSONFieldValue, _ payload: UnsafeRawBufferPointer, into sinkPointer: UnsafeMutablePointer<VectorView>,
-                         _ row: Int) -> Bool {
+                         _ row: Int) -> Conversion {
         let sink = UnsafePointer(sinkPointer)
         switch value.kind {
-        case .missing:
+        case .missing, .null:
             sink.pointee.isNull[row] = true
-            return false
-        case .null:
-            sink.pointee.isNull[row] = true
-            return true
+            return .missing
         default: break
         }
         // The locator's ranges lie inside the payload (JSONFieldValues' invariant): no slicing checks.
         let bytes = UnsafeRawBufferPointer(start: payload.baseAddress! + value.start, count: value.count)
         switch sink.pointee.type {
         case .double:
-            if let d = number(value, bytes) { sink.pointee.doubles[row] = d; sink.pointee.isNull[row] = false; return true }
+            if let d = number(value, bytes) { sink.pointee.doubles[row] = d; sink.pointee.isNull[row] = false; return .converted }
         case .bigint:
-            if let i = integer(value, bytes) { sink.pointee.ints[row] = i; sink.pointee.isNull[row] = false; return true }
+            if let i = integer(value, bytes) { sink.pointee.ints[row] = i; sink.pointee.isNull[row] = false; return .converted }
         case .timestamp:
             if value.kind == .number {
                 if let i = JSONNumber.parseScannedInt64(bytes) ?? JSONNumber.parseDouble(bytes).flatMap({ Int64(exactly: $0.rounded(.towardZero)) }) {
                     sink.pointee.ints[row] = i
                     sink.pointee.isNull[row] = false
-                    return true
+                    return .converted
                 }
             } else if value.kind == .string, let ms = UTCTimestamp.parse(string(value, bytes)) {
                 sink.pointee.ints[row] = ms
                 sink.pointee.isNull[row] = false
-                return true
+                return .converted
             }
         case .boolean:
             if value.kind == .true || value.kind == .false {
                 sink.pointee.bools[row] = value.kind == .true
                 sink.pointee.isNull[row] = false
-                return true
+                return .converted
             }
         case .string:
             if value.kind == .string && value.hasEscapes {
@@ -101,13 +113,13 @@ final class RecordDecoder {
             } else {
                 sink.pointee.set(row, string: bytes)  // a string's raw bytes, or a number/literal/object's text
             }
-            return true
+            return .converted
         case .null:
             sink.pointee.isNull[row] = true
-            return true
+            return .converted
         }
         sink.pointee.isNull[row] = true
-        return false
+        return .bad
     }
 
     private func number(_ value: JSONFieldValue, _ bytes: UnsafeRawBufferPointer) -> Double? {

@@ -7,6 +7,7 @@
 //   file or piped to a program unchanged. Messages and summaries go to standard
 //   error when that is a terminal; a summary that reports late or bad records, or
 //   a cancelled query, goes to standard error always, so lost input is never silent.
+//   (Missing fields are not lost input: they read as NULL, as the data says.)
 
 import ArgumentParser
 import Spate
@@ -17,12 +18,13 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
     static var names: String { allCases.map(\.rawValue).joined(separator: "|") }
 
     /// A sink that prints this format to `output`. `diagnostics` is standard
-    /// error; `diagnosticsIsTerminal` says whether a person is reading it.
-    func makeSink(output: TextOutput, diagnostics: TextOutput, diagnosticsIsTerminal: Bool) -> ResultSink {
+    /// error; `diagnosticsIsTerminal` says whether a person is reading it;
+    /// `tableWidthMax` is how wide a table's lines may be (Terminal.tableWidthMax()).
+    func makeSink(output: TextOutput, diagnostics: TextOutput, diagnosticsIsTerminal: Bool, tableWidthMax: Int) -> ResultSink {
         let notes = Notes(primary: self == .table ? output : (diagnosticsIsTerminal ? diagnostics : nil),
                           warnings: diagnostics, before: output)
         switch self {
-        case .table: return TableSink(output: output, notes: notes)
+        case .table: return TableSink(output: output, notes: notes, widthMax: tableWidthMax)
         case .csv: return CSVSink(output: output, notes: notes)
         case .json: return JSONSink(output: output, notes: notes)
         }
@@ -59,12 +61,17 @@ struct Notes {
 }
 
 enum SummaryText {
-    /// `(3 rows, 1,000 records read, 0 late, 0 bad, 0.12 s)`; `cancelled` ahead when it was.
+    /// `(3 rows, 1,000 records read, 0 late, 0 missing, 0 bad, 0.12 s)` for a query
+    /// that read records; `(3 rows)` for one that did not (SHOW, DESCRIBE, catalog
+    /// tables); `cancelled` ahead when it was.
     static func line(_ summary: QuerySummary) -> String {
-        let rows = summary.rows == 1 ? "1 row" : "\(Terminal.grouped(summary.rows)) rows"
-        let seconds = Terminal.format(Double(summary.elapsedNs) / 1e9, decimals: 2)
-        let counts = "\(rows), \(Terminal.grouped(summary.recordsRead)) records read, "
-            + "\(Terminal.grouped(summary.lateRecords)) late, \(Terminal.grouped(summary.badRecords)) bad, \(seconds) s"
+        var counts = summary.rows == 1 ? "1 row" : "\(Terminal.grouped(summary.rows)) rows"
+        if summary.readsRecords {
+            let seconds = Terminal.format(Double(summary.elapsedNs) / 1e9, decimals: 2)
+            let read = summary.recordsRead == 1 ? "1 record" : "\(Terminal.grouped(summary.recordsRead)) records"
+            counts += ", \(read) read, \(Terminal.grouped(summary.lateRecords)) late, "
+                + "\(Terminal.grouped(summary.missingRecords)) missing, \(Terminal.grouped(summary.badRecords)) bad, \(seconds) s"
+        }
         return summary.cancelled ? "(cancelled: \(counts))" : "(\(counts))"
     }
 }

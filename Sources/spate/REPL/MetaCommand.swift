@@ -1,6 +1,7 @@
 // REPL commands that are not SQL: `.help`, `.quit`, `.format`, `.clear`. They
 // are recognized only at the start of a statement, one per line, with a `.` or
-// a `\` (psql's spelling): `\q`, `\?`. A trailing `;` is tolerated.
+// a `\` (psql's spelling): `\q`, `\?`. A trailing `;` is tolerated. Scripts
+// (`-c`, `-f`, a pipe) take them too: see ScriptParts.
 
 enum MetaCommand: Equatable {
     case help
@@ -37,7 +38,9 @@ enum MetaCommand: Equatable {
         }
     }
 
-    static let helpText = """
+    /// The text of `.help`; `format` is the format results print in now.
+    static func helpText(format: OutputFormat) -> String {
+        """
         Statements end with ';' and may span lines. Keywords are case-insensitive.
 
         Streams
@@ -79,10 +82,12 @@ enum MetaCommand: Equatable {
         Commands
           .help, \\help, \\?           this text
           .quit, .exit, \\q           leave (or Ctrl-D on an empty line)
-          .format table|csv|json     how results print (now: .format)
+          .format table|csv|json     how results print (now: \(format.rawValue))
           .clear                     clear the screen (or Ctrl-L)
+        Commands work in scripts too (-c, -f, a pipe), on a line of their own between statements.
 
         Keys: arrows, Home/End (Ctrl-A/E), Ctrl-U/K/W delete, Up/Down history,
         Ctrl-C clears the line or cancels the running query.
         """
+    }
 }

@@ -38,7 +38,7 @@ final class REPL {
     func run() -> Int32 {
         Interrupts.cancelStatements()
         defer { runner.stopJobs() }  // each job checkpoints before the REPL exits
-        editor.show("Spate on \(runner.dataDirectoryShown). End statements with ';'. .help for help, Ctrl-D to leave.\n")
+        editor.show(Self.banner(dataDirectory: runner.dataDirectoryShown) + "\n")
         // An existing data directory is opened now so that its jobs run while the
         // REPL is open; a new one is created only by the first statement.
         if access(runner.dataDirectoryShown, F_OK) == 0 { _ = try? runner.openSession() }
@@ -70,12 +70,17 @@ final class REPL {
         }
     }
 
+    /// The one line an interactive start prints (scripts and pipes print none).
+    static func banner(dataDirectory: String) -> String {
+        "Spate \(SpateVersion.current) on \(dataDirectory). End statements with ';'. .help for help, Ctrl-D to leave."
+    }
+
     private enum Next { case stay, leave }
 
     private func perform(_ command: MetaCommand) -> Next {
         switch command {
         case .help:
-            output.write(MetaCommand.helpText + "\n")
+            output.write(MetaCommand.helpText(format: format) + "\n")
         case .quit:
             return .leave
         case .format(nil):
@@ -94,7 +99,8 @@ final class REPL {
 
     private func execute(_ script: String) {
         let sink = ObservingSink(format.makeSink(output: output, diagnostics: FileOutput.standardError,
-                                                 diagnosticsIsTerminal: Terminal.stderrIsTerminal))
+                                                 diagnosticsIsTerminal: Terminal.stderrIsTerminal,
+                                                 tableWidthMax: Terminal.tableWidthMax()))
         var outcome = StatementRunner.Outcome.finished
         editor.withoutControlEcho { outcome = runner.run(script, sink: sink) }
         output.flush()
