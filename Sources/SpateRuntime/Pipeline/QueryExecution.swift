@@ -250,9 +250,16 @@ public final class QueryExecution {
     /// Runs the query, calling `emit` with each result row (return false to
     /// stop), until it ends, is cancelled, or `emit` declines.
     public func run(_ control: QueryControl = QueryControl(), emit: ([Value]) -> Bool) throws(RuntimeError) -> QueryStatistics {
+        try withoutActuallyEscaping(emit) { (emit) throws(RuntimeError) -> QueryStatistics in
+            try runRows(control) { emit($0.values) }
+        }
+    }
+
+    /// `run`, with each row's key, window, highest score and explanation as well as its values.
+    public func runRows(_ control: QueryControl = QueryControl(), emit: (EmittedRow) -> Bool) throws(RuntimeError) -> QueryStatistics {
         let outcome: Result<QueryStatistics, RuntimeError> = withoutActuallyEscaping(emit) { emit in
             do throws(RuntimeError) {
-                let sink: (EmittedRow) -> Bool = { emit($0.values) }
+                let sink: (EmittedRow) -> Bool = emit
                 var waiting = false
                 while true {
                     if control.isCancelled() {

@@ -32,6 +32,8 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
         /// `TEST CHANNEL name`
         case testChannel(Identifier)
         case explain(ExplainStatement)
+        /// `BACKTEST [LABEL expr] SELECT …`
+        case backtest(BacktestStatement)
     }
 
     public var kind: Kind
@@ -58,6 +60,7 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
         case .alertAction(let s): return s.description
         case .testChannel(let name): return "TEST CHANNEL \(name)"
         case .explain(let s): return s.description
+        case .backtest(let s): return s.description
         }
     }
 }

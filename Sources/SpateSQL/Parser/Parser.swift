@@ -108,6 +108,7 @@ public struct Parser {
         case "SHOW": kind = .show(try parseShow())
         case "DESCRIBE": kind = .describe(try parseDescribe())
         case "EXPLAIN": kind = .explain(try parseExplain())
+        case "BACKTEST": kind = .backtest(try parseBacktest())
         case "PAUSE", "RESUME", "RESTART": kind = .jobControl(try parseJobControl())
         case "ACK", "RESOLVE": kind = .alertAction(try parseAlertAction())
         case "TEST": kind = .testChannel(try parseTestChannel())

@@ -80,6 +80,20 @@ extension Parser {
         throw unexpected("SELECT or INSERT after EXPLAIN", suggesting: ["SELECT", "INSERT"])
     }
 
+    /// `BACKTEST [LABEL expr] SELECT …`.
+    mutating func parseBacktest() throws(SQLError) -> BacktestStatement {
+        advance()
+        var label: Expression?
+        if atKeyword("LABEL") {
+            advance()
+            label = try parseExpression()
+        }
+        guard atKeyword("SELECT") else {
+            throw unexpected("SELECT after BACKTEST (BACKTEST [LABEL column] SELECT …)", suggesting: ["SELECT", "LABEL"])
+        }
+        return BacktestStatement(select: try parseSelect(), label: label)
+    }
+
     /// `( name = literal, ... )`. With `required`, at least one option.
     mutating func parseOptions(required: Bool) throws(SQLError) -> [Option] {
         try expect(.leftParen, "'(' to start the option list")
