@@ -175,3 +175,60 @@ func plan(_ name: String, _ options: [String: Double] = [:], keyed: Bool = true)
         #expect(throws: StateError.truncated) { try original.restore(from: Array(bytes.dropLast())) }
     }
 }
+
+/// Checkpoints written by the format before calibration (format 1).
+@Suite struct DetectorCheckpointFormatTests {
+    /// A format-1 checkpoint of one ZSCORE key without PARTITION BY, written field by field.
+    func formatOneZScore(count: UInt64, mean: Double, m2: Double) throws -> [UInt8] {
+        let configuration = try DetectorConfiguration(function: "ZSCORE", inputCount: 1, options: [:])
+        var writer = StateWriter()
+        for byte in Array("SPDT".utf8) { writer.write(byte) }
+        writer.write(UInt8(1))
+        writer.write(UInt32(1))
+        writer.write(configuration.kind.rawValue)
+        writer.write(UInt32(1))
+        writer.write(UInt32(configuration.warmupCount))
+        writer.write(Double.nan)
+        writer.write(UInt32(configuration.windowCount))
+        writer.write(UInt32(configuration.treeCount))
+        writer.write(UInt32(configuration.sampleSize))
+        writer.write(UInt32(configuration.shingleCount))
+        writer.write(configuration.timeDecay)
+        writer.write(configuration.seed)
+        writer.write(UInt32(1))   // partitions
+        writer.write(UInt64(0))   // evicted
+        writer.write(UInt32(1))   // keys
+        writer.write(UInt32(0))   // key bytes: the one global key
+        writer.write(count)
+        writer.write(mean)
+        writer.write(m2)
+        return writer.bytes
+    }
+
+    @Test func formatOneRestoresTheModelWithAFreshCalibrator() throws {
+        let restored = try DetectorOperator(plans: [plan("ZSCORE", keyed: false)])
+        // 100 points of mean 10 and variance 1 (m2 = 99).
+        try restored.restore(from: formatOneZScore(count: 100, mean: 10, m2: 99))
+        let rows = DetectorHarness(restored).run([("", 13), ("", 10)])
+        #expect(rows[0].scores[0] == 3)   // |13 − 10| / 1: the model came back
+        // The calibrator starts again: until it has 64 scores the fixed default (3) decides.
+        #expect(rows[0].flag == true)
+        #expect(rows[1].flag == false)
+        // A new checkpoint is format 2 and round-trips.
+        let bytes = restored.serialize()
+        #expect(bytes[4] == 2)
+        let again = try DetectorOperator(plans: [plan("ZSCORE", keyed: false)])
+        try again.restore(from: bytes)
+        #expect(again.serialize() == bytes)
+    }
+
+    @Test func formatOneOfAMultiInputForestIsRefused() throws {
+        var writer = StateWriter()
+        for byte in Array("SPDT".utf8) { writer.write(byte) }
+        writer.write(UInt8(1))
+        let forest = try DetectorOperator(plans: [DetectorPlan(name: "RCF", arguments: [valueExpression, valueExpression], options: [:], partitionBy: [])])
+        #expect { try forest.restore(from: writer.bytes) } throws: { error in
+            "\(error)".contains("saved before inputs were scaled")
+        }
+    }
+}

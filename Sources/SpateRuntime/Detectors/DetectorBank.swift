@@ -79,12 +79,15 @@ private func writeCalibrated(_ row: Int, raw: Double, flagged: Bool, calibrator:
 
 /// The per-row loop of a one-input detector: a NULL or non-finite input scores
 /// NULL and teaches nothing; otherwise `score(slot, x)` (nil during warm-up)
-/// lands in `scores` and the rule decides with the slot's calibrator.
+/// lands in `scores` and the rule decides with the slot's calibrator. With
+/// `baselines` (season => N) the model sees x minus its phase's baseline, and
+/// the baseline then learns x unless it flagged.
 @inline(__always)
 private func scoreSingleInput(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, input: ColumnVector,
                               outputs: DetectorOutputs, rule: AnomalyRule,
                               calibrators: UnsafeMutableBufferPointer<ScoreCalibrator>,
-                              explain: (Int, Double) -> DetectorExplanation?,
+                              baselines: UnsafeMutableBufferPointer<SeasonalBaseline>?,
+                              explain: (Int, Double, Double) -> DetectorExplanation?,
                               _ score: (Int, Double) -> Double?) {
     let wantsCalibrated = outputs.grades != nil || outputs.explanations != nil
     withSingleInput(input) { isNull, values in
@@ -94,12 +97,24 @@ private func scoreSingleInput(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBuf
             let x = values[row]
             guard !isNull[row], x.isFinite else { scoreNull[row] = true; continue }
             let slot = Int(slots[index])
+            var modelled = x, offset = 0.0
+            if let baselines {
+                guard let expected = baselines[slot].expected else {
+                    baselines[slot].advance(x, flagged: false)
+                    scoreNull[row] = true
+                    outputs.grades?.setNull(row)
+                    continue
+                }
+                offset = expected
+                modelled = x - expected
+            }
             // The explanation needs the model as it was before it learns x.
-            let explanation = wantsCalibrated && outputs.explanations != nil ? explain(slot, x) : nil
-            if let value = score(slot, x) {
+            let explanation = outputs.explanations != nil ? explain(slot, x, offset) : nil
+            var flagged = false
+            if let value = score(slot, modelled) {
                 scoreNull[row] = false
                 scoreValues[row] = value
-                let flagged = rule.decide(value, &calibrators[slot])
+                flagged = rule.decide(value, &calibrators[slot])
                 if flagged { flagValues[row] = true }
                 if wantsCalibrated {
                     writeCalibrated(row, raw: value, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) { explanation }
@@ -108,8 +123,17 @@ private func scoreSingleInput(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBuf
                 scoreNull[row] = true
                 outputs.grades?.setNull(row)
             }
+            baselines?[slot].advance(x, flagged: flagged)
         }
     }
+}
+
+/// Calls `body` with the baselines' storage when the detector has a season.
+@inline(__always)
+private func withBaselines<T>(_ baselines: inout [SeasonalBaseline], _ seasonal: Bool,
+                              _ body: (UnsafeMutableBufferPointer<SeasonalBaseline>?) -> T) -> T {
+    guard seasonal else { return body(nil) }
+    return baselines.withUnsafeMutableBufferPointer { body($0) }
 }
 
 /// Grows `array` with `make()` until `slot` is an index, then puts a fresh value there.
@@ -124,6 +148,7 @@ final class ZScoreBank: DetectorBank {
     private let inputNames: [String]
     private var states: [ZScoreDetector] = []
     private var calibrators: [ScoreCalibrator] = []
+    private var baselines: [SeasonalBaseline] = []
 
     init(_ configuration: DetectorConfiguration, inputNames: [String]) {
         self.configuration = configuration
@@ -132,15 +157,18 @@ final class ZScoreBank: DetectorBank {
 
     func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs) {
         let warmup = configuration.warmupCount, alpha = configuration.alpha, function = configuration.function, names = inputNames
+        let seasonal = configuration.seasonLength > 0
         states.withUnsafeMutableBufferPointer { states in
             calibrators.withUnsafeMutableBufferPointer { calibrators in
-                scoreSingleInput(rows: rows, slots: slots, input: inputs[0], outputs: outputs, rule: configuration.rule,
-                                 calibrators: calibrators,
-                                 explain: { slot, x in
-                                     let (center, spread) = states[slot].expected(alpha: alpha)
-                                     return DetectorExplanation.single(function: function, input: names.first, observed: x, expected: center, spread: spread)
-                                 }) { slot, x in
-                    states[slot].score(x, warmupCount: warmup, alpha: alpha)
+                withBaselines(&baselines, seasonal) { baselines in
+                    scoreSingleInput(rows: rows, slots: slots, input: inputs[0], outputs: outputs, rule: configuration.rule,
+                                     calibrators: calibrators, baselines: baselines,
+                                     explain: { slot, x, offset in
+                                         let (center, spread) = states[slot].expected(alpha: alpha)
+                                         return DetectorExplanation.single(function: function, input: names.first, observed: x, expected: offset + center, spread: spread)
+                                     }) { slot, x in
+                        states[slot].score(x, warmupCount: warmup, alpha: alpha)
+                    }
                 }
             }
         }
@@ -149,17 +177,21 @@ final class ZScoreBank: DetectorBank {
     func reset(_ slot: Int) {
         resetSlot(&states, slot, ZScoreDetector.init)
         resetSlot(&calibrators, slot, ScoreCalibrator.init)
+        let season = configuration.seasonLength
+        if season > 0 { resetSlot(&baselines, slot) { SeasonalBaseline(length: season) } }
     }
 
     func write(_ slot: Int, to writer: inout StateWriter) {
         states[slot].write(to: &writer)
         calibrators[slot].write(to: &writer)
+        if configuration.seasonLength > 0 { baselines[slot].write(to: &writer) }
     }
 
     func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
         states[slot] = try ZScoreDetector.read(from: &reader)
         calibrators[slot] = try ScoreCalibrator.read(from: &reader)
+        if configuration.seasonLength > 0 { baselines[slot] = try SeasonalBaseline.read(from: &reader, length: configuration.seasonLength) }
     }
 
     func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError) {
@@ -173,6 +205,7 @@ final class RobustScoreBank: DetectorBank {
     private let inputNames: [String]
     private var states: [RobustScoreDetector] = []
     private var calibrators: [ScoreCalibrator] = []
+    private var baselines: [SeasonalBaseline] = []
 
     init(_ configuration: DetectorConfiguration, inputNames: [String]) {
         self.configuration = configuration
@@ -181,14 +214,17 @@ final class RobustScoreBank: DetectorBank {
 
     func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs) {
         let warmup = configuration.warmupCount, window = configuration.windowCount, function = configuration.function, names = inputNames
+        let seasonal = configuration.seasonLength > 0
         calibrators.withUnsafeMutableBufferPointer { calibrators in
-            scoreSingleInput(rows: rows, slots: slots, input: inputs[0], outputs: outputs, rule: configuration.rule,
-                             calibrators: calibrators,
-                             explain: { slot, x in
-                                 guard let (center, spread) = states[slot].expected() else { return nil }
-                                 return DetectorExplanation.single(function: function, input: names.first, observed: x, expected: center, spread: spread)
-                             }) { slot, x in
-                states[slot].score(x, warmupCount: warmup, windowCount: window)
+            withBaselines(&baselines, seasonal) { baselines in
+                scoreSingleInput(rows: rows, slots: slots, input: inputs[0], outputs: outputs, rule: configuration.rule,
+                                 calibrators: calibrators, baselines: baselines,
+                                 explain: { slot, x, offset in
+                                     guard let (center, spread) = states[slot].expected() else { return nil }
+                                     return DetectorExplanation.single(function: function, input: names.first, observed: x, expected: offset + center, spread: spread)
+                                 }) { slot, x in
+                    states[slot].score(x, warmupCount: warmup, windowCount: window)
+                }
             }
         }
     }
@@ -196,17 +232,21 @@ final class RobustScoreBank: DetectorBank {
     func reset(_ slot: Int) {
         resetSlot(&states, slot, RobustScoreDetector.init)
         resetSlot(&calibrators, slot, ScoreCalibrator.init)
+        let season = configuration.seasonLength
+        if season > 0 { resetSlot(&baselines, slot) { SeasonalBaseline(length: season) } }
     }
 
     func write(_ slot: Int, to writer: inout StateWriter) {
         states[slot].write(to: &writer)
         calibrators[slot].write(to: &writer)
+        if configuration.seasonLength > 0 { baselines[slot].write(to: &writer) }
     }
 
     func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
         states[slot] = try RobustScoreDetector.read(from: &reader, windowCount: configuration.windowCount)
         calibrators[slot] = try ScoreCalibrator.read(from: &reader)
+        if configuration.seasonLength > 0 { baselines[slot] = try SeasonalBaseline.read(from: &reader, length: configuration.seasonLength) }
     }
 
     func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError) {

@@ -57,6 +57,8 @@ public struct DetectorConfiguration: Sendable, Equatable {
     public var alpha: Double?
     /// ROBUST_SCORE: values in the median/MAD window.
     public var windowCount: Int
+    /// ZSCORE, ROBUST_SCORE: points per seasonal period (`season => N`); 0 = none.
+    public var seasonLength: Int
     /// RCF.
     public var treeCount: Int
     public var sampleSize: Int
@@ -82,6 +84,8 @@ public struct DetectorConfiguration: Sendable, Equatable {
     public static let robustWindowDefault = 1024
     public static let treeCountDefault = 50
     public static let sampleSizeDefault = 256
+    /// Longest season in points (a week of minutes), bounding state per key.
+    public static let seasonLengthMax = 10_080
     /// Forest dimension bound (inputs × shingle): bounds state per key.
     public static let dimensionsMax = 256
 
@@ -125,6 +129,12 @@ public struct DetectorConfiguration: Sendable, Equatable {
             // An EWMA with weight α has the mean age of a window of 2/α − 1 points.
             windowCount = min(1024, max(8, Int((2 / alpha - 1).rounded())))
         }
+        seasonLength = try reader.integer("season", default: 0, in: 0...Self.seasonLengthMax)
+        if seasonLength == 1 { throw .invalidOption(detector: upper, option: "season", value: 1, allowed: "0 (none) or 2 to \(Self.seasonLengthMax) points a period") }
+        if seasonLength > 0 && kind != .zscore && kind != .robustScore {
+            throw .invalidOption(detector: upper, option: "season", value: Double(seasonLength),
+                                 allowed: "a season on one input (ZSCORE, ROBUST_SCORE, ANOMALY_SCORE of one input); a forest sees shapes through shingle")
+        }
         treeCount = try reader.integer("trees", default: Self.treeCountDefault, in: 1...1000)
         sampleSize = try reader.integer("sample_size", default: Self.sampleSizeDefault, in: 4...4096)
         shingleCount = try reader.integer("shingle", default: 1, in: 1...64)
@@ -158,7 +168,7 @@ public struct DetectorConfiguration: Sendable, Equatable {
                 + InputNormalizer.stateBytes(inputCount: inputCount)
         case .mahalanobis: model = MahalanobisDetector.stateBytes(dimensions: inputCount)
         }
-        return model + ScoreCalibrator.stateBytes
+        return model + ScoreCalibrator.stateBytes + (seasonLength > 0 ? SeasonalBaseline.stateBytes(length: seasonLength) : 0)
     }
 
     /// How a raw score becomes `anomaly`.

@@ -21,7 +21,8 @@
 //   "SPDT", UInt8 version,
 //   UInt32 detectors; per detector: UInt8 kind, UInt32 inputs, UInt32 warmup,
 //     Double alpha (NaN when none), UInt32 window, UInt32 trees, UInt32 sample
-//     size, UInt32 shingle, Double time decay, UInt64 seed — a restore into
+//     size, UInt32 shingle, Double time decay, UInt64 seed, UInt32 season
+//     (format 2) — a restore into
 //     detectors that differ in any of these is a `stateMismatch` (the threshold
 //     is not state and may change);
 //   UInt32 partitions; per partition: UInt64 evicted keys, UInt32 keys; per key,
@@ -223,7 +224,7 @@ public final class DetectorOperator {
         for byte in Self.magic { writer.write(byte) }
         writer.write(Self.formatVersion)
         writer.write(UInt32(configurations.count))
-        for configuration in configurations { Self.writeIdentity(configuration, to: &writer) }
+        for configuration in configurations { Self.writeIdentity(configuration, version: Self.formatVersion, to: &writer) }
         writer.write(UInt32(partitions.count))
         for partition in partitions.indices {
             writer.write(UInt64(evictedOfPartition[partition]))
@@ -263,7 +264,7 @@ public final class DetectorOperator {
         let detectorCount = try reader.readCount(max: 1 << 16)
         guard detectorCount == configurations.count else { throw .mismatch("\(detectorCount) detectors saved, the query has \(configurations.count)") }
         var expected = StateWriter()
-        for configuration in configurations { Self.writeIdentity(configuration, to: &expected) }
+        for configuration in configurations { Self.writeIdentity(configuration, version: version, to: &expected) }
         for (index, byte) in expected.bytes.enumerated() where try reader.readUInt8() != byte {
             throw .mismatch("detector options differ from the saved ones (at identity byte \(index))")
         }
@@ -297,7 +298,7 @@ public final class DetectorOperator {
     }
 
     /// What must match for saved state to mean the same thing (everything but the threshold).
-    private static func writeIdentity(_ configuration: DetectorConfiguration, to writer: inout StateWriter) {
+    private static func writeIdentity(_ configuration: DetectorConfiguration, version: UInt8, to writer: inout StateWriter) {
         writer.write(configuration.kind.rawValue)
         writer.write(UInt32(configuration.inputCount))
         writer.write(UInt32(configuration.warmupCount))
@@ -308,5 +309,7 @@ public final class DetectorOperator {
         writer.write(UInt32(configuration.shingleCount))
         writer.write(configuration.timeDecay)
         writer.write(configuration.seed)
+        // Format 2: the season (a baseline per phase is part of the state).
+        if version >= 2 { writer.write(UInt32(configuration.seasonLength)) }
     }
 }

@@ -38,9 +38,10 @@ enum DetectorFunction: String, CaseIterable {
     var optionNames: [String] {
         let common = ["threshold", "warmup", "risk"]
         switch self {
-        case .zscore, .robustScore, .mahalanobis: return common + ["alpha"]
+        case .zscore, .robustScore: return common + ["alpha", "season"]
+        case .mahalanobis: return common + ["alpha"]
         case .rcf: return common + ["trees", "sample_size", "shingle", "time_decay", "seed"]
-        case .anomalyScore: return common + ["alpha", "trees", "sample_size", "shingle", "time_decay", "seed"]
+        case .anomalyScore: return common + ["alpha", "season", "trees", "sample_size", "shingle", "time_decay", "seed"]
         }
     }
 }
