@@ -68,6 +68,32 @@ struct SeededNoise {
         }
     }
 
+    /// alerts_per_day => n on a point a minute: about n alerts a day (within 2×).
+    @Test(arguments: [2.0, 10.0])
+    func alertsPerDayIsTheKnob(alertsPerDay: Double) throws {
+        var model = try DetectorConfiguration(function: "ZSCORE", inputCount: 1, options: ["alerts_per_day": alertsPerDay]).makeModel()
+        var noise = SeededNoise(seed: 23)
+        let days = 120, pointsPerDay = 1_440
+        var alerts = 0, scoredDays = 0.0
+        for minute in 0..<(days * pointsPerDay) {
+            let observation = model.observe([50 + 3 * noise.gaussian()], timeMs: 1_700_000_000_000 + Int64(minute) * 60_000)
+            if observation.score != nil { scoredDays += 1 / Double(pointsPerDay) }
+            if observation.isAnomaly { alerts += 1 }
+        }
+        let perDay = Double(alerts) / scoredDays
+        #expect(perDay >= alertsPerDay / 2 && perDay <= alertsPerDay * 2, "\(perDay) alerts a day for alerts_per_day \(alertsPerDay)")
+        #expect(throws: DetectorError.self) { try DetectorConfiguration(function: "ZSCORE", inputCount: 1, options: ["alerts_per_day": 5, "risk": 0.01]) }
+    }
+
+    @Test func normalQuantileInvertsTheNormalTail() {
+        for p in [1e-9, 1e-6, 0.001, 0.02, 0.3, 0.5, 0.7, 0.999, 1 - 1e-7] {
+            let x = MahalanobisDetector.normalQuantile(p)
+            let back = 0.5 * erfc(-x / 2.0.squareRoot())
+            #expect(abs(back - p) <= 1e-12 + 1e-9 * p, "Φ(\(x)) = \(back), wanted \(p)")
+        }
+        #expect(abs(MahalanobisDetector.normalQuantile(1 - 0.001 / 2) - 3.2905) < 1e-4)
+    }
+
     /// Three correlated sensors; the second is multiplied by `scale`.
     private func sensors(count: Int, scale: Double, spikeAt: Int? = nil) -> [[Double]] {
         var noise = SeededNoise(seed: 5)

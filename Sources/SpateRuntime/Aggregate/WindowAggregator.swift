@@ -19,12 +19,17 @@ import SpateSQL
 /// Errors while running a query.
 public enum RuntimeError: Error, CustomStringConvertible, Equatable {
     case openWindowsExceeded(Int)
+    /// A query that the analyzer accepted but the runtime cannot run as written
+    /// (a detector's options, fields the scanner cannot tell apart).
+    case unsupported(String)
     case internalError(String)
 
     public var description: String {
         switch self {
         case let .openWindowsExceeded(limit):
             return "the query has more than \(limit) open windows (keys × windows); group by fewer keys, use shorter windows or a smaller GRACE"
+        case let .unsupported(message):
+            return message
         case let .internalError(message):
             return "internal error: \(message)"
         }

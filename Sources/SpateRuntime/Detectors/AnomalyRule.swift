@@ -26,17 +26,26 @@ public struct AnomalyRule: Sendable, Equatable {
     public var fallbackThreshold: Double
     /// Tail probability below which a calibrated score flags.
     public var risk: Double
+    /// `alerts_per_day => n`: the risk of a key is n / (its points a day), once
+    /// its points span a minute (before that, `risk`).
+    public var alertsPerDay: Double?
     /// Whether a flagged score is learned, capped at its threshold (see the header).
     public var learnsFlaggedCapped: Bool
     /// The lowest calibrated threshold: the score a well-behaved key needs for
     /// this risk (DetectorConfiguration.calibratedFloor). A key whose history is
     /// short or unusually calm then cannot alert on ordinary wobbles.
     public var calibratedFloor: Double
+    /// What the floor is for a key whose risk alerts_per_day moved.
+    public var kind: DetectorKind
+    public var inputCount: Int
 
     /// Whether `raw` flags; learns it into `calibrator` when it does not.
     @inline(__always)
     public func decide(_ raw: Double, _ calibrator: inout ScoreCalibrator) -> Bool {
-        let threshold = fixedThreshold ?? (calibrator.isReady ? max(calibrator.cachedThreshold, calibratedFloor) : fallbackThreshold)
+        let risk = alertsPerDay == nil ? self.risk : self.risk(of: calibrator)
+        let floor = alertsPerDay == nil || risk == self.risk
+            ? calibratedFloor : DetectorConfiguration.calibratedFloor(kind: kind, inputCount: inputCount, risk: risk)
+        let threshold = fixedThreshold ?? (calibrator.isReady ? max(calibrator.cachedThreshold, floor) : fallbackThreshold)
         let flagged = raw > threshold || (raw == threshold && !calibrator.isReady)
         if !flagged {
             calibrator.learn(raw, risk: risk)
@@ -44,6 +53,13 @@ public struct AnomalyRule: Sendable, Equatable {
             calibrator.learn(threshold, risk: risk)
         }
         return flagged
+    }
+
+    /// The risk a key's calibrator is held to: `risk`, or alerts_per_day over
+    /// the key's points a day (within 10⁻⁹ … ScoreCalibrator.riskMax).
+    public func risk(of calibrator: ScoreCalibrator) -> Double {
+        guard let alertsPerDay, let pointsPerDay = calibrator.pointsPerDay else { return risk }
+        return min(max(alertsPerDay / pointsPerDay, 1e-9), ScoreCalibrator.riskMax)
     }
 
     /// The calibrated grade of `raw` in [0, 1]: 1 − its tail probability (nil

@@ -28,6 +28,14 @@ struct DetectorOutputs {
     let grades: ColumnVector?
     /// STRING: JSON, for flagged rows not yet explained, when the query reads anomaly_explanation.
     let explanations: ColumnVector?
+    /// TIMESTAMP: each row's event time (or window start), for alerts_per_day; nil when not needed.
+    var times: ColumnVector? = nil
+}
+
+/// Notes row `row`'s event time in the calibrator when the rule needs the key's rate.
+@inline(__always)
+private func observeTime(_ row: Int, _ outputs: DetectorOutputs, _ calibrator: inout ScoreCalibrator) {
+    if let times = outputs.times, !times.isNull[row] { calibrator.observeTime(times.ints[row]) }
 }
 
 protocol DetectorBank: AnyObject {
@@ -114,6 +122,7 @@ private func scoreSingleInput(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBuf
             if let value = score(slot, modelled) {
                 scoreNull[row] = false
                 scoreValues[row] = value
+                observeTime(row, outputs, &calibrators[slot])
                 flagged = rule.decide(value, &calibrators[slot])
                 if flagged { flagValues[row] = true }
                 if wantsCalibrated {
@@ -305,6 +314,7 @@ final class ForestBank: DetectorBank {
             }
             if let score = scaled.withUnsafeBufferPointer({ forest.score($0, warmupCount: warmup) }) {
                 outputs.scores.set(row, double: score)
+                observeTime(row, outputs, &calibrators[slot])
                 let flagged = rule.decide(score, &calibrators[slot])
                 if flagged { outputs.flags.bools[row] = true }
                 writeCalibrated(row, raw: score, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) { explanation }
@@ -372,6 +382,7 @@ final class MahalanobisBank: DetectorBank {
                 var flagged = false
                 if let distance = states[slot].distance(x, warmupCount: c.warmupCount) {
                     outputs.scores.set(row, double: distance)
+                    observeTime(row, outputs, &calibrators[slot])
                     flagged = rule.decide(distance, &calibrators[slot])
                     if flagged { outputs.flags.bools[row] = true }
                     writeCalibrated(row, raw: distance, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) {

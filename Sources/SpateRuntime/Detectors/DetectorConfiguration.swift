@@ -51,6 +51,11 @@ public struct DetectorConfiguration: Sendable, Equatable {
     public var thresholdIsFixed: Bool
     /// The tail probability below which a calibrated score flags.
     public var risk: Double
+    /// `alerts_per_day => n`: the alert rate a user accepts per key (needs event times).
+    public var alertsPerDay: Double?
+    /// Derived from kind and risk when the configuration is made (computing it
+    /// takes a bisection: not once per batch).
+    public private(set) var calibratedFloor = 0.0
     /// Points learned before the first score (scores are NULL until then).
     public var warmupCount: Int
     /// ZSCORE: exponential weight of the newest point; nil = equal weights (Welford).
@@ -122,6 +127,11 @@ public struct DetectorConfiguration: Sendable, Equatable {
             threshold = try reader.positive("threshold", default: MahalanobisDetector.distanceQuantile(dimensions: inputCount, risk: Self.riskDefault))
         }
         risk = try reader.real("risk", default: Self.riskDefault, in: 1e-9...ScoreCalibrator.riskMax)
+        alertsPerDay = options["alerts_per_day"] == nil ? nil : try reader.positive("alerts_per_day", default: 1)
+        if alertsPerDay != nil && (options["risk"] != nil || options["threshold"] != nil) {
+            throw .invalidOption(detector: upper, option: "alerts_per_day", value: alertsPerDay!,
+                                 allowed: "alerts_per_day alone: it sets the risk of each key (drop risk or threshold)")
+        }
         alpha = try reader.unitInterval("alpha")
         if kind == .mahalanobis && alpha == nil { alpha = Self.mahalanobisAlphaDefault }
         windowCount = Self.robustWindowDefault
@@ -152,6 +162,7 @@ public struct DetectorConfiguration: Sendable, Equatable {
         case .zscore, .robustScore: Self.warmupDefault
         }
         warmupCount = try reader.integer("warmup", default: warmupDefault, in: 2...1_000_000)
+        calibratedFloor = Self.calibratedFloor(kind: kind, inputCount: inputCount, risk: risk)
     }
 
     /// The forest's point dimension.
@@ -174,14 +185,15 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// How a raw score becomes `anomaly`.
     public var rule: AnomalyRule {
         AnomalyRule(fixedThreshold: thresholdIsFixed ? threshold : nil, fallbackThreshold: threshold, risk: risk,
-                    learnsFlaggedCapped: kind != .mahalanobis, calibratedFloor: calibratedFloor)
+                    alertsPerDay: alertsPerDay, learnsFlaggedCapped: kind != .mahalanobis, calibratedFloor: calibratedFloor,
+                    kind: kind, inputCount: inputCount)
     }
 
     /// The lowest threshold calibration may set (AnomalyRule.calibratedFloor):
     /// for the z-like scores the two-sided Gaussian quantile for `risk` (3.29 at
     /// 0.001), for MAHALANOBIS the χ quantile of its inputs, for RCF
     /// `forestFloor` (a point twice as easy to isolate as an ordinary one).
-    public var calibratedFloor: Double {
+    static func calibratedFloor(kind: DetectorKind, inputCount: Int, risk: Double) -> Double {
         switch kind {
         case .zscore, .robustScore: MahalanobisDetector.normalQuantile(1 - risk / 2)
         case .mahalanobis: MahalanobisDetector.distanceQuantile(dimensions: inputCount, risk: risk)

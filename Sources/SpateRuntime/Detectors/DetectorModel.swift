@@ -30,6 +30,7 @@ public struct DetectorModel {
     private let flags = ColumnVector(type: .boolean, capacity: 1)
     private let grades = ColumnVector(type: .double, capacity: 1)
     private let explanations = ColumnVector(type: .string, capacity: 1)
+    private let times = ColumnVector(type: .timestamp, capacity: 1)
     private let explains: Bool
     /// The latest decision, in a box: `model.isAnomaly(model.score(x))` reads
     /// it through the copy of `model` Swift takes before `score` runs.
@@ -47,19 +48,22 @@ public struct DetectorModel {
     }
 
     /// Scores `values` (one per input) against the past, decides, then learns.
-    public mutating func observe(_ values: [Double]) -> DetectorObservation {
+    /// `timeMs` is the point's event time (alerts_per_day needs it).
+    public mutating func observe(_ values: [Double], timeMs: Int64? = nil) -> DetectorObservation {
         precondition(values.count == configuration.inputCount, "one value per input")
         for (vector, value) in zip(inputs, values) {
             vector.reset(count: 1)
             vector.set(0, double: value)
         }
-        for vector in [scores, flags, grades, explanations] { vector.reset(count: 1) }
+        for vector in [scores, flags, grades, explanations, times] { vector.reset(count: 1) }
+        if let timeMs { times.set(0, int: timeMs) } else { times.setNull(0) }
         scores.setNull(0)
         flags.set(0, bool: false)
         grades.setNull(0)
         explanations.setNull(0)
         var rows: Int32 = 0, slots: Int32 = 0
-        let outputs = DetectorOutputs(scores: scores, flags: flags, grades: explains ? grades : nil, explanations: explains ? explanations : nil)
+        let outputs = DetectorOutputs(scores: scores, flags: flags, grades: explains ? grades : nil, explanations: explains ? explanations : nil,
+                                      times: configuration.alertsPerDay == nil ? nil : times)
         withUnsafePointer(to: &rows) { row in
             withUnsafePointer(to: &slots) { slot in
                 bank.process(rows: UnsafeBufferPointer(start: row, count: 1), slots: UnsafeBufferPointer(start: slot, count: 1),

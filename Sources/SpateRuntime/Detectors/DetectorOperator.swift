@@ -125,9 +125,10 @@ public final class DetectorOperator {
     ///   - flags: BOOLEAN, true where any detector's rule flags the row, false otherwise.
     ///   - grades: per detector, a DOUBLE vector for the calibrated grade (nil: not computed).
     ///   - explanations: a STRING vector, NULL on entry, for flagged rows' explanations (nil: none).
+    ///   - times: TIMESTAMP per row (event time or window start), read by detectors with alerts_per_day.
     public func process(keys: [[ColumnVector]], inputs: [[ColumnVector]], rows: Int, selection: [Int32]?,
                         into scores: [ColumnVector], flags: ColumnVector,
-                        grades: [ColumnVector]? = nil, explanations: ColumnVector? = nil) {
+                        grades: [ColumnVector]? = nil, explanations: ColumnVector? = nil, times: ColumnVector? = nil) {
         precondition(keys.count == partitions.count && inputs.count == banks.count && scores.count == banks.count,
                      "one key list per partition, one input list and one score vector per detector")
         var scratch = Scratch()
@@ -143,7 +144,8 @@ public final class DetectorOperator {
             flags.bools[Int(row)] = false
         }
         let outputs = banks.indices.map {
-            DetectorOutputs(scores: scores[$0], flags: flags, grades: grades?[$0], explanations: explanations)
+            DetectorOutputs(scores: scores[$0], flags: flags, grades: grades?[$0], explanations: explanations,
+                            times: configurations[$0].alertsPerDay == nil ? nil : times)
         }
         for partition in partitions.indices {
             process(partition: partition, keys: keys[partition], inputs: inputs, outputs: outputs, scratch: &scratch)

@@ -34,7 +34,7 @@
 // Memory per key: 64 doubles until ready (then released) plus 6 words.
 // Checkpoint: count (UInt64), learned initial scores (UInt32 count + doubles,
 // only while not ready), u, e, v (Double bit patterns), excess count (UInt64),
-// cached threshold (Double).
+// cached threshold (Double), first and latest event time (Int64), timed points (UInt64).
 
 #if canImport(Glibc)
 import Glibc
@@ -65,11 +65,29 @@ public struct ScoreCalibrator: Sendable, Equatable {
     /// the per-row test is then one comparison. Checkpointed, so a restored key
     /// decides exactly as the uninterrupted one would.
     public private(set) var cachedThreshold = Double.infinity
+    /// Event times seen (for `alerts_per_day`): the first, the latest, and how many.
+    private var firstTimeMs = Int64.max
+    private var lastTimeMs = Int64.min
+    private var timedCount: UInt64 = 0
 
     public init() {}
 
+    /// Notes the event time of a scored point (alerts_per_day turns the key's
+    /// rate of points into a risk).
+    @inline(__always) public mutating func observeTime(_ ms: Int64) {
+        firstTimeMs = min(firstTimeMs, ms)
+        lastTimeMs = max(lastTimeMs, ms)
+        timedCount &+= 1
+    }
+
+    /// The key's points a day so far (nil until its points span a minute).
+    public var pointsPerDay: Double? {
+        guard timedCount >= 2, lastTimeMs > firstTimeMs, lastTimeMs - firstTimeMs >= 60_000 else { return nil }
+        return Double(timedCount - 1) * 86_400_000 / Double(lastTimeMs - firstTimeMs)
+    }
+
     /// Bytes of state at steady state (plus the 64-double buffer while warming up).
-    static let stateBytes = 7 * 8 + 32
+    static let stateBytes = 10 * 8 + 32
 
     /// True once the tail model has its first 64 scores.
     @inline(__always) public var isReady: Bool { count >= UInt64(Self.initialCount) }
@@ -180,6 +198,9 @@ public struct ScoreCalibrator: Sendable, Equatable {
         writer.write(excessVariance)
         writer.write(excessCount)
         writer.write(cachedThreshold)
+        writer.write(firstTimeMs)
+        writer.write(lastTimeMs)
+        writer.write(timedCount)
     }
 
     static func read(from reader: inout StateReader) throws(StateError) -> ScoreCalibrator {
@@ -195,6 +216,9 @@ public struct ScoreCalibrator: Sendable, Equatable {
         state.excessVariance = try reader.readDouble()
         state.excessCount = try reader.readUInt64()
         state.cachedThreshold = try reader.readDouble()
+        state.firstTimeMs = try reader.readInt64()
+        state.lastTimeMs = try reader.readInt64()
+        state.timedCount = try reader.readUInt64()
         return state
     }
 }

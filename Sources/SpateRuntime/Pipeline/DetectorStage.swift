@@ -13,6 +13,8 @@ final class DetectorStage {
     let `operator`: DetectorOperator
     private let inputs: [[VectorExpression]]
     private let keys: [[VectorExpression]]
+    /// Each row's event time or window start (for alerts_per_day; nil when no detector needs it).
+    private let time: VectorExpression?
     let scores: [ColumnVector]
     let flags: ColumnVector
     /// Per detector, the calibrated grade (nil: the query does not read anomaly_grade).
@@ -21,7 +23,9 @@ final class DetectorStage {
     let bestGrade = ColumnVector(type: .double, capacity: batchRowCapacity)
     let explanations = ColumnVector(type: .string, capacity: batchRowCapacity)
 
-    private init(operator: DetectorOperator, inputs: [[VectorExpression]], keys: [[VectorExpression]], wantsGrades: Bool) {
+    private init(operator: DetectorOperator, inputs: [[VectorExpression]], keys: [[VectorExpression]], time: VectorExpression?,
+                 wantsGrades: Bool) {
+        self.time = time
         self.operator = `operator`
         self.inputs = inputs
         self.keys = keys
@@ -33,7 +37,7 @@ final class DetectorStage {
     /// The stage for `plans` (nil when the query has no detector); `wantsGrades`
     /// when the query reads anomaly_grade.
     static func make(_ plans: [DetectorPlan], resolver: SlotResolver, nowMs: @escaping () -> Int64,
-                     wantsGrades: Bool = false) throws -> DetectorStage? {
+                     time: BoundExpression?, wantsGrades: Bool = false) throws -> DetectorStage? {
         guard !plans.isEmpty else { return nil }
         let compiler = ExpressionCompiler(resolver: resolver, nowMs: nowMs)
         let detectorOperator: DetectorOperator
@@ -50,7 +54,12 @@ final class DetectorStage {
             for key in partition { compiled.append(try compiler.compile(key)) }
             keys.append(compiled)
         }
-        return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys, wantsGrades: wantsGrades)
+        let needsTime = detectorOperator.configurations.contains { $0.alertsPerDay != nil }
+        guard !needsTime || time != nil else {
+            throw RuntimeError.unsupported("alerts_per_day needs a time for each scored row: use it per event, or in a windowed query")
+        }
+        let compiledTime = needsTime ? try time.map { try compiler.compile($0) } : nil
+        return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys, time: compiledTime, wantsGrades: wantsGrades)
     }
 
     /// `base`, plus the detectors' scores and the anomaly flag.
@@ -71,6 +80,7 @@ final class DetectorStage {
     func score(rows: Int, selection: [Int32]?) {
         for expressions in inputs { for e in expressions { e.evaluate(rows: rows) } }
         for expressions in keys { for e in expressions { e.evaluate(rows: rows) } }
+        time?.evaluate(rows: rows)
         for vector in scores { vector.reset(count: rows); for i in 0..<rows { vector.isNull[i] = true } }
         flags.reset(count: rows)
         for i in 0..<rows { flags.isNull[i] = false; flags.bools[i] = false }
@@ -78,7 +88,8 @@ final class DetectorStage {
         for i in 0..<rows { explanations.isNull[i] = true }
         if let grades { for vector in grades { vector.reset(count: rows); for i in 0..<rows { vector.isNull[i] = true } } }
         `operator`.process(keys: keys.map { $0.map(\.result) }, inputs: inputs.map { $0.map(\.result) }, rows: rows,
-                           selection: selection, into: scores, flags: flags, grades: grades, explanations: explanations)
+                           selection: selection, into: scores, flags: flags, grades: grades, explanations: explanations,
+                           times: time?.result)
         bestGrade.reset(count: rows)
         for i in 0..<rows {
             var best: Double?

@@ -183,7 +183,9 @@ public final class QueryExecution {
                     default: return nil
                     }
                 }
-                let stage = try DetectorStage.make(plan.detectors, resolver: groupResolver, nowMs: nowMs, wantsGrades: plan.readsAnomalyGrade)
+                let stage = try DetectorStage.make(plan.detectors, resolver: groupResolver, nowMs: nowMs,
+                                                   time: plan.window == nil ? nil : BoundExpression(.windowStart, type: .timestamp),
+                                                   wantsGrades: plan.readsAnomalyGrade)
                 detectors = stage
                 let scoredResolver = stage?.resolver(over: groupResolver) ?? groupResolver
                 let groupCompiler = ExpressionCompiler(resolver: scoredResolver, nowMs: nowMs)
@@ -198,7 +200,12 @@ public final class QueryExecution {
                 aggregator = nil
                 groupOutput = nil
                 let record = recordColumn
-                let stage = try DetectorStage.make(plan.detectors, resolver: inputResolver, nowMs: nowMs, wantsGrades: plan.readsAnomalyGrade)
+                let eventTime: BoundExpression = switch plan.eventTime {
+                case let .field(index): BoundExpression(.field(index), type: .timestamp)
+                case .arrival: BoundExpression(.arrivalTime, type: .timestamp)
+                }
+                let stage = try DetectorStage.make(plan.detectors, resolver: inputResolver, nowMs: nowMs, time: eventTime,
+                                                   wantsGrades: plan.readsAnomalyGrade)
                 detectors = stage
                 let projectionResolver = stage?.resolver(over: inputResolver) ?? inputResolver
                 var compiledOutputs: [VectorExpression] = []

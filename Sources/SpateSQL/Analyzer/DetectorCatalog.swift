@@ -36,7 +36,7 @@ enum DetectorFunction: String, CaseIterable {
 
     /// Named options accepted, lower-case.
     var optionNames: [String] {
-        let common = ["threshold", "warmup", "risk"]
+        let common = ["threshold", "warmup", "risk", "alerts_per_day"]
         switch self {
         case .zscore, .robustScore: return common + ["alpha", "season"]
         case .mahalanobis: return common + ["alpha"]
