@@ -56,8 +56,9 @@ import Testing
         #expect(offered("SELECT am", statement: "SELECT am FROM tx SINCE EARLIEST UNTIL NOW;") == ["amount"])
         #expect(offered("SELECT am FROM tx WHERE us") == ["userId"])
         #expect(offered("SELECT sc", statement: "SELECT sc FROM alerts") == ["score"])
-        // A stream the statement does not name lends no columns.
+        // A stream the statement does not name lends no columns, unless it names none yet.
         #expect(offered("SELECT am", statement: "SELECT am FROM transactions") == [])
+        #expect(offered("SELECT MAX(am") == ["amount"])
         // A column wins over the keyword of the same spelling, in any case typed.
         #expect(offered("SELECT tim", statement: "SELECT tim FROM tx") == ["timestamp"])
         #expect(offered("SELECT TIM", statement: "SELECT TIM FROM tx") == ["timestamp"])
@@ -77,7 +78,7 @@ import Testing
     @Test func aStatementOverSeveralLinesCompletesFromItsEarlierLines() {
         let completer = Completer(earlierLines: ["SELECT userId", "FROM tx"]) { source }
         #expect(completer.candidates(for: LineBuffer("WHERE amo")) == ["amount"])
-        #expect(Completer(earlierLines: []) { source }.candidates(for: LineBuffer("WHERE amo")) == [])
+        #expect(Completer(earlierLines: ["SELECT userId", "FROM transactions"]) { source }.candidates(for: LineBuffer("WHERE amo")) == [])
     }
 
     /// The line after typing `text` with completion from `source`, and the last outcome.

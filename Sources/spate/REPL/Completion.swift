@@ -8,7 +8,9 @@
 // yet); a `.` at the start of a statement: meta-commands; after `.format`: the
 // formats; elsewhere keywords, function names, streams, tables, pseudo-columns
 // and the columns of every stream or table the statement names (before or after
-// the cursor). Nothing is offered inside a string literal.
+// the cursor) — of every stream, up to `unnamedStreamsMax`, while it names none
+// yet (`SELECT MAX(am` is typed before its FROM). Nothing is offered inside a
+// string literal.
 //
 // Invariants: matching ignores case; keywords and functions are offered in the
 // case of what was typed (`sel` -> `select`, `Sel`/`SEL` -> `SELECT`); names
@@ -41,6 +43,8 @@ enum Completion {
     static let metaCommands = [".clear", ".exit", ".format", ".help", ".quit"]
     /// Candidates listed by a second Tab at most; the rest are counted.
     static let listedCandidatesMax = 200
+    /// Streams whose columns are offered while the statement names none.
+    static let unnamedStreamsMax = 16
 
     /// How many scalars before the end of `textBeforeCursor` the word being completed starts.
     static func wordLength(_ textBeforeCursor: String) -> Int {
@@ -74,7 +78,8 @@ enum Completion {
         }
         if let names = names(after: previous, in: source.names) { return matching(word, in: names) }
         guard !word.isEmpty else { return [] }
-        let named = relationsNamed(in: statement, source: source)
+        var named = relationsNamed(in: statement, source: source)
+        if named.isEmpty { named = Array(source.names.streams.prefix(unnamedStreamsMax)) }
         let names = source.names.streams + source.names.tables + named.flatMap(source.columns)
         let words = SQLVocabulary.keywords + SQLVocabulary.functionNames + SQLVocabulary.pseudoColumns
         let lowercase = !word.unicodeScalars.contains { $0.properties.isUppercase }
