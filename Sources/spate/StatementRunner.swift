@@ -44,6 +44,9 @@ final class StatementRunner {
 
     var dataDirectoryShown: String { dataDirectory ?? Database.defaultDataDirectory() }
 
+    /// The session, when the database is open; nil before the first statement of a new data directory.
+    var openedSession: Session? { session }
+
     /// Opens the database if that has not happened yet.
     func openSession() throws(SpateError) -> Session {
         if let session { return session }

@@ -51,3 +51,30 @@ import Testing
         #expect(plan.orderBy == [OrderKey(output: 0, descending: false)])
     }
 }
+
+/// TestSchemas, with the types a sample of `events`' records would give.
+struct SampledSchemas: SchemaProvider {
+    var sampled: [String: ValueType]
+
+    func stream(named name: String) -> StreamSchema? { TestSchemas().stream(named: name) }
+    func catalogTable(named name: String) -> CatalogTableSchema? { TestSchemas().catalogTable(named: name) }
+    var relationNames: [String] { TestSchemas().relationNames }
+    func sampledType(ofField path: [String], inStream stream: String) -> ValueType? {
+        stream == "events" ? sampled[path.joined(separator: ".")] : nil
+    }
+}
+
+extension AnalyzerSchemalessTests {
+    @Test func aFieldWhoseUseSaysNothingTakesTheTypeOfItsSampledValues() throws {
+        let schemas = SampledSchemas(sampled: ["amount": .double, "name": .double, "ok": .boolean, "device.lat": .double])
+        let plan = try Analyzer.plan(try selectOf("""
+            SELECT userId, MAX(amount) AS top, MIN(device.lat) AS lat, FIRST(ok) AS ok, name FROM events UNTIL NOW
+            WHERE name LIKE 'a%' GROUP BY userId, name
+            """), schemas: schemas, nowMs: testNowMs)
+        // No sample for userId: STRING; a use that types the field wins over the sample (name LIKE …).
+        #expect(types(plan) == ["userId": .string, "amount": .double, "device.lat": .double, "ok": .boolean, "name": .string])
+        #expect(plan.outputs.map(\.expression.type) == [.string, .double, .double, .boolean, .string])
+        // Without a sample (a provider that cannot tell) MAX of an untyped field is text, as before.
+        #expect(types(try planOf("SELECT MAX(amount) AS top FROM events UNTIL NOW")) == ["amount": .string])
+    }
+}

@@ -1,6 +1,5 @@
 // The scripts in examples/ run, and run again without error (they are
-// idempotent), and the jobs they define raise alerts from the shared labelled
-// transactions.
+// idempotent), and each defines its job.
 
 import Foundation
 import Testing

@@ -56,7 +56,7 @@ extension Session {
     }
 
     func planQuery(_ select: SelectStatement, source: String) throws(SpateError) -> QueryPlan {
-        let schemas = try schemaProvider()
+        let schemas = try schemaProvider(samplingFieldTypes: true)
         do {
             return try Analyzer.plan(select, schemas: schemas, nowMs: database.now())
         } catch {

@@ -24,7 +24,8 @@
 //     is a JSON path. Each distinct path is one FieldExtraction.
 //  3. Schemaless types are inferred from use (FieldTypeInference): numeric use →
 //     DOUBLE (wins over any other use), time use → TIMESTAMP, only boolean use →
-//     BOOLEAN, else STRING.
+//     BOOLEAN, string use → STRING; a field whose use says nothing takes the type
+//     the SchemaProvider samples from the records, else STRING.
 //     Pseudo-columns: WINDOW_START / WINDOW_END (TIMESTAMP, windowed queries,
 //     output stage), anomaly (BOOLEAN, `.anomaly`: true where any detector of
 //     the query flags the row by its own threshold — the runtime decides, the
@@ -94,7 +95,10 @@ public struct Analyzer {
         var end: RangeEnd? = .now
         if scope.isStream { (start, end) = try StreamClauses.range(select, nowMs: nowMs) }
 
-        var analysis = try QueryAnalysis(select: select, scope: scope, nowMs: nowMs, isBounded: end != nil)
+        let streamName: String? = if case .stream(let schema) = scope.kind { schema.name } else { nil }
+        var analysis = try QueryAnalysis(select: select, scope: scope, nowMs: nowMs, isBounded: end != nil) { path in
+            streamName.flatMap { schemas.sampledType(ofField: path, inStream: $0) }
+        }
         let eventTime = analysis.eventTime()
         let conditions = analysis.routeConditions()
         let filter = try analysis.rowFilter(conditions.row)

@@ -14,8 +14,12 @@
 // The path's type: DOUBLE if any use is numeric (so `x > 5 AND x = '7'` reads x
 // as DOUBLE, and the string comparison is then a type error that asks for a
 // CAST); else TIMESTAMP if any use is a time; else BOOLEAN if every hinted use
-// is boolean; else STRING (also for a path with no hint at all, e.g. only
-// selected or grouped).
+// is boolean; else STRING.
+// A path with no hint at all (only selected, grouped, ordered, or inside MIN,
+// MAX, FIRST, LAST, COUNT) takes the type its values have in the stream's
+// records, as the SchemaProvider judges from a sample (`resolveUnhinted`), so
+// that MAX(amount) over JSON numbers compares numbers and prints one; STRING when
+// the provider cannot tell (no records yet, mixed kinds).
 
 /// How a use of a field suggests reading it.
 enum TypeHint: Hashable {
@@ -34,14 +38,24 @@ enum TypeHint: Hashable {
 
 struct FieldTypeInference {
     private var hints: [[String]: Set<TypeHint>] = [:]
+    /// Types of the paths with no hint, from `resolveUnhinted`.
+    private var sampled: [[String]: ValueType] = [:]
 
     /// The type to read `path` as.
     func type(of path: [String]) -> ValueType {
         let uses = hints[path] ?? []
+        if uses.isEmpty, let type = sampled[path] { return type }
         if uses.contains(.numeric) { return .double }
         if uses.contains(.timestamp) { return .timestamp }
         if uses == [.boolean] { return .boolean }
         return .string
+    }
+
+    /// Asks `sampledType` once for each visited path that got no hint.
+    mutating func resolveUnhinted(_ sampledType: (_ path: [String]) -> ValueType?) {
+        for (path, uses) in hints where uses.isEmpty {
+            if let type = sampledType(path), type != .null { sampled[path] = type }
+        }
     }
 
     /// Records the hints of every field use in `expression`, used where `expected` is wanted.
@@ -50,7 +64,8 @@ struct FieldTypeInference {
         case .literal, .interval:
             return
         case .column(let reference):
-            if let expected { hints[reference.path.map(\.value), default: []].insert(expected) }
+            let path = reference.path.map(\.value)
+            if let expected { hints[path, default: []].insert(expected) } else if hints[path] == nil { hints[path] = [] }
         case .unary(.negate, let operand):
             visit(operand, expected: .numeric)
         case .unary(.not, let operand):

@@ -29,7 +29,9 @@ struct QueryAnalysis {
     let slots: [OutputSlot]
     var binder: ExpressionBinder
 
-    init(select: SelectStatement, scope: RelationScope, nowMs: Int64, isBounded: Bool) throws(SQLError) {
+    /// `sampledType`: the type a schemaless field's values have (SchemaProvider.sampledType).
+    init(select: SelectStatement, scope: RelationScope, nowMs: Int64, isBounded: Bool,
+         sampledType: (_ path: [String]) -> ValueType? = { _ in nil }) throws(SQLError) {
         self.select = select
         self.scope = scope
         self.nowMs = nowMs
@@ -53,6 +55,7 @@ struct QueryAnalysis {
             for condition in [select.where, select.postGroupWhere, select.having].compactMap({ $0 }) { inference.visit(condition, expected: .boolean) }
             for key in select.groupBy { inference.visit(key, expected: nil) }
             for order in select.orderBy { inference.visit(order.expression, expected: nil) }
+            inference.resolveUnhinted(sampledType)
         }
         binder = ExpressionBinder(scope: scope, nowMs: nowMs, foldsNow: isBounded && !scope.isCatalogTable, inference: inference,
                                   isAggregating: isAggregating, isWindowed: select.window != nil, hasDetector: hasDetector, items: items)

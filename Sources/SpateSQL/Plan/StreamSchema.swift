@@ -56,4 +56,14 @@ public protocol SchemaProvider {
     func catalogTable(named name: String) -> CatalogTableSchema?
     /// Every relation name, for "did you mean" suggestions.
     var relationNames: [String] { get }
+    /// The type the values of field `path` of schemaless stream `stream` have
+    /// in the stream's records (judged from a sample), or nil when that is not
+    /// known or not one type. Asked only for a field whose use in the query
+    /// says nothing of its type (it is only selected, grouped, ordered, or the
+    /// argument of MIN, MAX, FIRST, LAST, COUNT).
+    func sampledType(ofField path: [String], inStream stream: String) -> ValueType?
+}
+
+extension SchemaProvider {
+    public func sampledType(ofField path: [String], inStream stream: String) -> ValueType? { nil }
 }

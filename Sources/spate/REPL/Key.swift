@@ -8,7 +8,7 @@
 /// One key press, as the editor acts on it.
 enum Key: Equatable {
     case character(Unicode.Scalar)
-    case enter, backspace, delete
+    case enter, backspace, delete, tab
     case left, right, up, down, home, end, wordLeft, wordRight
     /// Ctrl-U, Ctrl-K, Ctrl-W.
     case deleteToStart, deleteToEnd, deleteWordBefore
@@ -43,7 +43,7 @@ enum KeyDecoder {
         case 0x05: return .end
         case 0x06: return .right
         case 0x08, 0x7F: return .backspace
-        case 0x09: return .character(" ")
+        case 0x09: return .tab
         case 0x0A, 0x0D: return .enter
         case 0x0B: return .deleteToEnd
         case 0x0C: return .clearScreen

@@ -26,6 +26,14 @@ struct LineBuffer: Equatable {
         cursor += 1
     }
 
+    /// Replaces the `count` scalars before the cursor with `text`, the cursor after it (Tab completion).
+    mutating func replaceBeforeCursor(count: Int, with text: String) {
+        let start = max(0, cursor - count)
+        let inserted = Array(text.unicodeScalars)
+        scalars.replaceSubrange(start..<cursor, with: inserted)
+        cursor = start + inserted.count
+    }
+
     mutating func moveLeft() { cursor = max(0, cursor - 1) }
     mutating func moveRight() { cursor = min(scalars.count, cursor + 1) }
     mutating func moveHome() { cursor = 0 }

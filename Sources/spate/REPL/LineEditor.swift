@@ -1,6 +1,7 @@
 // Reads one line at the prompt. On a terminal it puts the terminal in raw mode
 // for the length of the read and edits the line itself (arrows, Home/End,
-// Ctrl-A/E, Backspace/Delete, Ctrl-U/K/W, Up/Down through history, Ctrl-L),
+// Ctrl-A/E, Backspace/Delete, Ctrl-U/K/W, Up/Down through history, Ctrl-L,
+// Tab completion as readline does it: see Completion),
 // drawing it on one row that scrolls sideways when the line is wider than the
 // terminal, as linenoise does. Where the terminal cannot be put in raw mode, or
 // TERM=dumb, it prints the prompt and reads a plain line.
@@ -34,8 +35,9 @@ final class LineEditor {
         canEdit = isatty(0) == 1 && isatty(echoDescriptor) == 1 && term != "dumb" && tcgetattr(0, &probe) == 0
     }
 
-    func readLine(prompt: String, history: [String]) -> Result {
-        canEdit ? readEdited(prompt: prompt, history: history) : readPlain(prompt: prompt)
+    /// `completer`: what Tab completes from; without one Tab only rings.
+    func readLine(prompt: String, history: [String], completer: Completer? = nil) -> Result {
+        canEdit ? readEdited(prompt: prompt, history: history, completer: completer) : readPlain(prompt: prompt)
     }
 
     /// Runs `body` with the terminal not echoing Ctrl-C as `^C`, so the line a
@@ -66,7 +68,7 @@ final class LineEditor {
 
     // MARK: raw
 
-    private func readEdited(prompt: String, history: [String]) -> Result {
+    private func readEdited(prompt: String, history: [String], completer: Completer?) -> Result {
         var saved = termios()
         guard tcgetattr(inputDescriptor, &saved) == 0 else { return readPlain(prompt: prompt) }
         var raw = saved
@@ -81,7 +83,7 @@ final class LineEditor {
         guard tcsetattr(inputDescriptor, TCSANOW, &raw) == 0 else { return readPlain(prompt: prompt) }
         defer { _ = tcsetattr(inputDescriptor, TCSANOW, &saved) }
 
-        var state = EditState(prompt: prompt, history: history)
+        var state = EditState(prompt: prompt, history: history, completer: completer)
         var source = TerminalBytes(fileDescriptor: inputDescriptor)
         refresh(state)
         while let key = KeyDecoder.next(from: &source) {
@@ -97,6 +99,12 @@ final class LineEditor {
                 }
             case .clearScreen:
                 clearScreen()
+                refresh(state)
+            case .ring:
+                emit("\u{07}")
+            case let .listCandidates(candidates):
+                // Below the line, as readline does; then the prompt and line again.
+                emit("\n" + Completion.columns(candidates, width: terminalColumns() - 1) + "\n")
                 refresh(state)
             case let .finish(result):
                 if case .interrupted = result {
@@ -157,6 +165,10 @@ struct EditState {
     enum Outcome: Equatable {
         case continueEditing
         case clearScreen
+        /// Tab found nothing to add: the terminal bell.
+        case ring
+        /// A second Tab on an ambiguous word: show what it could be.
+        case listCandidates([String])
         case finish(LineEditor.Result)
     }
 
@@ -167,15 +179,22 @@ struct EditState {
     private var historyIndex: Int
     /// The new line typed before Up was pressed, restored by Down.
     private var draft = ""
+    private let completer: Completer?
+    /// Whether the key before this one was Tab: a second Tab lists the candidates.
+    private var previousKeyWasTab = false
 
-    init(prompt: String, history: [String]) {
+    init(prompt: String, history: [String], completer: Completer? = nil) {
         self.prompt = prompt
         self.history = history
+        self.completer = completer
         historyIndex = history.count
     }
 
     mutating func apply(_ key: Key) -> Outcome {
+        let repeatedTab = previousKeyWasTab && key == .tab
+        previousKeyWasTab = key == .tab
         switch key {
+        case .tab: return complete(listing: repeatedTab)
         case let .character(scalar): line.insert(scalar)
         case .enter: return .finish(.line(line.text))
         case .backspace: line.deleteBackward()
@@ -199,6 +218,27 @@ struct EditState {
         case .ignored: break
         }
         return .continueEditing
+    }
+
+    /// One candidate completes in place (and a blank follows at the end of the
+    /// line); several complete their common prefix, then a second Tab lists them.
+    private mutating func complete(listing: Bool) -> Outcome {
+        guard let completer else { return .ring }
+        let candidates = completer.candidates(for: line)
+        guard !candidates.isEmpty else { return .ring }
+        let beforeCursor = String(String.UnicodeScalarView(line.scalars[..<line.cursor]))
+        let wordLength = Completion.wordLength(beforeCursor)
+        let atEnd = line.cursor == line.scalars.count
+        if candidates.count == 1 {
+            line.replaceBeforeCursor(count: wordLength, with: candidates[0] + (atEnd ? " " : ""))
+            return .continueEditing
+        }
+        let common = Completion.commonPrefix(candidates)
+        if common.unicodeScalars.count > wordLength {
+            line.replaceBeforeCursor(count: wordLength, with: common)
+            return .continueEditing
+        }
+        return listing ? .listCandidates(candidates) : .ring
     }
 
     private mutating func recall(_ index: Int) {

@@ -87,6 +87,7 @@ enum MetaCommand: Equatable {
         Commands work in scripts too (-c, -f, a pipe), on a line of their own between statements.
 
         Keys: arrows, Home/End (Ctrl-A/E), Ctrl-U/K/W delete, Up/Down history,
+        Tab completes keywords, functions, names and columns (Tab Tab lists them),
         Ctrl-C clears the line or cancels the running query.
         """
     }

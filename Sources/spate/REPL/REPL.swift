@@ -7,6 +7,8 @@
 // unfinished statement; during a statement it cancels the statement, and the
 // REPL returns to the prompt. Ctrl-D on an empty line, `.quit`, or the end of
 // input leaves with status 0. Errors print and the REPL goes on.
+// Tab completes from the dialect's words and, once the database is open, its
+// names (Completion); it never opens or creates the data directory itself.
 //
 // Start-up does no more than read the history file: the database opens when the
 // first statement runs (see StatementRunner).
@@ -44,8 +46,11 @@ final class REPL {
         if access(runner.dataDirectoryShown, F_OK) == 0 { _ = try? runner.openSession() }
         var pending: [String] = []
         while true {
+            let completer = Completer(earlierLines: pending) { [runner] in
+                CompletionSource(database: runner.openedSession?.database)
+            }
             let result = editor.readLine(prompt: pending.isEmpty ? Self.prompt : Self.continuationPrompt,
-                                         history: history.entries)
+                                         history: history.entries, completer: completer)
             switch result {
             case .endOfFile:
                 return 0
