@@ -71,7 +71,10 @@ extension Database {
         case let (.integer(i), .boolean): return .boolean(i != 0)
         case let (.integer(i), .double): return .double(Double(i))
         case let (.integer(i), _): return .bigint(i)
-        case let (.real(d), .bigint): return .bigint(Int64(d))
+        case let (.real(d), .bigint):
+            // SQLite's REAL beyond BIGINT's range (or NaN) gives NULL, as a CAST would.
+            guard d.isFinite, let i = Int64(exactly: d.rounded(.towardZero)) else { return .null }
+            return .bigint(i)
         case let (.real(d), _): return .double(d)
         case let (.text(s), _): return .string(s)
         case let (.blob(b), _): return .string("x'" + b.map { String($0, radix: 16) }.joined() + "'")
