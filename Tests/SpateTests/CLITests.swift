@@ -49,6 +49,24 @@ import Testing
         }
     }
 
+    @Test func selectStarOnAStreamMadeByPutGivesEachWholeRecord() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        let input = #"{"userId":"a","amount":1}"# + "\n" + #"{"userId":"b","x":{"y":[1,2]}}"# + "\n"
+        #expect(try Spate.run(["put", "tx", "--data", data], input: input).status == 0)
+        let all = try Spate.run(["--data", data, "--format", "csv", "-c", "SELECT * FROM tx SINCE EARLIEST UNTIL NOW;"])
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(!all.stderr.contains("internal error"))
+        #expect(all.lines == ["record", #""{""userId"":""a"",""amount"":1}""#, #""{""userId"":""b"",""x"":{""y"":[1,2]}}""#])
+        let filtered = try Spate.run(["--data", data, "--format", "csv", "-c", "SELECT * FROM tx SINCE EARLIEST UNTIL NOW WHERE userId = 'b';"])
+        #expect(filtered.lines.count == 2)
+        // Two fields the scanner cannot tell apart: a one-line error that says what to do, not an internal error.
+        let ambiguous = try Spate.run(["--data", data, "-c", #"SELECT a.b, "a.b" FROM tx SINCE EARLIEST UNTIL NOW;"#])
+        #expect(ambiguous.status != 0)
+        #expect(ambiguous.stderr.contains("name each field by one distinct path"))
+        #expect(!ambiguous.stderr.contains("internal"))
+    }
+
     @Test func badLinesAreReportedWithLineNumbersAndSkipped() throws {
         let dir = TemporaryDirectory()
         let data = dir.path + "/data"
