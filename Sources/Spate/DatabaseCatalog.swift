@@ -2,6 +2,7 @@
 // declared) and the catalog tables a user may query with SELECT. Catalog rows
 // become SQL values here: INTEGER columns named *_at are TIMESTAMPs (epoch ms).
 
+import SpateAlerts
 import SpateCatalog
 import SpateSQL
 
@@ -41,6 +42,8 @@ extension Database {
             guard let info = try? catalog.query(sql: "SELECT name, type FROM pragma_table_info('\(table)')") else { return nil }
             let columns = info.rows.compactMap { row -> SchemaColumn? in
                 guard case let .text(name) = row[row.startIndex], case let .text(type) = row[row.startIndex + 1] else { return nil }
+                // Webhook headers hold credentials: SHOW CHANNELS shows them masked, SELECT not at all.
+                if table == "channels" && ChannelSecrets.secretColumns.contains(name) { return nil }
                 return SchemaColumn(name: name, type: Self.sqlType(column: name, sqliteType: type))
             }
             return CatalogTableSchema(name: table, columns: columns)
