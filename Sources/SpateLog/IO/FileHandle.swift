@@ -16,9 +16,9 @@ import Darwin
 #endif
 
 /// rw for the owner only: the mode of every file in a data directory.
-public let ownerOnlyFileMode: mode_t = 0o600
+let ownerOnlyFileMode: mode_t = 0o600
 /// rwx for the owner only: the mode of every directory Spate creates.
-public let ownerOnlyDirectoryMode: mode_t = 0o700
+let ownerOnlyDirectoryMode: mode_t = 0o700
 
 /// An open file, closed on deinit.
 public final class LogFile: @unchecked Sendable {

@@ -9,8 +9,9 @@
 // crash in the catalog; at three in a row the job is quarantined (failed).
 //
 // The signal handler does only async-signal-safe work: it reads a fixed table
-// filled before any job runs (names as C strings, the thread and an in-step
-// flag per slot), and calls open/write/close. Then it puts back the handler
+// filled before any job runs (per slot: the job's name and its data
+// directory's note path as C strings, the thread, an in-step flag), and calls
+// open/write/close. Then it puts back the handler
 // that was there before (the Swift runtime's backtracer, or the default) and
 // returns, so the faulting instruction faults again and the process dies as it
 // would have, with the same signal and backtrace. A SIGKILL (kill -9, the OOM
@@ -26,6 +27,7 @@ enum JobCrashNote {
     static let fileName = "job-crashes"
     static let slotsMax = 256
     static let nameBytesMax = 256
+    static let pathBytesMax = 4096
     static let crashSignals: [Int32] = [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT]
 
     /// The table the handler reads: allocated once, never freed.
@@ -34,13 +36,13 @@ enum JobCrashNote {
         let nameLengths = UnsafeMutablePointer<Int>.allocate(capacity: slotsMax)
         let threads = UnsafeMutablePointer<pthread_t>.allocate(capacity: slotsMax)
         let inStep = UnsafeMutablePointer<Int32>.allocate(capacity: slotsMax)
-        let path = UnsafeMutablePointer<CChar>.allocate(capacity: 4096)
+        let paths = UnsafeMutablePointer<CChar>.allocate(capacity: slotsMax * pathBytesMax)
         let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 32)
 
         init() {
             inStep.initialize(repeating: 0, count: slotsMax)
             nameLengths.initialize(repeating: 0, count: slotsMax)
-            path.initialize(repeating: 0, count: 4096)
+            paths.initialize(repeating: 0, count: slotsMax * pathBytesMax)
         }
     }
 
@@ -48,12 +50,10 @@ enum JobCrashNote {
     private static let used = Mutex<[Bool]>(Array(repeating: false, count: slotsMax))
     private static let installed = Mutex<Bool>(false)
 
-    /// Installs the handler once per process, noting crashes into `dataDirectory`.
-    static func install(dataDirectory: String) {
+    /// Installs the handler, once per process.
+    static func install() {
         installed.withLock { done in
             guard !done else { return }
-            let path = Array((dataDirectory + "/" + fileName).utf8CString.prefix(4095))
-            for (i, c) in path.enumerated() { table.path[i] = c }
             for signal in crashSignals {
                 var action = sigaction()
                 action.__sigaction_handler.sa_sigaction = { signal, _, _ in JobCrashNote.noteCrash(signal) }
@@ -65,8 +65,11 @@ enum JobCrashNote {
         }
     }
 
-    /// A slot for `job` on the calling thread; nil when all are taken (the job is then not attributed).
-    static func claim(job: String) -> Int? {
+    /// A slot for `job` of `dataDirectory` on the calling thread; nil when all
+    /// are taken or the path is too long (the job is then not attributed).
+    static func claim(job: String, dataDirectory: String) -> Int? {
+        let path = Array((dataDirectory + "/" + fileName).utf8CString)
+        guard path.count <= pathBytesMax else { return nil }
         guard let slot = used.withLock({ used -> Int? in
             guard let free = used.firstIndex(of: false) else { return nil }
             used[free] = true
@@ -75,6 +78,7 @@ enum JobCrashNote {
         let bytes = Array(job.utf8.prefix(nameBytesMax - 1))
         for (i, b) in bytes.enumerated() { table.names[slot * nameBytesMax + i] = CChar(bitPattern: b) }
         table.nameLengths[slot] = bytes.count
+        for (i, c) in path.enumerated() { table.paths[slot * pathBytesMax + i] = c }
         table.threads[slot] = pthread_self()
         return slot
     }
@@ -94,13 +98,12 @@ enum JobCrashNote {
         let me = pthread_self()
         var onJobThread = false
         for slot in 0..<slotsMax where t.inStep[slot] != 0 && pthread_equal(t.threads[slot], me) != 0 { onJobThread = true }
-        let fd = open(t.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        if fd >= 0 {
-            var newline: CChar = 10
-            for slot in 0..<slotsMax where t.inStep[slot] != 0 && (!onJobThread || pthread_equal(t.threads[slot], me) != 0) {
-                _ = write(fd, t.names + slot * nameBytesMax, t.nameLengths[slot])
-                _ = write(fd, &newline, 1)
-            }
+        var newline: CChar = 10
+        for slot in 0..<slotsMax where t.inStep[slot] != 0 && (!onJobThread || pthread_equal(t.threads[slot], me) != 0) {
+            let fd = open(t.paths + slot * pathBytesMax, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { continue }
+            _ = write(fd, t.names + slot * nameBytesMax, t.nameLengths[slot])
+            _ = write(fd, &newline, 1)
             close(fd)
         }
         sigaction(signal, t.previous + Int(signal), nil)

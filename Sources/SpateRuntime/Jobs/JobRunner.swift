@@ -120,7 +120,7 @@ public final class JobRunner: @unchecked Sendable {
     /// Starts supervising on a background thread.
     public func start() {
         supervising.store(true, ordering: .relaxed)
-        JobCrashNote.install(dataDirectory: environment.log.dataDirectory)
+        JobCrashNote.install()
         BackgroundThread.start { [self] in
             while !stopRequested.load(ordering: .relaxed) {
                 countCrashes()

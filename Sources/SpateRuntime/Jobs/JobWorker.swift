@@ -52,7 +52,7 @@ final class JobWorker: @unchecked Sendable {
 
     private func run() {
         let catalog = environment.catalog
-        crashSlot = JobCrashNote.claim(job: name)
+        crashSlot = JobCrashNote.claim(job: name, dataDirectory: environment.log.dataDirectory)
         JobCrashNote.enterStep(crashSlot)
         defer { JobCrashNote.release(crashSlot) }
         var failure: String?
