@@ -66,11 +66,19 @@ import Testing
         #expect(try spate(["put", "events", "--data", data], input: #"{"a":1}"# + "\n").status == 0)
         let segments = try modes(under: data).map(\.0).filter { $0.hasSuffix(".log") }
         for path in segments + [data + "/catalog.sqlite"] { chmod(path, 0o644) }
+        chmod(data, 0o755)
         #expect(try spate(["put", "events", "--data", data], input: #"{"a":2}"# + "\n").status == 0)
         for path in segments + [data + "/catalog.sqlite"] {
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(path)")
         }
+        #expect(try FileManager.default.attributesOfItem(atPath: data)[.posixPermissions] as? Int == 0o700, "the data directory")
+        // So is an empty directory made beforehand and given as --data.
+        let chosen = dir.path + "/chosen"
+        mkdir(chosen, 0o755)
+        chmod(chosen, 0o755)
+        #expect(try spate(["put", "events", "--data", chosen], input: #"{"a":1}"# + "\n").status == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: chosen)[.posixPermissions] as? Int == 0o700)
     }
 
     @Test func theREPLHistoryIsOwnerOnlyWhateverItsModeWas() throws {

@@ -18,13 +18,14 @@ enum OwnerOnlyFiles {
     static let fileMode: mode_t = 0o600
     static let directoryMode: mode_t = 0o700
 
-    /// Creates directory `path` with 0700 (an existing directory is left as it is: it may be one the user chose).
+    /// Makes the data directory `path` 0700, creating it if needed. An existing
+    /// one is tightened too: it is Spate's (catalog, streams), and one an older
+    /// version made 0755 may still hold sealed segments that are 0644.
+    /// (Best effort for an existing directory another user owns: chmod fails, the open goes on.)
     static func makeDirectory(_ path: String) throws(CatalogError) {
-        if mkdir(path, directoryMode) != 0 {
-            if errno == EEXIST { return }
-            throw .cannotOpen(path: path, message: String(cString: strerror(errno)))
-        }
-        if chmod(path, directoryMode) != 0 { throw .cannotOpen(path: path, message: String(cString: strerror(errno))) }
+        let created = mkdir(path, directoryMode) == 0
+        if !created && errno != EEXIST { throw .cannotOpen(path: path, message: String(cString: strerror(errno))) }
+        if chmod(path, directoryMode) != 0 && created { throw .cannotOpen(path: path, message: String(cString: strerror(errno))) }
     }
 
     /// Sets file `path` to 0600, creating it empty when `creating` (absent and not creating: nothing to do).
