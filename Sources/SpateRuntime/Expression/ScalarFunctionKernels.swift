@@ -5,8 +5,8 @@
 // Invariant: no argument value can trap. Every conversion from DOUBLE to an
 // integer is checked and every integer operation reports overflow; an argument
 // out of range gives NULL for that row, never a crash and never an error
-// mid-stream (the fuzz test in ExpressionSafetyTests runs thousands of random
-// statements to hold this). The rules, close to SQLite's:
+// mid-stream (ExpressionSafetyTests runs every function over extreme values,
+// ExpressionFuzzTests thousands of random statements, to hold this). The rules, close to SQLite's:
 // - An integer argument (a SUBSTR position or length, ROUND's digits) that is
 //   NaN, infinite or outside BIGINT's range gives NULL; a fractional one is
 //   truncated toward zero.
@@ -15,9 +15,10 @@
 //   counts from 1.
 // - ROUND(x, d): for d so large that x has no digit that far (x · 10^d is not
 //   finite) x is returned unchanged; for d so negative that 10^d underflows,
-//   0. A BIGINT x is returned unchanged for d ≥ 0.
-// - A DOUBLE result that is not finite (EXP(1000), POWER(10, 400)) is NULL; a
-//   BIGINT result that does not fit (GREATEST of doubles into BIGINT) is NULL.
+//   0. A BIGINT x is unchanged for d ≥ 0 and rounded half away from zero to a
+//   multiple of 10^-d for d < 0 (ROUND(1250, -2) = 1300); NULL if that overflows.
+// - A DOUBLE result that is not finite (EXP(1000), POWER(10, 400)) is NULL;
+//   so is a BIGINT result that does not fit.
 // - DATE_TRUNC of a time whose truncation is below the earliest TIMESTAMP
 //   (-2^63 ms) gives NULL.
 
