@@ -2,6 +2,7 @@
 // declared) and the catalog tables a user may query with SELECT. Catalog rows
 // become SQL values here: INTEGER columns named *_at are TIMESTAMPs (epoch ms).
 
+import SpateAlerts
 import SpateCatalog
 import SpateSQL
 
@@ -41,6 +42,8 @@ extension Database {
             guard let info = try? catalog.query(sql: "SELECT name, type FROM pragma_table_info('\(table)')") else { return nil }
             let columns = info.rows.compactMap { row -> SchemaColumn? in
                 guard case let .text(name) = row[row.startIndex], case let .text(type) = row[row.startIndex + 1] else { return nil }
+                // Webhook headers hold credentials: SHOW CHANNELS shows them masked, SELECT not at all.
+                if table == "channels" && ChannelSecrets.secretColumns.contains(name) { return nil }
                 return SchemaColumn(name: name, type: Self.sqlType(column: name, sqliteType: type))
             }
             return CatalogTableSchema(name: table, columns: columns)
@@ -71,7 +74,10 @@ extension Database {
         case let (.integer(i), .boolean): return .boolean(i != 0)
         case let (.integer(i), .double): return .double(Double(i))
         case let (.integer(i), _): return .bigint(i)
-        case let (.real(d), .bigint): return .bigint(Int64(d))
+        case let (.real(d), .bigint):
+            // SQLite's REAL beyond BIGINT's range (or NaN) gives NULL, as a CAST would.
+            guard d.isFinite, let i = Int64(exactly: d.rounded(.towardZero)) else { return .null }
+            return .bigint(i)
         case let (.real(d), _): return .double(d)
         case let (.text(s), _): return .string(s)
         case let (.blob(b), _): return .string("x'" + b.map { String($0, radix: 16) }.joined() + "'")

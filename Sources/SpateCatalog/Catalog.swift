@@ -72,16 +72,17 @@ public final class Catalog: Sendable {
     /// make an older catalog, or add a migration to make a newer one).
     static func open(dataDirectory: String, options: CatalogOptions = CatalogOptions(),
                      migrations: [CatalogMigration]) throws(CatalogError) -> Catalog {
-        if mkdir(dataDirectory, 0o755) != 0 && errno != EEXIST {
-            throw .cannotOpen(path: dataDirectory, message: String(cString: strerror(errno)))
-        }
+        try OwnerOnlyFiles.makeDirectory(dataDirectory)
         let path = dataDirectory.hasSuffix("/") ? dataDirectory + fileName : dataDirectory + "/" + fileName
         // The journal-mode switch and the migration never race with another
         // opener: both connections are set up under the open lock.
         return try CatalogOpenLock.holding(
             dataDirectory: dataDirectory, waitLimitMs: Int64(options.busyTimeoutMs) * 6
         ) { () throws(CatalogError) in
+            // Made 0600 before SQLite opens it: SQLite gives its -wal and -shm the database file's mode.
+            try OwnerOnlyFiles.restrict(path, creating: true)
             let database = try SQLiteDatabase(path: path, durability: options.durability, busyTimeoutMs: options.busyTimeoutMs)
+            for suffix in ["-wal", "-shm"] { try OwnerOnlyFiles.restrict(path + suffix, creating: false) }
             let version = try CatalogMigrator.migrate(database, migrations: migrations, nowMs: currentTimeMs())
             let queryDatabase = try SQLiteDatabase(path: path, durability: options.durability, busyTimeoutMs: options.busyTimeoutMs,
                                                    statementCacheCapacity: 1, queryOnly: true)

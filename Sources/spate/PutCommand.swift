@@ -15,7 +15,8 @@ struct PutCommand: ParsableCommand {
         abstract: "Append JSON lines from standard input (or --file) to a stream.",
         discussion: """
             Each line must be one JSON object; it is stored byte for byte. The partition key is the
-            value of --key (a top-level field); without --key records spread round-robin over shards.
+            value of --key (a top-level field); without --key, the stream's declared key column
+            (CREATE STREAM … WITH (key = '…')); only a stream with neither spreads records round-robin.
             Bad lines are reported with their line number and skipped (exit status 1); with --strict
             nothing is written unless every line is good. The stream is created on first use with
             the settings given (default: 1 shard, 24h retention, batch durability).
@@ -25,7 +26,7 @@ struct PutCommand: ParsableCommand {
     @Argument(help: "The stream to append to.")
     var stream: String
 
-    @Option(help: "Top-level field that holds the partition key.")
+    @Option(help: "Top-level field that holds the partition key (default: the stream's declared key).")
     var key: String?
 
     @Option(help: "Read this file instead of standard input.")
@@ -56,7 +57,7 @@ struct PutCommand: ParsableCommand {
         }
         var options = IngestOptions(keyField: key, strict: strict)
         options.rejectionsKeptMax = 1000
-        let ingester = try JSONLinesIngester(stream: logStream, options: options)
+        let ingester = try database.jsonLinesIngester(into: logStream, named: stream, options: options)
         let startNs = monotonicNs()
         let report = try ingester.ingest(fd: input) { p in
             let seconds = Double(monotonicNs() - startNs) / 1e9

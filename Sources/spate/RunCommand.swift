@@ -3,7 +3,9 @@
 // SIGINT or SIGTERM, then stops each job with a final checkpoint and exits 0. Several
 // `spate run` (or REPL) processes may share a data directory: each job runs in
 // exactly one of them (leases in the catalog), and a dead process's jobs move
-// to a live one when its lease expires.
+// to a live one when its lease expires. A job that fails is printed on stderr
+// (`spate run: job NAME failed: …`) as it happens, and those already failed at
+// start are listed; the other jobs keep running.
 
 import ArgumentParser
 import Spate
@@ -36,6 +38,7 @@ struct RunCommand: ParsableCommand {
         let database = try global.open()
         let runner = database.startJobRunner(options: JobRunnerOptions(leaseDurationMs: Int64(leaseSeconds) * 1000))
         Terminal.error("spate run: running the jobs of \(database.dataDirectory) (Ctrl-C stops)")
+        JobFailurePrinter.attach(to: runner, database: database, prefix: "spate run")
         var shown: [String] = []
         while true {
             var timeout = timespec(tv_sec: 1, tv_nsec: 0)

@@ -59,6 +59,7 @@ struct ServeCommand: ParsableCommand {
         let database = try global.open()
         // What `spate run` runs: jobs, deliveries, alarms, metrics.
         let runner = database.startJobRunner()
+        JobFailurePrinter.attach(to: runner, database: database, prefix: "spate serve")
         let server: SpateHTTPServer
         do throws(ServerError) {
             // /metrics: the log's per-stream figures, then the catalog's per-minute metrics.

@@ -18,9 +18,16 @@ private final class Scratch {
     init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
+    /// Written through a close-on-exec descriptor: a process another test forks
+    /// meanwhile must not inherit it open for writing (exec would fail, ETXTBSY).
     func script(_ name: String, _ body: String) -> String {
         let file = path + "/" + name
-        _ = FileManager.default.createFile(atPath: file, contents: Data("#!/bin/sh\n\(body)\n".utf8), attributes: [.posixPermissions: 0o755])
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        precondition(fd >= 0, "cannot write \(file)")
+        let bytes = Array("#!/bin/sh\n\(body)\n".utf8)
+        precondition(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
+        close(fd)
+        chmod(file, 0o755)
         return file
     }
 }

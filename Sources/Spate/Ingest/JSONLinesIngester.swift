@@ -1,7 +1,9 @@
 // Bulk ingest of JSON lines (`spate put`): one JSON object a line becomes one
 // record, stored byte for byte as given (without its line ending). The partition
-// key is the value of one top-level field, found by the byte-level JSON scanner;
-// without a key field, records spread round-robin over the shards.
+// key is the value of one top-level field, found by the byte-level JSON scanner:
+// the one given (`--key`), else the stream's declared key column
+// (`Database.jsonLinesIngester`); only a stream with neither spreads records
+// round-robin over the shards.
 //
 // A line that is not a JSON object, lacks the key field, has a key that is not a
 // string or number, or is over the 1 MiB record limit is rejected with its line
@@ -23,6 +25,8 @@ import Glibc
 public struct IngestOptions: Sendable {
     /// Top-level field whose value is the partition key (nil: round-robin).
     public var keyField: String?
+    /// True when `keyField` is the stream's declared key, not one given (for the message of a line without it).
+    public var keyFieldIsDeclared = false
     /// Check every line before writing any.
     public var strict = false
     /// Records per append call.
@@ -175,6 +179,9 @@ public final class JSONLinesIngester {
         let value = values[0]
         switch value.kind {
         case .missing:
+            if options.keyFieldIsDeclared {
+                return "no field '\(field)' (the stream's declared key); add it, or give another key field with --key"
+            }
             return "no field '\(field)' (the partition key); add it, or choose another with --key"
         case .string:
             if value.hasEscapes {

@@ -71,7 +71,7 @@ extension Session {
         case (.string, .string), (.double, .double), (.bigint, .bigint), (.boolean, .boolean), (.timestamp, .timestamp): return value
         case let (.bigint(i), .double): return .double(Double(i))
         case let (.bigint(i), .timestamp): return .timestamp(i)
-        case let (.double(d), .bigint) where d.rounded() == d: return .bigint(Int64(d))
+        case let (.double(d), .bigint) where d.rounded() == d && Int64(exactly: d) != nil: return .bigint(Int64(exactly: d)!)
         case let (.string(text), .timestamp):
             if let ms = UTCTimestamp.parse(text) { return .timestamp(ms) }
         default: break

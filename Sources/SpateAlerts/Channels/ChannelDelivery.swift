@@ -64,7 +64,7 @@ public enum ChannelDelivery {
 
     static func appendLine(_ payload: String, to path: String) -> Result<Void, DeliveryError> {
         let existed = access(path, F_OK) == 0
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)  // a new alert file is owner-only, as the data directory
         guard fd >= 0 else { return .failure(.failed("cannot open \(path): \(String(cString: strerror(errno)))")) }
         defer { close(fd) }
         guard writeAll(fd, Array((payload + "\n").utf8)) else { return .failure(.failed("cannot write \(path): \(String(cString: strerror(errno)))")) }

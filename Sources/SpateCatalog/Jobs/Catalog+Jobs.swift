@@ -7,7 +7,7 @@
 extension Catalog {
     private static let jobColumns = """
         name, definition, output_kind, output_stream, options, state, last_error, created_at, updated_at,
-        lease_owner, lease_expires_at, start_from
+        lease_owner, lease_expires_at, start_from, crashes_in_a_row
         """
 
     /// Adds a job; throws `.invalidRecord` when one of that name exists.
@@ -59,10 +59,15 @@ extension Catalog {
     }
 
     /// Sets a job's state (and its last error); returns whether the job exists.
+    /// Setting it running (RESUME JOB) also clears its count of crashes in a row.
     @discardableResult
     public func setJobState(_ name: String, _ state: JobState, error: String? = nil, nowMs: Int64) throws(CatalogError) -> Bool {
         try withDatabase { database throws(CatalogError) in
-            try database.withStatement("UPDATE jobs SET state = ?2, last_error = ?3, updated_at = ?4 WHERE name = ?1") { statement throws(CatalogError) in
+            try database.withStatement("""
+                UPDATE jobs SET state = ?2, last_error = ?3, updated_at = ?4,
+                                crashes_in_a_row = CASE WHEN ?2 = 'running' THEN 0 ELSE crashes_in_a_row END
+                WHERE name = ?1
+                """) { statement throws(CatalogError) in
                 try statement.bind(name, at: 1)
                 try statement.bind(state.rawValue, at: 2)
                 try statement.bind(error, at: 3)
@@ -162,6 +167,7 @@ extension Catalog {
             outputKind: JobOutputKind(rawValue: row.string(2)) ?? .results, outputStream: row.optionalString(3),
             optionsJSON: row.string(4), state: JobState(rawValue: row.string(5)) ?? .failed, lastError: row.optionalString(6),
             createdMs: row.int64(7), updatedMs: row.int64(8), leaseOwner: row.optionalString(9),
-            leaseExpiresMs: row.isNull(10) ? nil : row.int64(10), startFrom: row.optionalString(11))
+            leaseExpiresMs: row.isNull(10) ? nil : row.int64(10), startFrom: row.optionalString(11),
+            crashesInARow: row.int64(12))
     }
 }

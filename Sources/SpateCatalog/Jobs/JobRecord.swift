@@ -34,11 +34,13 @@ public struct JobRecord: Sendable, Equatable {
     public var leaseExpiresMs: Int64?
     /// Where a job without a checkpoint starts: nil (its SINCE), "earliest", "latest" or epoch ms.
     public var startFrom: String?
+    /// Times in a row the job's step crashed its process (see `recordJobCrash`).
+    public var crashesInARow: Int64
 
     public init(name: String, definition: String, outputKind: JobOutputKind, outputStream: String? = nil,
                 optionsJSON: String = "{}", state: JobState = .running, lastError: String? = nil,
                 createdMs: Int64, updatedMs: Int64, leaseOwner: String? = nil, leaseExpiresMs: Int64? = nil,
-                startFrom: String? = nil) {
+                startFrom: String? = nil, crashesInARow: Int64 = 0) {
         self.name = name
         self.definition = definition
         self.outputKind = outputKind
@@ -51,6 +53,7 @@ public struct JobRecord: Sendable, Equatable {
         self.leaseOwner = leaseOwner
         self.leaseExpiresMs = leaseExpiresMs
         self.startFrom = startFrom
+        self.crashesInARow = crashesInARow
     }
 }
 

@@ -43,6 +43,7 @@ enum CatalogOpenLock {
         let path = dataDirectory.hasSuffix("/") ? dataDirectory + Self.fileName : dataDirectory + "/" + Self.fileName
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .cannotOpen(path: path, message: String(cString: strerror(errno))) }
+        do throws(CatalogError) { try OwnerOnlyFiles.restrict(fd: fd, path: path) } catch { close(fd); throw error }
         var backoff = JitteredBackoff()
         let startMs = JitteredBackoff.monotonicMs()
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -3,12 +3,22 @@
 // user sees "write …/00000000000000000000.log: No space left on device", not a
 // bare code. The descriptor closes when the last reference goes away, so a
 // group-commit fsync that still holds a segment keeps it open across a roll.
+//
+// Every file the log writes (segments, indexes, manifests, append locks) is
+// owner-only, 0600, whatever the umask: created with that mode and fchmod'ed
+// on open for writing (which also tightens a file an older version made 0644).
+// Records may hold anything a user put; nobody else on the machine reads them.
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// rw for the owner only: the mode of every file in a data directory.
+let ownerOnlyFileMode: mode_t = 0o600
+/// rwx for the owner only: the mode of every directory Spate creates.
+let ownerOnlyDirectoryMode: mode_t = 0o700
 
 /// An open file, closed on deinit.
 public final class LogFile: @unchecked Sendable {
@@ -34,8 +44,14 @@ public final class LogFile: @unchecked Sendable {
         var flags = O_RDWR | O_CLOEXEC
         if create { flags |= O_CREAT }
         if exclusive { flags |= O_EXCL }
-        let fd = open(path, flags, 0o644)
+        let fd = open(path, flags, ownerOnlyFileMode)
         guard fd >= 0 else { throw LogError.io("open", path, errno) }
+        // The umask may have cleared bits of the mode; set exactly 0600.
+        guard fchmod(fd, ownerOnlyFileMode) == 0 else {
+            let code = errno
+            close(fd)
+            throw LogError.io("chmod", path, code)
+        }
         return LogFile(path: path, fd: fd)
     }
 

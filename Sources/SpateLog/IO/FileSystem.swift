@@ -40,8 +40,13 @@ enum FileSystem {
         return names
     }
 
+    /// Creates directory `path` owner-only (0700 whatever the umask); an existing one is left as it is.
     static func makeDirectory(_ path: String) throws(LogError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw LogError.io("mkdir", path, errno) }
+        if mkdir(path, ownerOnlyDirectoryMode) != 0 {
+            if errno == EEXIST { return }
+            throw LogError.io("mkdir", path, errno)
+        }
+        if chmod(path, ownerOnlyDirectoryMode) != 0 { throw LogError.io("chmod", path, errno) }
     }
 
     /// Creates `path` and any missing parents.

@@ -13,23 +13,39 @@
 // that never closes (emitted at the end of a bounded query, or on change).
 //
 // Limits: at most `openWindowsMax` open slots (an error names the limit).
+//
+// Event times are whatever the records say (any BIGINT of milliseconds), so
+// window bounds are computed with overflow checks: a record whose window would
+// start or end beyond the TIMESTAMP range (-2^63 … 2^63-1 ms) is counted as
+// late and dropped, never a trap; the watermark saturates at the range's ends.
 
 import SpateSQL
 
 /// Errors while running a query.
+/// Every case but `internalError` is a condition a user can cause, and its
+/// message says what happened and what to do; `internalError` is a bug.
 public enum RuntimeError: Error, CustomStringConvertible, Equatable {
     case openWindowsExceeded(Int)
+    /// Reading the log failed (a segment missing, truncated or corrupt, an I/O
+    /// error): the log's own message, which names the file and offset.
+    case storage(String)
     /// A query that the analyzer accepted but the runtime cannot run as written
     /// (a detector's options, fields the scanner cannot tell apart).
     case unsupported(String)
+    /// A job's checkpoint covers another number of shards than its stream has now
+    /// (the stream was dropped and created again with other shards).
+    case checkpointShardsMismatch(checkpoint: Int, stream: Int)
     case internalError(String)
 
     public var description: String {
         switch self {
         case let .openWindowsExceeded(limit):
             return "the query has more than \(limit) open windows (keys × windows); group by fewer keys, use shorter windows or a smaller GRACE"
-        case let .unsupported(message):
+        case let .storage(message), let .unsupported(message):
             return message
+        case let .checkpointShardsMismatch(checkpoint, stream):
+            return "the job's checkpoint covers \(checkpoint) shard(s) but its stream now has \(stream) (was the stream created again?); "
+                + "DROP JOB and CREATE JOB again to start over from the stream as it is"
         case let .internalError(message):
             return "internal error: \(message)"
         }
@@ -102,7 +118,10 @@ final class WindowAggregator {
     /// which shards are read does not make a shard's records late: only a record
     /// out of order within its own shard by more than the grace is (Flink's rule
     /// for parallel sources). Finished and idle shards do not hold it back.
-    var watermarkMs: Int64 { eventTimeFrontierMs == .min ? .min : eventTimeFrontierMs - graceMs }
+    var watermarkMs: Int64 {
+        let (watermark, overflow) = eventTimeFrontierMs.subtractingReportingOverflow(graceMs)
+        return overflow ? .min : watermark
+    }
 
     /// The largest event time seen on any shard.
     var maxEventTimeMs: Int64 { maxEventTimeByShard.max() ?? .min }
@@ -196,18 +215,20 @@ final class WindowAggregator {
         let watermark = watermarkMs
         switch window.kind {
         case let .tumbling(size):
-            let start = floorMultiple(t, size)
-            if start + size <= watermark { lateRecords += 1; return }
-            assignments.append(row: row, slot: Int(try slot(keyId: keyId, start: start, end: start + size)))
+            guard let start = floorMultiple(t, size), let end = checkedSum(start, size), end > watermark else { lateRecords += 1; return }
+            assignments.append(row: row, slot: Int(try slot(keyId: keyId, start: start, end: end)))
         case let .hopping(size, advance):
-            var start = floorMultiple(t, advance)
             var assigned = false
-            while start > t - size {
-                if start + size > watermark {
-                    assignments.append(row: row, slot: Int(try slot(keyId: keyId, start: start, end: start + size)))
-                    assigned = true
+            if var start = floorMultiple(t, advance) {
+                let earliestExclusive = checkedSum(t, -size) ?? .min
+                while start > earliestExclusive {
+                    if let end = checkedSum(start, size), end > watermark {
+                        assignments.append(row: row, slot: Int(try slot(keyId: keyId, start: start, end: end)))
+                        assigned = true
+                    }
+                    guard let previous = checkedSum(start, -advance) else { break }
+                    start = previous
                 }
-                start -= advance
             }
             if !assigned { lateRecords += 1 }
         case let .session(gap):
@@ -222,10 +243,11 @@ final class WindowAggregator {
         // Sessions the watermark has passed are final even before they are
         // emitted (after the batch): joining one would make results depend on
         // batch boundaries.
-        let touching = open.filter { t >= slotStart[Int($0)] - gap && t <= slotEnd[Int($0)] && slotEnd[Int($0)] > watermark }
+        guard let end = checkedSum(t, gap) else { lateRecords += 1; return }
+        let touching = open.filter { t >= (checkedSum(slotStart[Int($0)], -gap) ?? .min) && t <= slotEnd[Int($0)] && slotEnd[Int($0)] > watermark }
         if touching.isEmpty {
-            if t + gap <= watermark { lateRecords += 1; return }
-            let slot = try newSlot(keyId: keyId, start: t, end: t + gap)
+            if end <= watermark { lateRecords += 1; return }
+            let slot = try newSlot(keyId: keyId, start: t, end: end)
             open.append(slot)
             sessions[key] = open
             assignments.append(row: row, slot: Int(slot))
@@ -243,8 +265,8 @@ final class WindowAggregator {
             }
         }
         slotStart[Int(target)] = min(slotStart[Int(target)], t)
-        if t + gap > slotEnd[Int(target)] {
-            slotEnd[Int(target)] = t + gap
+        if end > slotEnd[Int(target)] {
+            slotEnd[Int(target)] = end
         }
         heap.push(end: slotEnd[Int(target)], sequence: slotSequence[Int(target)], slot: target)
         sessions[key] = open
@@ -446,9 +468,16 @@ extension WindowAggregator {
 }
 
 /// ⌊t / m⌋ · m, also for negative t.
-@inline(__always) func floorMultiple(_ t: Int64, _ m: Int64) -> Int64 {
+/// The largest multiple of `m` (> 0) at or below `t`; nil when it is below Int64.min.
+@inline(__always) func floorMultiple(_ t: Int64, _ m: Int64) -> Int64? {
     let r = t % m
-    return r < 0 ? t - r - m : t - r
+    return r < 0 ? checkedSum(t - r, -m) : t - r
+}
+
+/// a + b, or nil when it overflows (b = -Int64.min never occurs: sizes are > 0).
+@inline(__always) func checkedSum(_ a: Int64, _ b: Int64) -> Int64? {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? nil : sum
 }
 
 /// A binary min-heap of (end, sequence, slot).

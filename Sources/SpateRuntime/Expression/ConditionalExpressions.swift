@@ -1,5 +1,9 @@
 // IN lists, LIKE, CASE and CAST: the compiled forms of the less common
 // expression kinds. Same contract as VectorExpression: one loop per batch.
+//
+// Casts never trap and never fail mid-stream: a value that does not convert,
+// or a DOUBLE that is NaN, infinite or outside BIGINT's range cast to BIGINT
+// or TIMESTAMP, gives NULL (ksqlDB's lenient casts; DuckDB's TRY_CAST).
 
 import SpateLog
 import SpateSQL
@@ -128,7 +132,7 @@ func copyConverting(from source: ColumnVector, _ sourceRow: Int, to target: Colu
     switch target.type {
     case .double: target.set(row, double: source.number(sourceRow))
     case .bigint, .timestamp:
-        if source.type == .double { target.set(row, int: Int64(exactly: source.doubles[sourceRow].rounded(.towardZero)) ?? 0) } else { target.set(row, int: source.ints[sourceRow]) }
+        if source.type != .double { target.set(row, int: source.ints[sourceRow]) } else if let v = checkedInt64(source.doubles[sourceRow]) { target.set(row, int: v) } else { target.setNull(row) }
     case .string:
         target.beginString(row)
         appendText(source, sourceRow, to: target)
@@ -170,8 +174,7 @@ final class CastExpression: VectorExpression {
             case (.bigint, .boolean), (.timestamp, .boolean): result.set(i, bool: input.ints[i] != 0)
             case (.double, .boolean): result.set(i, bool: input.doubles[i] != 0)
             case (.double, .bigint), (.double, .timestamp):
-                let d = input.doubles[i]
-                if d.isFinite, let v = Int64(exactly: d.rounded(.towardZero)) { result.set(i, int: v) } else { result.setNull(i) }
+                if let v = checkedInt64(input.doubles[i]) { result.set(i, int: v) } else { result.setNull(i) }
             default:
                 copyConverting(from: input, i, to: result, i)
             }

@@ -5,6 +5,12 @@
 // vector's reused arena). NULL follows SQL: any NULL operand gives NULL, except
 // for AND/OR (three-valued logic), IS NULL, COALESCE and CASE. Arithmetic that
 // overflows, and division or modulo by zero, give NULL (as in SQLite).
+//
+// Invariant: no value traps. Integer operations (+ - * / %, negation, and
+// timestamp ± milliseconds) report overflow and give NULL (Int64.min / -1
+// and Int64.min % -1 included); a DOUBLE operand of an integer operation that
+// is NaN, infinite or beyond BIGINT's range gives NULL (`checkedInt64`).
+// DOUBLE arithmetic follows IEEE 754 (1e308 * 10 is Infinity, as in SQLite).
 
 import SpateLog
 import SpateSQL
@@ -137,8 +143,8 @@ final class ArithmeticExpression: VectorExpression {
         } else {
             for i in 0..<rows {
                 if l.isNull[i] || r.isNull[i] { result.setNull(i); continue }
-                let a = l.type == .double ? Int64(l.doubles[i]) : l.ints[i]
-                let b = r.type == .double ? Int64(r.doubles[i]) : r.ints[i]
+                guard let a = l.type == .double ? checkedInt64(l.doubles[i]) : l.ints[i],
+                      let b = r.type == .double ? checkedInt64(r.doubles[i]) : r.ints[i] else { result.setNull(i); continue }
                 let value: Int64?
                 switch op {
                 case .add: let (v, o) = a.addingReportingOverflow(b); value = o ? nil : v

@@ -5,6 +5,12 @@
 // paused, dropped or restarted. `spate run` runs one in the foreground; the
 // REPL runs one in the background. Several processes may run runners on one
 // data directory: the leases give each job to exactly one of them.
+//
+// One job cannot take the others down: a job whose query fails is set failed
+// and reported (`onJobFailed`, which `spate run` and `serve` print) while the
+// rest run on; a job that crashed its process (JobCrashNote) is counted on
+// every scan, and quarantined — failed, with the message below — at
+// `crashesInARowMax` crashes in a row, so that the next start runs the rest.
 
 import SpateCatalog
 import SpateLog
@@ -65,14 +71,26 @@ public struct JobEnvironment: @unchecked Sendable {
     }
 }
 
+/// A job that failed while this runner supervised it.
+public struct JobFailureReport: Sendable, Equatable {
+    public var job: String
+    public var error: String
+}
+
 /// Supervises the jobs this process runs.
 public final class JobRunner: @unchecked Sendable {
+    /// Crashes in a row after which a job is quarantined.
+    public static let crashesInARowMax: Int64 = 3
+    public static let quarantineMessage = "the process died \(crashesInARowMax) times while running this job (RESUME JOB to try again)"
+
     public let environment: JobEnvironment
     private let stopRequested = Atomic<Bool>(false)
     private let mutex = Mutex<[String: JobWorker]>([:])
     private let supervising = Atomic<Bool>(false)
     private let supervisorDone = Atomic<Bool>(false)
     private let stopHooks = Mutex<[@Sendable () -> Void]>([])
+    /// Failures not yet handed to a hook, and the hook.
+    private let failures = Mutex<(pending: [JobFailureReport], hook: (@Sendable (JobFailureReport) -> Void)?)>(([], nil))
 
     public init(environment: JobEnvironment) {
         self.environment = environment
@@ -81,11 +99,31 @@ public final class JobRunner: @unchecked Sendable {
     /// Names of the jobs this process is running now.
     public var runningJobs: [String] { mutex.withLock { $0.filter { !$1.isFinished }.keys.sorted() } }
 
+    /// Calls `hook` for each job that fails from now on, and at once for those
+    /// that already failed (so a hook set just after `start` misses none).
+    public func onJobFailed(_ hook: @escaping @Sendable (JobFailureReport) -> Void) {
+        let missed = failures.withLock { state in
+            defer { state = ([], hook) }
+            return state.pending
+        }
+        for report in missed { hook(report) }
+    }
+
+    private func report(_ failure: JobFailureReport) {
+        let hook = failures.withLock { state in
+            if state.hook == nil { state.pending.append(failure) }
+            return state.hook
+        }
+        hook?(failure)
+    }
+
     /// Starts supervising on a background thread.
     public func start() {
         supervising.store(true, ordering: .relaxed)
+        JobCrashNote.install()
         BackgroundThread.start { [self] in
             while !stopRequested.load(ordering: .relaxed) {
+                countCrashes()
                 scan()
                 var slept = 0
                 while slept < environment.options.scanIntervalMs && !stopRequested.load(ordering: .relaxed) {
@@ -112,6 +150,16 @@ public final class JobRunner: @unchecked Sendable {
         stopHooks.withLock { $0.append(hook) }
     }
 
+    /// Counts the crashes dead processes noted; quarantines a job at `crashesInARowMax`.
+    func countCrashes() {
+        for job in JobCrashNote.take(dataDirectory: environment.log.dataDirectory) {
+            guard let count = try? environment.catalog.recordJobCrash(job, quarantineAfter: Self.crashesInARowMax,
+                                                                      message: Self.quarantineMessage, nowMs: environment.nowMs())
+            else { continue }
+            if count == Self.crashesInARowMax { report(JobFailureReport(job: job, error: Self.quarantineMessage)) }
+        }
+    }
+
     /// One supervision round: take free jobs, renew leases, stop what must stop.
     func scan() {
         guard let jobs = try? environment.catalog.jobs() else { return }
@@ -136,7 +184,10 @@ public final class JobRunner: @unchecked Sendable {
                 continue
             }
             if mine == nil {
-                let worker = JobWorker(name: job.name, environment: environment)
+                let name = job.name
+                let worker = JobWorker(name: name, environment: environment) { [weak self] error in
+                    self?.report(JobFailureReport(job: name, error: error))
+                }
                 workers[job.name] = worker
                 worker.start()
             }

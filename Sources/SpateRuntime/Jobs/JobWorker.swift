@@ -4,8 +4,12 @@
 // `checkpoint_interval`, and at once when alerts or results are waiting (the
 // latency from an append to its alert is one step plus one commit). A stop
 // request ends with a final checkpoint. Any error marks the job FAILED with a
-// one-line reason; a lost lease (another process took over, the job was paused
-// or dropped) ends the worker without writing anything.
+// one-line reason, reported to the runner (which `spate run` prints) — the
+// other jobs keep running; a lost lease (another process took over, the job
+// was paused or dropped) ends the worker without writing anything. While it
+// works (all but its idle waits) its thread is marked in JobCrashNote, so a
+// trap is blamed on this job; once it has caught up with its stream, its count
+// of crashes in a row goes back to 0.
 
 import SpateCatalog
 import SpateLog
@@ -21,10 +25,15 @@ final class JobWorker: @unchecked Sendable {
     private let environment: JobEnvironment
     private let stopRequested = Atomic<Bool>(false)
     private let finishedFlag = Atomic<Bool>(false)
+    /// Called with the reason when the job fails.
+    private let onFailure: @Sendable (String) -> Void
+    /// This worker's slot in the crash-note table (nil: the table is full).
+    private var crashSlot: Int?
 
-    init(name: String, environment: JobEnvironment) {
+    init(name: String, environment: JobEnvironment, onFailure: @escaping @Sendable (String) -> Void = { _ in }) {
         self.name = name
         self.environment = environment
+        self.onFailure = onFailure
     }
 
     var isFinished: Bool { finishedFlag.load(ordering: .acquiring) }
@@ -43,16 +52,23 @@ final class JobWorker: @unchecked Sendable {
 
     private func run() {
         let catalog = environment.catalog
+        crashSlot = JobCrashNote.claim(job: name, dataDirectory: environment.log.dataDirectory)
+        JobCrashNote.enterStep(crashSlot)
+        defer { JobCrashNote.release(crashSlot) }
+        var failure: String?
         do {
             try execute()
         } catch let error as JobFailure {
             switch error {
             case .leaseLost: break
-            case let .failed(message):
-                _ = try? catalog.setJobState(name, .failed, error: message, nowMs: environment.nowMs())
+            case let .failed(message): failure = message
             }
         } catch {
-            _ = try? catalog.setJobState(name, .failed, error: "\(error)", nowMs: environment.nowMs())
+            failure = "\(error)"
+        }
+        if let failure {
+            _ = try? catalog.setJobState(name, .failed, error: failure, nowMs: environment.nowMs())
+            onFailure(failure)
         }
         try? catalog.releaseLease(job: name, owner: environment.owner)
     }
@@ -138,12 +154,14 @@ final class JobWorker: @unchecked Sendable {
         var lastCommitNs = monotonicNs()
         var recordsAtLastCommit = Int64(execution.currentStatistics.recordsRead)
         var outputError: LogError?
+        var crashCountCleared = record.crashesInARow == 0
         let emit: (EmittedRow) -> Bool = { row in
             do throws(LogError) { try output.add(row) } catch { outputError = error; return false }
             return true
         }
         while !shouldStop {
             let outcome: QueryExecution.StepOutcome
+            FaultInjection.trapIfChosen(job: name)
             do { outcome = try execution.step(emit: emit) } catch { throw JobFailure.failed(error.description) }
             if let outputError { throw JobFailure.failed("writing the output stream: \(outputError)") }
             FaultInjection.point("after a step, before its output is appended")
@@ -162,7 +180,15 @@ final class JobWorker: @unchecked Sendable {
             }
             switch outcome {
             case .progressed: continue
-            case .idle: usleep(useconds_t(environment.options.pollIntervalMs * 1000))
+            case .idle:
+                if !crashCountCleared {
+                    // Caught up after a start: whatever crashed before, it was not this input.
+                    try catalog.resetJobCrashes(name)
+                    crashCountCleared = true
+                }
+                JobCrashNote.leaveStep(crashSlot)
+                usleep(useconds_t(environment.options.pollIntervalMs * 1000))
+                JobCrashNote.enterStep(crashSlot)
             case .finished:
                 try commit()
                 throw JobFailure.failed("the job's query ended (it should tail its stream)")

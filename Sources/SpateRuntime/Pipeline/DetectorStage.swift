@@ -41,7 +41,7 @@ final class DetectorStage {
         guard !plans.isEmpty else { return nil }
         let compiler = ExpressionCompiler(resolver: resolver, nowMs: nowMs)
         let detectorOperator: DetectorOperator
-        do { detectorOperator = try DetectorOperator(plans: plans) } catch { throw RuntimeError.internalError("\(error)") }
+        do { detectorOperator = try DetectorOperator(plans: plans) } catch { throw RuntimeError.unsupported("\(error)") }
         var inputs: [[VectorExpression]] = []
         for plan in plans {
             var compiled: [VectorExpression] = []

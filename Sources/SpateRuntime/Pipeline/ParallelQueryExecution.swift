@@ -40,7 +40,7 @@ public final class ParallelQueryExecution {
         let workers = max(1, min(parallelism, shardCount))
         streamShardCount = shardCount
         if let resumeAt, resumeAt.count != shardCount {
-            throw .internalError("the checkpoint has \(resumeAt.count) shards, the stream \(shardCount)")
+            throw .checkpointShardsMismatch(checkpoint: resumeAt.count, stream: shardCount)
         }
         var parts: [QueryExecution] = []
         for worker in 0..<workers {

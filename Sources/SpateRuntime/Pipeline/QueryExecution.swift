@@ -120,7 +120,7 @@ public final class QueryExecution {
         shardPositions = positionOfShard
         let positions: [ReadPosition]
         if let resumeAt {
-            guard resumeAt.count == shards.count else { throw .internalError("the checkpoint has \(resumeAt.count) shards, the stream \(shards.count)") }
+            guard resumeAt.count == shards.count else { throw .checkpointShardsMismatch(checkpoint: resumeAt.count, stream: shards.count) }
             positions = resumeAt.map { .atSequence($0) }
         } else {
             positions = shards.map { _ in Self.readPosition(start ?? plan.start, now: now) }
@@ -128,7 +128,7 @@ public final class QueryExecution {
         do {
             cursor = try StreamCursor(stream: stream, shards: shards, from: positions, end: Self.cursorEnd(plan.end, now: now))
         } catch {
-            throw .internalError(error.description)
+            throw .storage(error.description)
         }
         var types = plan.fields.map(\.type)
         types.append(.timestamp)
@@ -332,7 +332,7 @@ public final class QueryExecution {
                 return true
             }
         } catch {
-            throw .internalError("reading the stream: \(error)")
+            throw .storage("\(error)")
         }
         statistics.recordsRead += n
         statistics.badRecords = decoder.badRecords

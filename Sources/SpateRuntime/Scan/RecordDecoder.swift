@@ -11,6 +11,10 @@
 // DOUBLE/BIGINT accept numbers and numeric strings; TIMESTAMP accepts epoch
 // milliseconds or an ISO 8601 string; STRING accepts any scalar (numbers and
 // booleans as their text); BOOLEAN accepts true/false.
+//
+// A field with the empty path is the whole record (`SELECT *` on a stream with
+// no declared columns): its column gets the record's bytes as they were put;
+// the scanner still checks that the record is a JSON object.
 
 import SpateLog
 import SpateSQL
@@ -20,6 +24,9 @@ final class RecordDecoder {
     /// Where field i goes: a view of its column (no reference counting per record).
     private let sinks: UnsafeMutablePointer<VectorView>
     private let fieldCount: Int
+    /// The fields the scanner finds (in the locator's order); the others are whole-record fields.
+    private let locatedFields: [Int]
+    private let wholeRecordFields: [Int]
     private let locator: JSONFieldLocator
     @exclusivity(unchecked) private var unescaped: [UInt8] = []
     @exclusivity(unchecked) private(set) var badRecords = 0
@@ -33,10 +40,12 @@ final class RecordDecoder {
         fieldCount = fields.count
         sinks = .allocate(capacity: max(1, fields.count))
         for i in 0..<fields.count { (sinks + i).initialize(to: columns[i].view) }
+        locatedFields = fields.indices.filter { !fields[$0].path.isEmpty }
+        wholeRecordFields = fields.indices.filter { fields[$0].path.isEmpty && fields[$0].type == .string }
         do {
-            locator = JSONFieldLocator(paths: try JSONPathSet(fields.map(\.dottedPath)))
+            locator = JSONFieldLocator(paths: try JSONPathSet(locatedFields.map { fields[$0].dottedPath }))
         } catch {
-            throw .internalError("cannot read fields \(fields.map(\.dottedPath)): \(error)")
+            throw .unsupported("cannot read the fields \(locatedFields.map { fields[$0].dottedPath }.joined(separator: ", ")) of one record: \(error); a '.' in a field name reads as nesting, so name each field by one distinct path such as a.b")
         }
     }
 
@@ -55,13 +64,14 @@ final class RecordDecoder {
             return
         }
         var bad = false, missing = false
-        for i in 0..<fieldCount {
-            switch convert(locator[i], payload, into: sinks + i, row) {
+        for (k, i) in locatedFields.enumerated() {
+            switch convert(locator[k], payload, into: sinks + i, row) {
             case .converted: break
             case .missing: missing = true
             case .bad: bad = true
             }
         }
+        for i in wholeRecordFields { sinks[i].set(row, string: payload) }
         if bad { badRecords += 1 } else if missing { missingRecords += 1 }
     }
 

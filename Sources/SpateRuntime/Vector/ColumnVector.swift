@@ -134,7 +134,7 @@ public final class ColumnVector {
         case let .bigint(i): set(row, int: i)
         case let .timestamp(i): set(row, int: i)
         case let .double(d):
-            if type == .double { set(row, double: d) } else { set(row, int: Int64(d)) }
+            if type == .double { set(row, double: d) } else if let i = checkedInt64(d) { set(row, int: i) } else { setNull(row) }
         case let .string(s): set(row, string: s)
         }
     }

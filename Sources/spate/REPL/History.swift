@@ -76,6 +76,7 @@ struct History {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         defer { close(fd) }
+        _ = fchmod(fd, 0o600)  // owner-only whatever the umask: statements may hold secrets (channel headers)
         var text = text
         text.withUTF8 { bytes in
             var done = 0
