@@ -94,9 +94,15 @@ public final class Database: @unchecked Sendable {
         do { return try log.streamNames() } catch { throw .log(error) }
     }
 
-    /// Deletes a stream and its records.
+    /// Deletes a stream, its records and its SQL definition — the one way every
+    /// route (DROP STREAM, `spate stream delete`) deletes a stream, so a later
+    /// stream of the same name never inherits stale columns. (A route that
+    /// deletes only the log, such as the Kinesis endpoint's DeleteStream, leaves
+    /// a definition that `streamDefinition` recognizes as older than the stream
+    /// and ignores.)
     public func deleteStream(_ name: String) throws(SpateError) {
         do { try log.deleteStream(name) } catch { throw .log(error) }
+        try removeStreamDefinition(name)
     }
 
     /// A cursor over the given shards (all when nil) of a stream.

@@ -16,6 +16,12 @@ extension Database {
         let record: StreamRecord?
         do { record = try catalog.stream(named: name) } catch { throw .catalog(error.description) }
         guard let record, let statement = record.definition else { return nil }
+        // A definition older than the log's stream belongs to an earlier stream
+        // of that name, deleted by a route that did not know the catalog.
+        if let stream = try? log.stream(name), stream.createdMs > record.createdMs {
+            try removeStreamDefinition(name)
+            return nil
+        }
         let columns = record.columns.map { column in
             SchemaColumn(name: column.name, type: ValueType(rawValue: column.type) ?? .string)
         }

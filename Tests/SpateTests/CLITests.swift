@@ -2,6 +2,7 @@
 // input, and several processes on one stream at once.
 
 import Foundation
+import SpateLog
 import Testing
 
 @Suite struct CLITests {
@@ -163,6 +164,30 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: dir.path + "/env-data/streams/envstream/stream.manifest"))
+    }
+
+    /// Issue 15: deleting a stream by any route leaves no SQL definition that a
+    /// later stream of the same name would inherit.
+    @Test func aRecreatedStreamNeverInheritsTheOldColumns() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        let create = "CREATE STREAM s (a DOUBLE, b STRING) WITH (key = 'b');"
+        let columns = { () throws -> String in try Spate.run(["-c", "SHOW STREAMS;", "--data", data, "--format", "csv"]).stdout }
+        // 1. SQL DROP STREAM; 2. spate stream delete; 3. the log alone (as the Kinesis DeleteStream does).
+        let deletions: [() throws -> Void] = [
+            { () throws in let r = try Spate.run(["-c", "DROP STREAM s;", "--data", data]); #expect(r.status == 0) },
+            { () throws in let r = try Spate.run(["stream", "delete", "s", "--data", data]); #expect(r.status == 0) },
+            { () throws in try LogStore.open(data).deleteStream("s") },
+        ]
+        for delete in deletions {
+            #expect(try Spate.run(["-c", create, "--data", data]).status == 0)
+            #expect(try columns().contains("a DOUBLE"))
+            try delete()
+            usleep(2_000)   // the new stream is created at a later millisecond
+            #expect(try Spate.run(["stream", "create", "s", "--data", data]).status == 0)
+            #expect(try !columns().contains("a DOUBLE"), "the new stream s shows the old one's columns")
+            #expect(try Spate.run(["stream", "delete", "s", "--data", data]).status == 0)
+        }
     }
 
     @Test func processesOpeningAFreshDirectoryTogetherAllSucceed() throws {

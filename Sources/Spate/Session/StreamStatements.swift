@@ -131,7 +131,6 @@ extension Session {
             throw .sqlMessage("stream '\(name)' does not exist", at: statement.name.range, source: source)
         }
         try database.deleteStream(name)
-        try database.removeStreamDefinition(name)
         sink.message("dropped stream \(name)")
     }
 
