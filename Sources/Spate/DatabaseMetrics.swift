@@ -4,6 +4,10 @@
 // as underscores; counters end in `_total` (running totals that never go down:
 // metric_totals), gauges are the newest minute's value, distributions are
 // summaries (`_sum`, `_count`). The dimension is the label: {job="x"}.
+// Then the log's gauges per stream, read now: the records and bytes the stream
+// keeps (after retention) and its shards. This is the ONE metrics text: the
+// HTTP endpoint serves exactly it at /metrics (every family has HELP and TYPE;
+// records put into a stream are `spate_stream_records_in_total`, once).
 
 import SpateCatalog
 
@@ -87,7 +91,23 @@ extension Database {
                 }
             }
         }
+        out += streamGauges()
         return out
+    }
+
+    /// The log's per-stream gauges, in the same text format.
+    private func streamGauges() -> String {
+        var records = "", bytes = "", shards = ""
+        for name in (try? streamNames()) ?? [] {
+            guard let description = try? describeStream(name) else { continue }  // deleted meanwhile
+            let label = "{stream=\"\(Self.labelValue(name))\"}"
+            records += "spate_stream_records\(label) \(description.recordCount)\n"
+            bytes += "spate_stream_bytes\(label) \(description.bytes)\n"
+            shards += "spate_stream_shards\(label) \(description.shards.count)\n"
+        }
+        return "# HELP spate_stream_records Records the stream keeps now (after retention).\n# TYPE spate_stream_records gauge\n" + records
+            + "# HELP spate_stream_bytes Bytes of segment files the stream keeps now.\n# TYPE spate_stream_bytes gauge\n" + bytes
+            + "# HELP spate_stream_shards Shards of the stream.\n# TYPE spate_stream_shards gauge\n" + shards
     }
 
     static func number(_ value: Double) -> String {

@@ -62,8 +62,8 @@ struct ServeCommand: ParsableCommand {
         JobFailurePrinter.attach(to: runner, database: database, prefix: "spate serve")
         let server: SpateHTTPServer
         do throws(ServerError) {
-            // /metrics: the log's per-stream figures, then the catalog's per-minute metrics.
-            server = try SpateHTTPServer.start(configuration, log: database.log,
+            // /metrics: exactly what `spate metrics` prints (the facade's one metrics text).
+            server = try SpateHTTPServer.start(configuration, log: database.log, metricsSources: [],
                                                metricsText: { (try? database.prometheusText()) ?? "" })
         } catch {
             runner.stop()

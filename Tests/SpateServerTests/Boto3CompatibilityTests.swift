@@ -66,6 +66,39 @@ import Glibc
         return process.terminationStatus
     }
 
+    /// Issue 15: /metrics of `spate serve` is exactly what `spate metrics` prints,
+    /// every family once with HELP and TYPE.
+    @Test func servedMetricsAreTheCommandsMetrics() throws {
+        let directory = TemporaryDirectory()
+        let data = directory.path + "/data"
+        let (server, endpoint) = try serve(["--data", data])
+        defer { _ = stop(server) }
+        let port = Int(endpoint.split(separator: ":").last!)!
+        let client = try HTTPClient(port: port)
+        _ = try client.kinesis("CreateStream", #"{"StreamName":"tx","ShardCount":2}"#)
+        _ = try client.kinesis("PutRecords", #"{"StreamName":"tx","Records":[{"PartitionKey":"a","Data":"eA=="},{"PartitionKey":"b","Data":"eA=="}]}"#)
+        let served = try client.request("GET", "/metrics").text
+        let command = Process()
+        command.executableURL = Self.spate
+        command.arguments = ["metrics", "--data", data]
+        let out = Pipe()
+        command.standardOutput = out
+        try command.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        command.waitUntilExit()
+        #expect(served == printed)
+        #expect(served.contains("spate_stream_shards{stream=\"tx\"} 2\n"))
+        let types = served.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        let helps = served.split(separator: "\n").filter { $0.hasPrefix("# HELP ") }.map { $0.split(separator: " ")[2] }
+        #expect(Set(types).count == types.count, "a family exported twice")
+        #expect(types == helps)
+        // Every sample belongs to a family announced before it.
+        for line in served.split(separator: "\n") where !line.hasPrefix("#") {
+            let name = String(line.prefix { $0 != "{" && $0 != " " })
+            #expect(types.contains { name == $0 || name == $0 + "_sum" || name == $0 + "_count" }, "\(name) has no TYPE")
+        }
+    }
+
     @Test(.enabled(if: boto3Available, "boto3 is not importable: `pip install boto3` to run the compatibility test"))
     func boto3Unsigned() throws {
         let directory = TemporaryDirectory()
