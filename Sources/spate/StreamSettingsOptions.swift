@@ -36,29 +36,25 @@ struct StreamSettingsOptions: ParsableArguments {
     func apply(to settings: inout StreamSettings) throws(SpateError) {
         if let shards { settings.shardCount = shards }
         if let retention {
-            if retention == "unlimited" || retention == "none" {
-                settings.retentionAgeMs = nil
-            } else {
-                guard let ms = DurationText.parseMs(retention) else {
-                    throw .invalidArgument("--retention '\(retention)' is not a duration; use e.g. 24h, 7d, 90m or 'unlimited'")
-                }
-                settings.retentionAgeMs = ms
+            switch StreamSettingText.retentionAgeMs(retention) {
+            case let .success(ms): settings.retentionAgeMs = ms
+            case let .failure(error): throw .invalidArgument("--retention \(error.message)")
             }
         }
         if let retentionBytes { settings.retentionBytes = retentionBytes }
         if let retentionRecords { settings.retentionRecords = retentionRecords }
         if let durability {
-            guard let value = Durability(rawValue: durability) else {
-                throw .invalidArgument("--durability '\(durability)' is not one of always, batch, none")
+            switch StreamSettingText.durability(durability) {
+            case let .success(value): settings.durability = value
+            case let .failure(error): throw .invalidArgument("--durability \(error.message)")
             }
-            settings.durability = value
         }
         if let segmentBytes { settings.segmentBytesMax = segmentBytes }
         if let segmentAge {
-            guard let ms = DurationText.parseMs(segmentAge) else {
-                throw .invalidArgument("--segment-age '\(segmentAge)' is not a duration; use e.g. 1h or 10m")
+            switch StreamSettingText.segmentAgeMs(segmentAge) {
+            case let .success(ms): settings.segmentAgeMaxMs = ms
+            case let .failure(error): throw .invalidArgument("--segment-age \(error.message)")
             }
-            settings.segmentAgeMaxMs = ms
         }
         do { try settings.validate() } catch { throw .log(error) }
     }

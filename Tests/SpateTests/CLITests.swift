@@ -166,6 +166,29 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.path + "/env-data/streams/envstream/stream.manifest"))
     }
 
+    /// Issue 15: SQL and the command line read stream settings with one parser
+    /// (they disagreed on 'none' and on case).
+    @Test func sqlAndTheCommandLineReadStreamSettingsAlike() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        let retentions = ["none", "NONE", "Unlimited", "7d", "24 hours", "forever", "0m"]
+        for (i, value) in retentions.enumerated() {
+            let sql = try Spate.run(["-c", "CREATE STREAM q\(i) (v DOUBLE) WITH (retention = '\(value)');", "--data", data])
+            let cli = try Spate.run(["stream", "create", "c\(i)", "--retention", value, "--data", data])
+            #expect((sql.status == 0) == (cli.status == 0), "retention '\(value)': SQL \(sql.status) \(sql.stderr), CLI \(cli.status) \(cli.stderr)")
+            guard sql.status == 0 else { continue }
+            let describeSQL = try Spate.run(["stream", "describe", "q\(i)", "--data", data]).stdout
+            let describeCLI = try Spate.run(["stream", "describe", "c\(i)", "--data", data]).stdout
+            let retentionLine = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("retention") }.map(String.init) }
+            #expect(retentionLine(describeSQL) == retentionLine(describeCLI), "retention '\(value)'")
+        }
+        for value in ["BATCH", "always", "sometimes"] {
+            let sql = try Spate.run(["-c", "CREATE STREAM d_\(value) (v DOUBLE) WITH (durability = '\(value)');", "--data", data])
+            let cli = try Spate.run(["stream", "create", "e_\(value)", "--durability", value, "--data", data])
+            #expect((sql.status == 0) == (cli.status == 0), "durability '\(value)'")
+        }
+    }
+
     /// Issue 15: deleting a stream by any route leaves no SQL definition that a
     /// later stream of the same name would inherit.
     @Test func aRecreatedStreamNeverInheritsTheOldColumns() throws {

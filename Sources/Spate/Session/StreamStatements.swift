@@ -74,27 +74,23 @@ extension Session {
     func applyLogOption(_ option: Option, to settings: inout StreamSettings, source: String) throws(SpateError) {
         switch option.name.value.lowercased() {
         case "retention":
-            let value = try text(option, source: source)
-            if value.lowercased() == "unlimited" { settings.retentionAgeMs = nil; return }
-            guard let ms = DurationText.parseMs(value) else {
-                throw .sqlMessage("retention '\(value)' is not a duration such as '24 hours' or '7 days'", at: option.valueRange, source: source)
+            switch StreamSettingText.retentionAgeMs(try text(option, source: source)) {
+            case let .success(ms): settings.retentionAgeMs = ms
+            case let .failure(error): throw .sqlMessage("retention \(error.message)", at: option.valueRange, source: source)
             }
-            settings.retentionAgeMs = ms
         case "retention_bytes": settings.retentionBytes = Int64(try integer(option, source: source))
         case "retention_records": settings.retentionRecords = Int64(try integer(option, source: source))
         case "durability":
-            let value = try text(option, source: source)
-            guard let durability = Durability(rawValue: value.lowercased()) else {
-                throw .sqlMessage("durability must be 'always', 'batch' or 'none'", at: option.valueRange, source: source)
+            switch StreamSettingText.durability(try text(option, source: source)) {
+            case let .success(durability): settings.durability = durability
+            case let .failure(error): throw .sqlMessage("durability \(error.message)", at: option.valueRange, source: source)
             }
-            settings.durability = durability
         case "segment_bytes": settings.segmentBytesMax = try integer(option, source: source)
         case "segment_age":
-            let value = try text(option, source: source)
-            guard let ms = DurationText.parseMs(value) else {
-                throw .sqlMessage("segment_age '\(value)' is not a duration", at: option.valueRange, source: source)
+            switch StreamSettingText.segmentAgeMs(try text(option, source: source)) {
+            case let .success(ms): settings.segmentAgeMaxMs = ms
+            case let .failure(error): throw .sqlMessage("segment_age \(error.message)", at: option.valueRange, source: source)
             }
-            settings.segmentAgeMaxMs = ms
         default:
             let known = ["shards", "key", "event_time", "retention", "retention_bytes", "retention_records", "durability", "segment_bytes", "segment_age", "format"]
             let hint = NameSuggester.nearest(to: option.name.value, in: known).map { " (did you mean \($0)?)" } ?? ""
