@@ -195,10 +195,14 @@ struct StatementGenerator {
         // SPATE_FUZZ_SEED explores further by hand; CI runs the fixed seed.
         let seed = ProcessInfo.processInfo.environment["SPATE_FUZZ_SEED"].flatMap { UInt64($0) } ?? 14
         var generator = StatementGenerator(random: SeededGenerator(state: seed))
-        let deadline = Date().addingTimeInterval(Self.secondsMax)
+        // SPATE_FUZZ_STATEMENTS=N runs N statements with no time bound (a long run by hand:
+        // `SPATE_FUZZ_STATEMENTS=1000000 swift test -c release --filter randomStatementsNeverCrash`).
+        let long = ProcessInfo.processInfo.environment["SPATE_FUZZ_STATEMENTS"].flatMap { Int($0) }
+        let statementsMax = long ?? Self.statementsMax
+        let deadline = Date().addingTimeInterval(long == nil ? Self.secondsMax : .infinity)
         var ran = 0, answered = 0
         var internalErrors: [String] = []
-        while ran < Self.statementsMax && Date() < deadline {
+        while ran < statementsMax && Date() < deadline {
             let sql = generator.statement()
             ran += 1
             do {
