@@ -225,7 +225,7 @@ import Testing
                 let outText = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 process.waitUntilExit()
-                #expect(process.terminationStatus == 0, "round \(round): \(errText) \(outText)")
+                #expect(process.terminationStatus == 0 && process.terminationReason == .exit, "round \(round): \(process.terminationReason == .uncaughtSignal ? "killed by signal \(process.terminationStatus)" : "exit \(process.terminationStatus)"): \(errText) \(outText)")
                 #expect(!errText.contains("locked"))
             }
             let migrations = try Spate.run(["-c", "SELECT COUNT(*) AS n FROM streams;", "--data", data, "--format", "csv"])

@@ -7,6 +7,14 @@
 // -wal and -shm files the database file's mode. So the database file is
 // created (or tightened) here before SQLite opens it, and the -wal/-shm an
 // older version left are tightened after; new ones inherit 0600.
+//
+// Never open and close a file SQLite may have open in this process: SQLite
+// locks its files with POSIX record locks, and closing ANY descriptor of a
+// file drops all of the process's POSIX locks on it. Another process then
+// believes it is alone, may truncate the -shm index this process has mapped,
+// and this one dies of SIGBUS (seen with eight `spate -c` started together).
+// So an existing file is tightened by path (chmod), and only a file this call
+// creates (O_EXCL: nobody can have it open) is opened.
 
 #if canImport(Glibc)
 import Glibc
@@ -28,15 +36,21 @@ enum OwnerOnlyFiles {
         if chmod(path, directoryMode) != 0 && created { throw .cannotOpen(path: path, message: String(cString: strerror(errno))) }
     }
 
-    /// Sets file `path` to 0600, creating it empty when `creating` (absent and not creating: nothing to do).
+    /// Sets file `path` to 0600, creating it empty when `creating` (absent and
+    /// not creating: nothing to do). Never opens an existing file (see the header).
     static func restrict(_ path: String, creating: Bool) throws(CatalogError) {
-        let fd = open(path, O_RDWR | O_CLOEXEC | (creating ? O_CREAT : 0), fileMode)
-        if fd < 0 {
-            if !creating && errno == ENOENT { return }
-            throw .cannotOpen(path: path, message: String(cString: strerror(errno)))
+        if creating {
+            let fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT | O_EXCL, fileMode)
+            if fd >= 0 {
+                defer { close(fd) }
+                try restrict(fd: fd, path: path)
+                return
+            }
+            guard errno == EEXIST else { throw .cannotOpen(path: path, message: String(cString: strerror(errno))) }
         }
-        defer { close(fd) }
-        try restrict(fd: fd, path: path)
+        if chmod(path, fileMode) != 0 && errno != ENOENT {
+            throw .cannotOpen(path: path, message: "cannot make it owner-only: " + String(cString: strerror(errno)))
+        }
     }
 
     /// Sets the open file `fd` to 0600.
