@@ -98,28 +98,30 @@ extension Catalog {
     public func createAlarm(_ alarm: AlarmRecord) throws(CatalogError) {
         try transaction { database throws(CatalogError) in
             let exists = try database.withStatement("SELECT 1 FROM alarms WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(alarm.name, at: 1)
+                try statement.bind(alarm.name)
                 return try statement.step()
             }
             if exists { throw .invalidRecord("alarm '\(alarm.name)' already exists") }
             try database.withStatement("INSERT INTO alarms (\(Self.alarmColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)") { statement throws(CatalogError) in
-                try statement.bind(alarm.name, at: 1)
-                try statement.bind(alarm.definition, at: 2)
-                try statement.bind(alarm.metric, at: 3)
-                try statement.bind(Self.dimensionsJSON(alarm.dimensionPairs), at: 4)
-                try statement.bind(alarm.statistic, at: 5)
-                try statement.bind(alarm.periodMs, at: 6)
-                try statement.bind(alarm.comparison, at: 7)
-                try statement.bind(alarm.threshold, at: 8)
-                try statement.bind(Int64(alarm.datapointsToAlarm), at: 9)
-                try statement.bind(Int64(alarm.evaluationPeriods), at: 10)
-                try statement.bind(alarm.missingData, at: 11)
-                try statement.bind(alarm.notify.joined(separator: ","), at: 12)
-                try statement.bind(alarm.state, at: 13)
-                try statement.bind(alarm.stateReason, at: 14)
-                try statement.bind(alarm.stateChangedMs.map(CatalogValue.integer) ?? .null, at: 15)
-                try statement.bind(alarm.evaluatedUntilMs.map(CatalogValue.integer) ?? .null, at: 16)
-                try statement.bind(alarm.createdMs, at: 17)
+                try statement.bind(
+                    alarm.name,
+                    alarm.definition,
+                    alarm.metric,
+                    Self.dimensionsJSON(alarm.dimensionPairs),
+                    alarm.statistic,
+                    alarm.periodMs,
+                    alarm.comparison,
+                    alarm.threshold,
+                    Int64(alarm.datapointsToAlarm),
+                    Int64(alarm.evaluationPeriods),
+                    alarm.missingData,
+                    alarm.notify.joined(separator: ","),
+                    alarm.state,
+                    alarm.stateReason,
+                    alarm.stateChangedMs.map(CatalogValue.integer) ?? .null,
+                    alarm.evaluatedUntilMs.map(CatalogValue.integer) ?? .null,
+                    alarm.createdMs
+                )
                 try statement.run()
             }
             try Self.insertHistory(alarm: alarm.name, old: nil, new: alarm.state, reason: "alarm created",
@@ -156,7 +158,7 @@ extension Catalog {
             }
             for i in records.indices {
                 try database.withStatement("SELECT key, value FROM alarms, json_each(alarms.dimensions) WHERE alarms.name = ?1") { statement throws(CatalogError) in
-                    try statement.bind(records[i].name, at: 1)
+                    try statement.bind(records[i].name)
                     while try statement.step() {
                         records[i].dimensionPairs.append(DimensionPair(name: statement.string(0), value: statement.string(1)))
                     }
@@ -171,7 +173,7 @@ extension Catalog {
     public func deleteAlarm(named name: String) throws(CatalogError) -> Bool {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("DELETE FROM alarms WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
+                try statement.bind(name)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -187,8 +189,7 @@ extension Catalog {
         try transaction { database throws(CatalogError) in
             guard let transition else {
                 try database.withStatement("UPDATE alarms SET evaluated_until = ?2 WHERE name = ?1") { statement throws(CatalogError) in
-                    try statement.bind(alarm, at: 1)
-                    try statement.bind(evaluatedUntilMs, at: 2)
+                    try statement.bind(alarm, evaluatedUntilMs)
                     try statement.run()
                 }
                 return nil
@@ -196,12 +197,7 @@ extension Catalog {
             let updated = try database.withStatement("""
                 UPDATE alarms SET evaluated_until = ?2, state = ?3, state_reason = ?4, state_changed_at = ?5 WHERE name = ?1 AND state = ?6
                 """) { statement throws(CatalogError) in
-                try statement.bind(alarm, at: 1)
-                try statement.bind(evaluatedUntilMs, at: 2)
-                try statement.bind(transition.newState, at: 3)
-                try statement.bind(transition.reason, at: 4)
-                try statement.bind(nowMs, at: 5)
-                try statement.bind(transition.oldState, at: 6)
+                try statement.bind(alarm, evaluatedUntilMs, transition.newState, transition.reason, nowMs, transition.oldState)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -221,13 +217,7 @@ extension Catalog {
         try database.withStatement("""
             INSERT INTO alarm_history (alarm, old_state, new_state, reason, datapoints, alert_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """) { statement throws(CatalogError) in
-            try statement.bind(alarm, at: 1)
-            try statement.bind(old, at: 2)
-            try statement.bind(new, at: 3)
-            try statement.bind(reason, at: 4)
-            try statement.bind(datapoints, at: 5)
-            try statement.bind(alertID.map(CatalogValue.integer) ?? .null, at: 6)
-            try statement.bind(nowMs, at: 7)
+            try statement.bind(alarm, old, new, reason, datapoints, alertID.map(CatalogValue.integer) ?? .null, nowMs)
             try statement.run()
         }
     }

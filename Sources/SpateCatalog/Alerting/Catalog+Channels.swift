@@ -47,21 +47,23 @@ extension Catalog {
     public func createChannel(_ channel: ChannelRecord) throws(CatalogError) {
         try transaction { database throws(CatalogError) in
             let exists = try database.withStatement("SELECT 1 FROM channels WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(channel.name, at: 1)
+                try statement.bind(channel.name)
                 return try statement.step()
             }
             if exists { throw .invalidRecord("channel '\(channel.name)' already exists") }
             try database.withStatement("INSERT INTO channels (\(Self.channelColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") { statement throws(CatalogError) in
-                try statement.bind(channel.name, at: 1)
-                try statement.bind(channel.type.rawValue, at: 2)
-                try statement.bind(channel.target, at: 3)
-                try statement.bind(channel.args, at: 4)
-                try statement.bind(channel.headers, at: 5)
-                try statement.bind(channel.timeoutMs, at: 6)
-                try statement.bind(channel.rateLimitPerMinute, at: 7)
-                try statement.bind(channel.maxAttempts, at: 8)
-                try statement.bind(channel.definition, at: 9)
-                try statement.bind(channel.createdMs, at: 10)
+                try statement.bind(
+                    channel.name,
+                    channel.type.rawValue,
+                    channel.target,
+                    channel.args,
+                    channel.headers,
+                    channel.timeoutMs,
+                    channel.rateLimitPerMinute,
+                    channel.maxAttempts,
+                    channel.definition,
+                    channel.createdMs
+                )
                 try statement.run()
             }
         }
@@ -71,7 +73,7 @@ extension Catalog {
     public func channel(named name: String) throws(CatalogError) -> ChannelRecord? {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("SELECT \(Self.channelColumns) FROM channels WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
+                try statement.bind(name)
                 return try statement.step() ? Self.channelRecord(statement) : nil
             }
         }
@@ -93,7 +95,7 @@ extension Catalog {
     public func deleteChannel(named name: String) throws(CatalogError) -> Bool {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("DELETE FROM channels WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
+                try statement.bind(name)
                 try statement.run()
                 return database.changedRowCount > 0
             }

@@ -69,10 +69,7 @@ extension Catalog {
                 INSERT OR IGNORE INTO deliveries (alert_id, channel, idempotency_key, next_attempt_at, created_at, exempt)
                 VALUES (?1, ?2, 'spate-' || (SELECT COALESCE(MIN(applied_at), 0) FROM schema_migrations) || '-' || ?1 || '-' || ?2, ?3, ?3, ?4)
                 """) { statement throws(CatalogError) in
-                try statement.bind(alertID, at: 1)
-                try statement.bind(channel, at: 2)
-                try statement.bind(nowMs, at: 3)
-                try statement.bind(Int64(exempt ? 1 : 0), at: 4)
+                try statement.bind(alertID, channel, nowMs, Int64(exempt ? 1 : 0))
                 try statement.run()
             }
         }
@@ -86,16 +83,18 @@ extension Catalog {
             INSERT INTO alerts (job, key, window_start, window_end, score, row_json, created_at, kind, source, explanation)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """) { statement throws(CatalogError) in
-            try statement.bind(job, at: 1)
-            try statement.bind(key, at: 2)
-            try statement.bind(windowStartMs.map(CatalogValue.integer) ?? .null, at: 3)
-            try statement.bind(windowEndMs.map(CatalogValue.integer) ?? .null, at: 4)
-            try statement.bind(score.map(CatalogValue.real) ?? .null, at: 5)
-            try statement.bind(rowJSON, at: 6)
-            try statement.bind(createdMs, at: 7)
-            try statement.bind(kind, at: 8)
-            try statement.bind(source, at: 9)
-            try statement.bind(explanationJSON, at: 10)
+            try statement.bind(
+                job,
+                key,
+                windowStartMs.map(CatalogValue.integer) ?? .null,
+                windowEndMs.map(CatalogValue.integer) ?? .null,
+                score.map(CatalogValue.real) ?? .null,
+                rowJSON,
+                createdMs,
+                kind,
+                source,
+                explanationJSON
+            )
             try statement.run()
         }
         return try database.withStatement("SELECT last_insert_rowid()") { statement throws(CatalogError) in
@@ -108,7 +107,7 @@ extension Catalog {
     /// it (so ALTER JOB … SET (notify = …) applies to the next checkpoint's alerts).
     static func notifyChannels(job: String, _ database: SQLiteDatabase) throws(CatalogError) -> [String] {
         let text: String? = try database.withStatement("SELECT json_extract(options, '$.notify') FROM jobs WHERE name = ?") { statement throws(CatalogError) in
-            try statement.bind(job, at: 1)
+            try statement.bind(job)
             return try statement.step() ? statement.optionalString(0) : nil
         }
         return Self.channelList(text ?? "")
@@ -132,8 +131,7 @@ extension Catalog {
                 WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
                 ORDER BY d.next_attempt_at, d.id LIMIT ?2
                 """) { statement throws(CatalogError) in
-                try statement.bind(nowMs, at: 1)
-                try statement.bind(Int64(limit), at: 2)
+                try statement.bind(nowMs, Int64(limit))
                 var rows: [PendingDelivery] = []
                 while try statement.step() {
                     let alert = StoredAlert(
@@ -158,8 +156,7 @@ extension Catalog {
                 UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?2, last_error = NULL
                 WHERE id = ?1 AND state = 'pending'
                 """) { statement throws(CatalogError) in
-                try statement.bind(id, at: 1)
-                try statement.bind(nowMs, at: 2)
+                try statement.bind(id, nowMs)
                 try statement.run()
             }
         }
@@ -174,10 +171,7 @@ extension Catalog {
                     state = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END
                 WHERE id = ?1 AND state = 'pending'
                 """) { statement throws(CatalogError) in
-                try statement.bind(id, at: 1)
-                try statement.bind(String(error.prefix(500)), at: 2)
-                try statement.bind(nextAttemptMs, at: 3)
-                try statement.bind(Int64(giveUp ? 1 : 0), at: 4)
+                try statement.bind(id, String(error.prefix(500)), nextAttemptMs, Int64(giveUp ? 1 : 0))
                 try statement.run()
             }
         }
@@ -187,7 +181,7 @@ extension Catalog {
     public func markSuppressed(id: Int64) throws(CatalogError) {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("UPDATE deliveries SET state = 'suppressed' WHERE id = ?1 AND state = 'pending'") { statement throws(CatalogError) in
-                try statement.bind(id, at: 1)
+                try statement.bind(id)
                 try statement.run()
             }
         }
@@ -203,7 +197,7 @@ extension Catalog {
             let suppressed: [(Int64, Int64)] = try database.withStatement("""
                 SELECT id, alert_id FROM deliveries WHERE channel = ?1 AND state = 'suppressed' AND summary_alert_id IS NULL ORDER BY id
                 """) { statement throws(CatalogError) in
-                try statement.bind(channel, at: 1)
+                try statement.bind(channel)
                 var rows: [(Int64, Int64)] = []
                 while try statement.step() { rows.append((statement.int64(0), statement.int64(1))) }
                 return rows
@@ -217,8 +211,7 @@ extension Catalog {
             try Self.enqueueDeliveries(alertID: alertID, channels: [channel], nowMs: nowMs, exempt: true, database)
             for (id, _) in suppressed {
                 try database.withStatement("UPDATE deliveries SET summary_alert_id = ?2 WHERE id = ?1") { statement throws(CatalogError) in
-                    try statement.bind(id, at: 1)
-                    try statement.bind(alertID, at: 2)
+                    try statement.bind(id, alertID)
                     try statement.run()
                 }
             }

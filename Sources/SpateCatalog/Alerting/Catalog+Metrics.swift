@@ -69,24 +69,23 @@ extension Catalog {
                         sum_value = sum_value + ?4, sample_count = sample_count + ?5,
                         min_value = MIN(min_value, ?6), max_value = MAX(max_value, ?7), last_value = ?8
                     """) { statement throws(CatalogError) in
-                    try statement.bind(sample.name, at: 1)
-                    try statement.bind(sample.dimensions, at: 2)
-                    try statement.bind(sample.minuteMs, at: 3)
-                    try statement.bind(sample.sum, at: 4)
-                    try statement.bind(sample.count, at: 5)
-                    try statement.bind(sample.min, at: 6)
-                    try statement.bind(sample.max, at: 7)
-                    try statement.bind(sample.last, at: 8)
+                    try statement.bind(
+                        sample.name,
+                        sample.dimensions,
+                        sample.minuteMs,
+                        sample.sum,
+                        sample.count,
+                        sample.min,
+                        sample.max,
+                        sample.last
+                    )
                     try statement.run()
                 }
                 try database.withStatement("""
                     INSERT INTO metric_totals (name, dimensions, sum_value, sample_count) VALUES (?1, ?2, ?3, ?4)
                     ON CONFLICT (name, dimensions) DO UPDATE SET sum_value = sum_value + ?3, sample_count = sample_count + ?4
                     """) { statement throws(CatalogError) in
-                    try statement.bind(sample.name, at: 1)
-                    try statement.bind(sample.dimensions, at: 2)
-                    try statement.bind(sample.sum, at: 3)
-                    try statement.bind(sample.count, at: 4)
+                    try statement.bind(sample.name, sample.dimensions, sample.sum, sample.count)
                     try statement.run()
                 }
             }
@@ -108,14 +107,9 @@ extension Catalog {
         return try withDatabase { database throws(CatalogError) in
             var result = [MetricAggregate?](repeating: nil, count: periods)
             try database.withStatement(sql) { statement throws(CatalogError) in
-                try statement.bind(metric, at: 1)
-                try statement.bind(fromMs, at: 2)
-                try statement.bind(periodMs, at: 3)
-                try statement.bind(fromMs + periodMs * Int64(periods), at: 4)
-                for (i, pair) in dimensions.enumerated() {
-                    try statement.bind("$." + JSONStringLiteral.quoted(pair.name), at: Int32(5 + 2 * i))
-                    try statement.bind(pair.value, at: Int32(6 + 2 * i))
-                }
+                var values: [CatalogValue] = [.text(metric), .integer(fromMs), .integer(periodMs), .integer(fromMs + periodMs * Int64(periods))]
+                for pair in dimensions { values += [.text("$." + JSONStringLiteral.quoted(pair.name)), .text(pair.value)] }
+                try statement.bind(values)
                 while try statement.step() {
                     let slot = Int(statement.int64(0))
                     guard slot >= 0 && slot < periods else { continue }
@@ -135,8 +129,7 @@ extension Catalog {
                 SELECT name, dimensions, minute_at, sum_value, sample_count, min_value, max_value, last_value FROM metrics
                 WHERE minute_at >= ?1 AND name LIKE ?2 ORDER BY name, dimensions, minute_at
                 """) { statement throws(CatalogError) in
-                try statement.bind(fromMs, at: 1)
-                try statement.bind(pattern ?? "%", at: 2)
+                try statement.bind(fromMs, pattern ?? "%")
                 var rows: [MetricMinute] = []
                 while try statement.step() {
                     rows.append(MetricMinute(name: statement.string(0), dimensions: statement.string(1), minuteMs: statement.int64(2),
@@ -157,7 +150,7 @@ extension Catalog {
                   ON m.name = n.name AND m.dimensions = n.dimensions AND m.minute_at = n.newest
                 ORDER BY m.name, m.dimensions
                 """) { statement throws(CatalogError) in
-                try statement.bind(pattern ?? "%", at: 1)
+                try statement.bind(pattern ?? "%")
                 var rows: [MetricMinute] = []
                 while try statement.step() {
                     rows.append(MetricMinute(name: statement.string(0), dimensions: statement.string(1), minuteMs: statement.int64(2),
@@ -186,7 +179,7 @@ extension Catalog {
     public func dimensionPairs(_ json: String) throws(CatalogError) -> [DimensionPair] {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("SELECT key, value FROM json_each(?1) ORDER BY key") { statement throws(CatalogError) in
-                try statement.bind(json, at: 1)
+                try statement.bind(json)
                 var pairs: [DimensionPair] = []
                 while try statement.step() { pairs.append(DimensionPair(name: statement.string(0), value: statement.string(1))) }
                 return pairs
@@ -199,7 +192,7 @@ extension Catalog {
     public func deleteMetrics(olderThanMs: Int64) throws(CatalogError) -> Int {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("DELETE FROM metrics WHERE minute_at < ?1") { statement throws(CatalogError) in
-                try statement.bind(olderThanMs, at: 1)
+                try statement.bind(olderThanMs)
                 try statement.run()
                 return database.changedRowCount
             }
@@ -216,10 +209,7 @@ extension Catalog {
                 INSERT INTO service_leases (service, owner, expires_at) VALUES (?1, ?2, ?3)
                 ON CONFLICT (service) DO UPDATE SET owner = ?2, expires_at = ?3 WHERE owner = ?2 OR expires_at < ?4
                 """) { statement throws(CatalogError) in
-                try statement.bind(service, at: 1)
-                try statement.bind(owner, at: 2)
-                try statement.bind(nowMs + durationMs, at: 3)
-                try statement.bind(nowMs, at: 4)
+                try statement.bind(service, owner, nowMs + durationMs, nowMs)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -230,8 +220,7 @@ extension Catalog {
     public func releaseServiceLease(_ service: String, owner: String) throws(CatalogError) {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("DELETE FROM service_leases WHERE service = ?1 AND owner = ?2") { statement throws(CatalogError) in
-                try statement.bind(service, at: 1)
-                try statement.bind(owner, at: 2)
+                try statement.bind(service, owner)
                 try statement.run()
             }
         }

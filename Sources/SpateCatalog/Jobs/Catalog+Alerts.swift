@@ -13,9 +13,7 @@ extension Catalog {
     public func setAlertState(id: Int64, _ state: AlertState, nowMs: Int64) throws(CatalogError) -> Bool {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("UPDATE alerts SET state = ?2, state_changed_at = ?3 WHERE id = ?1") { statement throws(CatalogError) in
-                try statement.bind(id, at: 1)
-                try statement.bind(state.rawValue, at: 2)
-                try statement.bind(nowMs, at: 3)
+                try statement.bind(id, state.rawValue, nowMs)
                 try statement.run()
                 return database.changedRowCount > 0
             }

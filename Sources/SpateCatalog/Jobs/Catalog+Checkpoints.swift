@@ -11,13 +11,13 @@ extension Catalog {
         try withDatabase { database throws(CatalogError) in
             let header: (Int64, Int64, Int64, Int64)? = try database.withStatement(
                 "SELECT sequence, committed_at, records_in, records_out FROM checkpoints WHERE job = ?") { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
+                try statement.bind(job)
                 return try statement.step() ? (statement.int64(0), statement.int64(1), statement.int64(2), statement.int64(3)) : nil
             }
             guard let header else { return nil }
             var inputs: [ShardOffset] = [], outputs: [ShardOffset] = []
             try database.withStatement("SELECT direction, stream, shard, next_offset FROM checkpoint_offsets WHERE job = ? ORDER BY stream, shard") { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
+                try statement.bind(job)
                 while try statement.step() {
                     let offset = ShardOffset(stream: statement.string(1), shard: Int(statement.int64(2)), nextOffset: statement.int64(3))
                     if statement.string(0) == "input" { inputs.append(offset) } else { outputs.append(offset) }
@@ -25,7 +25,7 @@ extension Catalog {
             }
             var states: [String: [UInt8]] = [:]
             try database.withStatement("SELECT operator, state FROM operator_state WHERE job = ?") { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
+                try statement.bind(job)
                 while try statement.step() { states[statement.string(0)] = statement.blob(1) }
             }
             return CheckpointData(sequence: header.0, committedMs: header.1, recordsIn: header.2, recordsOut: header.3,
@@ -45,9 +45,7 @@ extension Catalog {
             let held = try database.withStatement("""
                 UPDATE jobs SET lease_expires_at = ?3 WHERE name = ?1 AND lease_owner = ?2 AND state = 'running'
                 """) { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
-                try statement.bind(owner, at: 2)
-                try statement.bind(nowMs + leaseDurationMs, at: 3)
+                try statement.bind(job, owner, nowMs + leaseDurationMs)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -56,10 +54,7 @@ extension Catalog {
                 INSERT INTO checkpoints (job, sequence, committed_at, records_in, records_out) VALUES (?1, 1, ?2, ?3, ?4)
                 ON CONFLICT (job) DO UPDATE SET sequence = sequence + 1, committed_at = ?2, records_in = ?3, records_out = ?4
                 """) { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
-                try statement.bind(nowMs, at: 2)
-                try statement.bind(checkpoint.recordsIn, at: 3)
-                try statement.bind(checkpoint.recordsOut, at: 4)
+                try statement.bind(job, nowMs, checkpoint.recordsIn, checkpoint.recordsOut)
                 try statement.run()
             }
             let offsets = checkpoint.inputOffsets.map { ("input", $0) } + checkpoint.outputOffsets.map { ("output", $0) }
@@ -68,11 +63,7 @@ extension Catalog {
                     INSERT INTO checkpoint_offsets (job, direction, stream, shard, next_offset) VALUES (?1, ?2, ?3, ?4, ?5)
                     ON CONFLICT (job, direction, stream, shard) DO UPDATE SET next_offset = ?5
                     """) { statement throws(CatalogError) in
-                    try statement.bind(job, at: 1)
-                    try statement.bind(direction, at: 2)
-                    try statement.bind(offset.stream, at: 3)
-                    try statement.bind(Int64(offset.shard), at: 4)
-                    try statement.bind(offset.nextOffset, at: 5)
+                    try statement.bind(job, direction, offset.stream, Int64(offset.shard), offset.nextOffset)
                     try statement.run()
                 }
             }
@@ -81,9 +72,7 @@ extension Catalog {
                     INSERT INTO operator_state (job, operator, state) VALUES (?1, ?2, ?3)
                     ON CONFLICT (job, operator) DO UPDATE SET state = ?3
                     """) { statement throws(CatalogError) in
-                    try statement.bind(job, at: 1)
-                    try statement.bind(name, at: 2)
-                    try statement.bind(state, at: 3)
+                    try statement.bind(job, name, state)
                     try statement.run()
                 }
             }
@@ -100,11 +89,13 @@ extension Catalog {
                 try database.withStatement("""
                     INSERT INTO job_results (job, window_start, window_end, row_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
                     """) { statement throws(CatalogError) in
-                    try statement.bind(job, at: 1)
-                    try statement.bind(result.windowStartMs.map(CatalogValue.integer) ?? .null, at: 2)
-                    try statement.bind(result.windowEndMs.map(CatalogValue.integer) ?? .null, at: 3)
-                    try statement.bind(result.rowJSON, at: 4)
-                    try statement.bind(result.createdMs, at: 5)
+                    try statement.bind(
+                        job,
+                        result.windowStartMs.map(CatalogValue.integer) ?? .null,
+                        result.windowEndMs.map(CatalogValue.integer) ?? .null,
+                        result.rowJSON,
+                        result.createdMs
+                    )
                     try statement.run()
                 }
             }
@@ -112,8 +103,7 @@ extension Catalog {
                 try database.withStatement("""
                     DELETE FROM job_results WHERE job = ?1 AND id <= (SELECT MAX(id) FROM job_results WHERE job = ?1) - ?2
                     """) { statement throws(CatalogError) in
-                    try statement.bind(job, at: 1)
-                    try statement.bind(Int64(Self.resultsKeptPerJob), at: 2)
+                    try statement.bind(job, Int64(Self.resultsKeptPerJob))
                     try statement.run()
                 }
             }

@@ -10,11 +10,11 @@ extension Catalog {
     public func recordJobCrash(_ job: String, quarantineAfter: Int64, message: String, nowMs: Int64) throws(CatalogError) -> Int64? {
         try transaction { database throws(CatalogError) in
             try database.withStatement("UPDATE jobs SET crashes_in_a_row = crashes_in_a_row + 1 WHERE name = ?1") { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
+                try statement.bind(job)
                 try statement.run()
             }
             let count: Int64? = try database.withStatement("SELECT crashes_in_a_row FROM jobs WHERE name = ?1") { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
+                try statement.bind(job)
                 return try statement.step() ? statement.int64(0) : nil
             }
             guard let count else { return nil }
@@ -22,9 +22,7 @@ extension Catalog {
                 try database.withStatement("""
                     UPDATE jobs SET state = 'failed', last_error = ?2, updated_at = ?3 WHERE name = ?1 AND state = 'running'
                     """) { statement throws(CatalogError) in
-                    try statement.bind(job, at: 1)
-                    try statement.bind(message, at: 2)
-                    try statement.bind(nowMs, at: 3)
+                    try statement.bind(job, message, nowMs)
                     try statement.run()
                 }
             }
@@ -36,7 +34,7 @@ extension Catalog {
     public func resetJobCrashes(_ job: String) throws(CatalogError) {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("UPDATE jobs SET crashes_in_a_row = 0 WHERE name = ?1 AND crashes_in_a_row > 0") { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
+                try statement.bind(job)
                 try statement.run()
             }
         }

@@ -14,7 +14,7 @@ extension Catalog {
     public func createJob(_ job: JobRecord) throws(CatalogError) {
         try transaction { database throws(CatalogError) in
             let exists = try database.withStatement("SELECT 1 FROM jobs WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(job.name, at: 1)
+                try statement.bind(job.name)
                 return try statement.step()
             }
             if exists { throw .invalidRecord("job '\(job.name)' already exists") }
@@ -22,16 +22,18 @@ extension Catalog {
                 INSERT INTO jobs (name, definition, output_kind, output_stream, options, state, last_error, created_at, updated_at, start_from)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                 """) { statement throws(CatalogError) in
-                try statement.bind(job.name, at: 1)
-                try statement.bind(job.definition, at: 2)
-                try statement.bind(job.outputKind.rawValue, at: 3)
-                try statement.bind(job.outputStream, at: 4)
-                try statement.bind(job.optionsJSON, at: 5)
-                try statement.bind(job.state.rawValue, at: 6)
-                try statement.bind(job.lastError, at: 7)
-                try statement.bind(job.createdMs, at: 8)
-                try statement.bind(job.updatedMs, at: 9)
-                try statement.bind(job.startFrom, at: 10)
+                try statement.bind(
+                    job.name,
+                    job.definition,
+                    job.outputKind.rawValue,
+                    job.outputStream,
+                    job.optionsJSON,
+                    job.state.rawValue,
+                    job.lastError,
+                    job.createdMs,
+                    job.updatedMs,
+                    job.startFrom
+                )
                 try statement.run()
             }
         }
@@ -41,7 +43,7 @@ extension Catalog {
     public func job(named name: String) throws(CatalogError) -> JobRecord? {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("SELECT \(Self.jobColumns) FROM jobs WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
+                try statement.bind(name)
                 return try statement.step() ? Self.jobRecord(statement) : nil
             }
         }
@@ -68,10 +70,7 @@ extension Catalog {
                                 crashes_in_a_row = CASE WHEN ?2 = 'running' THEN 0 ELSE crashes_in_a_row END
                 WHERE name = ?1
                 """) { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
-                try statement.bind(state.rawValue, at: 2)
-                try statement.bind(error, at: 3)
-                try statement.bind(nowMs, at: 4)
+                try statement.bind(name, state.rawValue, error, nowMs)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -83,10 +82,7 @@ extension Catalog {
     public func setJobOptions(_ name: String, optionsJSON: String, definition: String? = nil, nowMs: Int64) throws(CatalogError) -> Bool {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("UPDATE jobs SET options = ?2, updated_at = ?3, definition = coalesce(?4, definition) WHERE name = ?1") { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
-                try statement.bind(optionsJSON, at: 2)
-                try statement.bind(nowMs, at: 3)
-                try statement.bind(definition, at: 4)
+                try statement.bind(name, optionsJSON, nowMs, definition)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -98,7 +94,7 @@ extension Catalog {
     public func deleteJob(named name: String) throws(CatalogError) -> Bool {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("DELETE FROM jobs WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
+                try statement.bind(name)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -113,7 +109,7 @@ extension Catalog {
         try transaction { database throws(CatalogError) in
             for table in ["checkpoints", "checkpoint_offsets", "operator_state"] {
                 try database.withStatement("DELETE FROM \(table) WHERE job = ?") { statement throws(CatalogError) in
-                    try statement.bind(name, at: 1)
+                    try statement.bind(name)
                     try statement.run()
                 }
             }
@@ -121,9 +117,7 @@ extension Catalog {
                 UPDATE jobs SET start_from = ?2, state = 'running', last_error = NULL, updated_at = ?3,
                     lease_owner = NULL, lease_expires_at = NULL WHERE name = ?1
                 """) { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
-                try statement.bind(startFrom, at: 2)
-                try statement.bind(nowMs, at: 3)
+                try statement.bind(name, startFrom, nowMs)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -140,10 +134,7 @@ extension Catalog {
                 UPDATE jobs SET lease_owner = ?2, lease_expires_at = ?3
                 WHERE name = ?1 AND state = 'running' AND (lease_owner IS NULL OR lease_owner = ?2 OR lease_expires_at < ?4)
                 """) { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
-                try statement.bind(owner, at: 2)
-                try statement.bind(nowMs + durationMs, at: 3)
-                try statement.bind(nowMs, at: 4)
+                try statement.bind(job, owner, nowMs + durationMs, nowMs)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -154,8 +145,7 @@ extension Catalog {
     public func releaseLease(job: String, owner: String) throws(CatalogError) {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE name = ?1 AND lease_owner = ?2") { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
-                try statement.bind(owner, at: 2)
+                try statement.bind(job, owner)
                 try statement.run()
             }
         }

@@ -81,6 +81,14 @@ final class SQLiteStatement {
         return index
     }
 
+    /// Binds `values` to parameters 1, 2, … in one call, as GRDB's
+    /// StatementArguments does: their count must match the statement's, so a
+    /// parameter added to the SQL without its value (or the other way round)
+    /// fails at once instead of binding NULL or shifting every later value.
+    func bind(_ values: any CatalogBindable...) throws(CatalogError) {
+        try bind(values.map(\.catalogValue))
+    }
+
     /// Binds `values` to parameters 1, 2, …; their count must match the statement's.
     func bind(_ values: [CatalogValue]) throws(CatalogError) {
         let expected = Int(sqlite3_bind_parameter_count(handle))

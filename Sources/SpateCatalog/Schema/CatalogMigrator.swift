@@ -87,9 +87,7 @@ enum CatalogMigrator {
             throw .migrationFailed(name: migration.name, message: "it leaves rows whose foreign keys point nowhere (PRAGMA foreign_key_check)")
         }
         try database.withStatement("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)") { statement throws(CatalogError) in
-            try statement.bind(Int64(migration.version), at: 1)
-            try statement.bind(migration.name, at: 2)
-            try statement.bind(nowMs, at: 3)
+            try statement.bind(Int64(migration.version), migration.name, nowMs)
             try statement.run()
         }
     }

@@ -17,13 +17,15 @@ extension Catalog {
                 ON CONFLICT (name) DO UPDATE SET columns = ?2, key_column = ?3, event_time_column = ?4,
                     format = ?5, created_at = ?6, definition = ?7
                 """) { statement throws(CatalogError) in
-                try statement.bind(stream.name, at: 1)
-                try statement.bind(stream.columnsJSON, at: 2)
-                try statement.bind(stream.keyColumn, at: 3)
-                try statement.bind(stream.eventTimeColumn, at: 4)
-                try statement.bind(stream.format, at: 5)
-                try statement.bind(stream.createdMs, at: 6)
-                try statement.bind(stream.definition, at: 7)
+                try statement.bind(
+                    stream.name,
+                    stream.columnsJSON,
+                    stream.keyColumn,
+                    stream.eventTimeColumn,
+                    stream.format,
+                    stream.createdMs,
+                    stream.definition
+                )
                 try statement.run()
             }
         }
@@ -33,7 +35,7 @@ extension Catalog {
     public func stream(named name: String) throws(CatalogError) -> StreamRecord? {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("SELECT \(Self.streamColumns) FROM streams WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
+                try statement.bind(name)
                 guard try statement.step() else { return nil }
                 return try Self.streamRecord(statement, database: database)
             }
@@ -56,7 +58,7 @@ extension Catalog {
     public func deleteStream(named name: String) throws(CatalogError) -> Bool {
         try withDatabase { database throws(CatalogError) in
             try database.withStatement("DELETE FROM streams WHERE name = ?") { statement throws(CatalogError) in
-                try statement.bind(name, at: 1)
+                try statement.bind(name)
                 try statement.run()
                 return database.changedRowCount > 0
             }
@@ -84,7 +86,7 @@ extension Catalog {
         return try database.withStatement("""
             SELECT json_extract(value, '$.name'), json_extract(value, '$.type'), type FROM json_each(?)
             """) { statement throws(CatalogError) in
-            try statement.bind(json, at: 1)
+            try statement.bind(json)
             var columns: [StreamColumn] = []
             while try statement.step() {
                 guard statement.string(2) == "object",
