@@ -51,6 +51,8 @@ struct DemoCommand: ParsableCommand {
     static let tickMs = 100
     /// After the last record, how long the job gets to commit its last alerts.
     static let settleMs: Int64 = 2_500
+    /// How long, at most, the job may take to read what was sent before it is stopped.
+    static let catchUpMaxMs: Int64 = 10_000
 
     func run() throws {
         guard (1...10_000).contains(rate) else { throw SpateError.invalidArgument("--rate must be 1 to 10000 transactions a second") }
@@ -110,6 +112,13 @@ struct DemoCommand: ParsableCommand {
         }
         if stopped { output.write("Stopping (final checkpoint)…\n") }
         output.flush()
+        // Let the job read what was sent before it stops (bounded: a loaded
+        // machine may have left it a few batches behind), so the summary's
+        // alerts cover every transaction.
+        let catchUpDeadlineMs = elapsedMs() + Self.catchUpMaxMs
+        while (try pipeline.jobLagRecords()).map({ $0 > 0 }) ?? true, elapsedMs() < catchUpDeadlineMs {
+            usleep(20_000)
+        }
         runner.stop()  // the job's final checkpoint commits its last alerts
         try showNewAlerts()
         output.write("""

@@ -84,6 +84,12 @@ public struct DemoPipeline: Sendable {
         }
     }
 
+    /// Records the job's latest checkpoint is behind the stream's head (nil before its first checkpoint).
+    public func jobLagRecords() throws(SpateError) -> Int64? {
+        guard let record = try database.jobRecord(Self.job) else { return nil }
+        return try database.jobStatus(record).lagRecords
+    }
+
     /// The id of the newest alert of any kind (0 when none): alerts after it are this run's.
     public func lastAlertID() throws(SpateError) -> Int64 {
         try database.catalogRows(sql: "SELECT COALESCE(MAX(id), 0) FROM alerts", columns: [.bigint]).first?.first?.int64 ?? 0
