@@ -42,6 +42,9 @@ public enum RecordFrame {
         key: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer
     ) -> Int {
         let bodyLength = bodyFixedBytes + key.count + payload.count
+        // The append path checks limits before it frames (an error for the caller); here they are invariants.
+        assert(key.count <= Int(UInt16.max), "a partition key is at most \(UInt16.max) bytes, this one \(key.count)")
+        assert(bodyLength <= Int(UInt32.max), "a frame's body length fits its 32-bit length field")
         let body = destination + headerBytes
         body.storeBytes(of: sequence.littleEndian, toByteOffset: 0, as: UInt64.self)
         body.storeBytes(of: arrivalMs.littleEndian, toByteOffset: 8, as: Int64.self)

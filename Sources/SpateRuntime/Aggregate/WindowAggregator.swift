@@ -146,7 +146,9 @@ final class WindowAggregator {
             frontier = maxEventTimeMs
         }
         // The watermark never goes back (a shard becoming active again does not reopen windows).
+        let before = eventTimeFrontierMs
         if frontier > eventTimeFrontierMs { eventTimeFrontierMs = frontier }
+        assert(eventTimeFrontierMs >= before, "the watermark moved back from \(before) to \(eventTimeFrontierMs)")
         frontierShard = shard
     }
 
@@ -309,6 +311,7 @@ final class WindowAggregator {
             for state in states { state.ensureCapacity(slotKey.count) }
         }
         let s = Int(slot)
+        assert(end > start, "a window ends after it starts: [\(start), \(end))")
         slotKey[s] = Int32(keyId)
         slotStart[s] = start
         slotEnd[s] = end

@@ -123,7 +123,12 @@ final class JobWorker: @unchecked Sendable {
         var recordedIn = Int64(execution.currentStatistics.recordsRead), recordedOut = output.recordsOut
         var recordedLate = Int64(execution.currentStatistics.lateRecords)
 
+        // A checkpoint's input offsets never move back (TigerStyle: asserted in debug builds and tests).
+        var committedOffsets = [UInt64](repeating: 0, count: execution.nextSequences.count)
         func commit() throws {
+            let offsets = execution.nextSequences
+            assert(offsets.count == committedOffsets.count && zip(offsets, committedOffsets).allSatisfy { $0 >= $1 },
+                   "job \(name): checkpoint offsets moved back from \(committedOffsets) to \(offsets)")
             let anomalies = output.pendingAlerts.count
             let startNs = monotonicNs()
             let data = CheckpointData(
@@ -137,6 +142,7 @@ final class JobWorker: @unchecked Sendable {
                                                     leaseDurationMs: environment.options.leaseDurationMs,
                                                     checkpoint: data, alerts: output.pendingAlerts, results: output.pendingResults)
             guard held else { throw JobFailure.leaseLost }
+            committedOffsets = offsets
             FaultInjection.point("after checkpoint")
             output.committed()
             let nowMs = environment.nowMs(), late = Int64(execution.currentStatistics.lateRecords)
