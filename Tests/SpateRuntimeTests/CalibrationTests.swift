@@ -7,18 +7,12 @@
 @testable import SpateRuntime
 import Testing
 
-/// A seeded generator (SplitMix64) with Gaussian draws (Box–Muller).
+/// Seeded uniform and Gaussian (Box–Muller) draws from the suite's SplitMix64.
 struct SeededNoise {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    private var random: SplitMix64
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    mutating func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
+    mutating func uniform() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
 
     mutating func gaussian() -> Double {
         let u = max(uniform(), 1e-300), v = uniform()

@@ -53,8 +53,8 @@ protocol DetectorBank: AnyObject {
 
 func makeDetectorBank(_ configuration: DetectorConfiguration, inputNames: [String]) -> DetectorBank {
     switch configuration.kind {
-    case .zscore: return ZScoreBank(configuration, inputNames: inputNames)
-    case .robustScore: return RobustScoreBank(configuration, inputNames: inputNames)
+    case .zscore: return SingleInputBank<ZScoreDetector>(configuration, inputNames: inputNames)
+    case .robustScore: return SingleInputBank<RobustScoreDetector>(configuration, inputNames: inputNames)
     case .randomCutForest: return ForestBank(configuration, inputNames: inputNames)
     case .mahalanobis: return MahalanobisBank(configuration, inputNames: inputNames)
     }
@@ -152,10 +152,44 @@ private func resetSlot<T>(_ array: inout [T], _ slot: Int, _ make: () -> T) {
     array[slot] = make()
 }
 
-final class ZScoreBank: DetectorBank {
+/// A one-input model the single-input bank keeps per key (ZSCORE, ROBUST_SCORE).
+protocol SingleInputModel: Sendable {
+    init()
+    /// Scores `x` against the past (nil during warm-up), then learns it.
+    mutating func score(_ x: Double, _ configuration: DetectorConfiguration) -> Double?
+    /// What the next point is judged against: a center and a spread (nil when unknown).
+    func expected(_ configuration: DetectorConfiguration) -> (center: Double, spread: Double)?
+    func write(to writer: inout StateWriter)
+    static func read(from reader: inout StateReader, _ configuration: DetectorConfiguration) throws(StateError) -> Self
+}
+
+extension ZScoreDetector: SingleInputModel {
+    @inline(__always) mutating func score(_ x: Double, _ configuration: DetectorConfiguration) -> Double? {
+        score(x, warmupCount: configuration.warmupCount, alpha: configuration.alpha)
+    }
+    func expected(_ configuration: DetectorConfiguration) -> (center: Double, spread: Double)? { expected(alpha: configuration.alpha) }
+    static func read(from reader: inout StateReader, _ configuration: DetectorConfiguration) throws(StateError) -> ZScoreDetector {
+        try read(from: &reader)
+    }
+}
+
+extension RobustScoreDetector: SingleInputModel {
+    @inline(__always) mutating func score(_ x: Double, _ configuration: DetectorConfiguration) -> Double? {
+        score(x, warmupCount: configuration.warmupCount, windowCount: configuration.windowCount)
+    }
+    func expected(_ configuration: DetectorConfiguration) -> (center: Double, spread: Double)? { expected() }
+    static func read(from reader: inout StateReader, _ configuration: DetectorConfiguration) throws(StateError) -> RobustScoreDetector {
+        try read(from: &reader, windowCount: configuration.windowCount)
+    }
+}
+
+/// The bank of a one-input detector: per key its model, tail model and (with
+/// `season`) seasonal baseline. Specialized per model, so the row loop stays
+/// monomorphic.
+final class SingleInputBank<Model: SingleInputModel>: DetectorBank {
     let configuration: DetectorConfiguration
     private let inputNames: [String]
-    private var states: [ZScoreDetector] = []
+    private var states: [Model] = []
     private var calibrators: [ScoreCalibrator] = []
     private var baselines: [SeasonalBaseline] = []
 
@@ -165,18 +199,18 @@ final class ZScoreBank: DetectorBank {
     }
 
     func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs) {
-        let warmup = configuration.warmupCount, alpha = configuration.alpha, function = configuration.function, names = inputNames
-        let seasonal = configuration.seasonLength > 0
+        let configuration = self.configuration, function = configuration.function, names = inputNames
         states.withUnsafeMutableBufferPointer { states in
             calibrators.withUnsafeMutableBufferPointer { calibrators in
-                withBaselines(&baselines, seasonal) { baselines in
+                withBaselines(&baselines, configuration.seasonLength > 0) { baselines in
                     scoreSingleInput(rows: rows, slots: slots, input: inputs[0], outputs: outputs, rule: configuration.rule,
                                      calibrators: calibrators, baselines: baselines,
                                      explain: { slot, x, offset in
-                                         let (center, spread) = states[slot].expected(alpha: alpha)
-                                         return DetectorExplanation.single(function: function, input: names.first, observed: x, expected: offset + center, spread: spread)
+                                         guard let (center, spread) = states[slot].expected(configuration) else { return nil }
+                                         return DetectorExplanation.single(function: function, input: names.first, observed: x,
+                                                                           expected: offset + center, spread: spread)
                                      }) { slot, x in
-                        states[slot].score(x, warmupCount: warmup, alpha: alpha)
+                        states[slot].score(x, configuration)
                     }
                 }
             }
@@ -184,7 +218,7 @@ final class ZScoreBank: DetectorBank {
     }
 
     func reset(_ slot: Int) {
-        resetSlot(&states, slot, ZScoreDetector.init)
+        resetSlot(&states, slot, Model.init)
         resetSlot(&calibrators, slot, ScoreCalibrator.init)
         let season = configuration.seasonLength
         if season > 0 { resetSlot(&baselines, slot) { SeasonalBaseline(length: season) } }
@@ -197,70 +231,14 @@ final class ZScoreBank: DetectorBank {
     }
 
     func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
-        reset(slot)
-        states[slot] = try ZScoreDetector.read(from: &reader)
+        try readWithoutCalibration(slot, from: &reader)
         calibrators[slot] = try ScoreCalibrator.read(from: &reader)
         if configuration.seasonLength > 0 { baselines[slot] = try SeasonalBaseline.read(from: &reader, length: configuration.seasonLength) }
     }
 
     func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError) {
         reset(slot)
-        states[slot] = try ZScoreDetector.read(from: &reader)
-    }
-}
-
-final class RobustScoreBank: DetectorBank {
-    let configuration: DetectorConfiguration
-    private let inputNames: [String]
-    private var states: [RobustScoreDetector] = []
-    private var calibrators: [ScoreCalibrator] = []
-    private var baselines: [SeasonalBaseline] = []
-
-    init(_ configuration: DetectorConfiguration, inputNames: [String]) {
-        self.configuration = configuration
-        self.inputNames = inputNames
-    }
-
-    func process(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBufferPointer<Int32>, inputs: [ColumnVector], outputs: DetectorOutputs) {
-        let warmup = configuration.warmupCount, window = configuration.windowCount, function = configuration.function, names = inputNames
-        let seasonal = configuration.seasonLength > 0
-        calibrators.withUnsafeMutableBufferPointer { calibrators in
-            withBaselines(&baselines, seasonal) { baselines in
-                scoreSingleInput(rows: rows, slots: slots, input: inputs[0], outputs: outputs, rule: configuration.rule,
-                                 calibrators: calibrators, baselines: baselines,
-                                 explain: { slot, x, offset in
-                                     guard let (center, spread) = states[slot].expected() else { return nil }
-                                     return DetectorExplanation.single(function: function, input: names.first, observed: x, expected: offset + center, spread: spread)
-                                 }) { slot, x in
-                    states[slot].score(x, warmupCount: warmup, windowCount: window)
-                }
-            }
-        }
-    }
-
-    func reset(_ slot: Int) {
-        resetSlot(&states, slot, RobustScoreDetector.init)
-        resetSlot(&calibrators, slot, ScoreCalibrator.init)
-        let season = configuration.seasonLength
-        if season > 0 { resetSlot(&baselines, slot) { SeasonalBaseline(length: season) } }
-    }
-
-    func write(_ slot: Int, to writer: inout StateWriter) {
-        states[slot].write(to: &writer)
-        calibrators[slot].write(to: &writer)
-        if configuration.seasonLength > 0 { baselines[slot].write(to: &writer) }
-    }
-
-    func read(_ slot: Int, from reader: inout StateReader) throws(StateError) {
-        reset(slot)
-        states[slot] = try RobustScoreDetector.read(from: &reader, windowCount: configuration.windowCount)
-        calibrators[slot] = try ScoreCalibrator.read(from: &reader)
-        if configuration.seasonLength > 0 { baselines[slot] = try SeasonalBaseline.read(from: &reader, length: configuration.seasonLength) }
-    }
-
-    func readWithoutCalibration(_ slot: Int, from reader: inout StateReader) throws(StateError) {
-        reset(slot)
-        states[slot] = try RobustScoreDetector.read(from: &reader, windowCount: configuration.windowCount)
+        states[slot] = try Model.read(from: &reader, configuration)
     }
 }
 
