@@ -26,8 +26,7 @@ public final class AlarmService: @unchecked Sendable {
     let owner: String
     let nowMs: @Sendable () -> Int64
     let options: AlarmOptions
-    private let stopRequested = Atomic<Bool>(false)
-    private let done = Atomic<Bool>(false)
+    private let loop = ServiceLoop()
 
     public init(catalog: Catalog, owner: String, nowMs: @escaping @Sendable () -> Int64, options: AlarmOptions = AlarmOptions()) {
         self.catalog = catalog
@@ -37,24 +36,17 @@ public final class AlarmService: @unchecked Sendable {
     }
 
     public func start() {
-        BackgroundThread.start { [self] in
-            while !stopRequested.load(ordering: .relaxed) {
-                let now = nowMs()
-                if (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) == true {
-                    _ = try? evaluateAll(nowMs: now)
-                }
-                var slept = 0
-                while slept < options.scanIntervalMs && !stopRequested.load(ordering: .relaxed) { Clock.sleepMs(20); slept += 20 }
+        loop.start(intervalMs: options.scanIntervalMs, round: { [self] in
+            let now = nowMs()
+            if (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) == true {
+                _ = try? evaluateAll(nowMs: now)
             }
+        }, closing: { [self] in
             try? catalog.releaseServiceLease(Self.lease, owner: owner)
-            done.store(true, ordering: .releasing)
-        }
+        })
     }
 
-    public func stop() {
-        stopRequested.store(true, ordering: .relaxed)
-        while !done.load(ordering: .acquiring) { Clock.sleepMs(5) }
-    }
+    public func stop() { loop.stop() }
 
     /// Evaluates every alarm whose latest complete period has not been
     /// evaluated yet; returns the names of the alarms that changed state.

@@ -50,9 +50,10 @@ public final class DeliveryService: @unchecked Sendable {
     let owner: String
     let nowMs: @Sendable () -> Int64
     let options: DeliveryOptions
-    private let stopRequested = Atomic<Bool>(false)
+    private let loop = ServiceLoop()
     private let leaseHeld = Atomic<Bool>(false)
-    private let supervisorDone = Atomic<Bool>(false)
+    /// When this process last renewed the lease (monotone enough: the service's clock).
+    private let renewedMs = Mutex<Int64?>(nil)
     /// Channels with a sender thread running, and per channel: the minute and attempts started in it.
     private let state = Mutex<(busy: Set<String>, window: [String: (minute: Int64, attempts: Int64)], suppressedIn: [String: Int64])>(([], [:], [:]))
 
@@ -65,29 +66,23 @@ public final class DeliveryService: @unchecked Sendable {
 
     public func start() {
         signal(SIGPIPE, SIG_IGN)  // a webhook or program that goes away must not kill the process
-        BackgroundThread.start { [self] in
-            var renewedMs: Int64?
-            while !stopRequested.load(ordering: .relaxed) {
-                let now = nowMs()
-                if renewedMs.map({ now - $0 >= 1_000 }) ?? true || !leaseHeld.load(ordering: .relaxed) {
-                    let held = (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) ?? false
-                    leaseHeld.store(held, ordering: .relaxed)
-                    if held { renewedMs = now }
-                }
-                if leaseHeld.load(ordering: .relaxed) { scan() }
-                Clock.sleepMs(options.scanIntervalMs)
+        loop.start(intervalMs: options.scanIntervalMs, round: { [self] in
+            let now = nowMs()
+            let due = renewedMs.withLock { $0.map { now - $0 >= 1_000 } ?? true }
+            if due || !leaseHeld.load(ordering: .relaxed) {
+                let held = (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) ?? false
+                leaseHeld.store(held, ordering: .relaxed)
+                if held { renewedMs.withLock { $0 = now } }
             }
+            if leaseHeld.load(ordering: .relaxed) { scan() }
+        }, closing: { [self] in
             while state.withLock({ !$0.busy.isEmpty }) { Clock.sleepMs(10) }
             try? catalog.releaseServiceLease(Self.lease, owner: owner)
-            supervisorDone.store(true, ordering: .releasing)
-        }
+        })
     }
 
     /// Stops: waits for the sends in flight (each bounded by its channel's timeout).
-    public func stop() {
-        stopRequested.store(true, ordering: .relaxed)
-        while !supervisorDone.load(ordering: .acquiring) { Clock.sleepMs(5) }
-    }
+    public func stop() { loop.stop() }
 
     /// One round: summaries of past minutes, then due rows to idle channels.
     func scan() {
@@ -112,7 +107,7 @@ public final class DeliveryService: @unchecked Sendable {
             let channel = channels[name]
             BackgroundThread.start { [self] in
                 for row in rows {
-                    if stopRequested.load(ordering: .relaxed) || !leaseHeld.load(ordering: .relaxed) { break }
+                    if loop.isStopping || !leaseHeld.load(ordering: .relaxed) { break }
                     deliver(row, on: channel)
                 }
                 _ = state.withLock { $0.busy.remove(name) }

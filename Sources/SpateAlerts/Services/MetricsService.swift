@@ -35,8 +35,7 @@ public final class MetricsService: @unchecked Sendable {
     let owner: String
     let nowMs: @Sendable () -> Int64
     let options: MetricsOptions
-    private let stopRequested = Atomic<Bool>(false)
-    private let done = Atomic<Bool>(false)
+    private let loop = ServiceLoop()
     /// Per stream, per shard: (next sequence, bytes, earliest sequence) at the last sample.
     private var previous: [String: [(next: UInt64, bytes: Int, earliest: UInt64)]] = [:]
     private var previousMs: Int64 = 0
@@ -51,22 +50,15 @@ public final class MetricsService: @unchecked Sendable {
     }
 
     public func start() {
-        BackgroundThread.start { [self] in
-            while !stopRequested.load(ordering: .relaxed) {
-                tick(nowMs: nowMs())
-                var slept = 0
-                while slept < options.flushIntervalMs && !stopRequested.load(ordering: .relaxed) { Clock.sleepMs(20); slept += 20 }
-            }
+        loop.start(intervalMs: options.flushIntervalMs, round: { [self] in
+            tick(nowMs: nowMs())
+        }, closing: { [self] in
             try? catalog.flushMetrics()
             try? catalog.releaseServiceLease(Self.lease, owner: owner)
-            done.store(true, ordering: .releasing)
-        }
+        })
     }
 
-    public func stop() {
-        stopRequested.store(true, ordering: .relaxed)
-        while !done.load(ordering: .acquiring) { Clock.sleepMs(5) }
-    }
+    public func stop() { loop.stop() }
 
     /// One round: sample at a new minute (with the lease), then flush.
     public func tick(nowMs now: Int64) {

@@ -84,10 +84,9 @@ public final class JobRunner: @unchecked Sendable {
     public static let quarantineMessage = "the process died \(crashesInARowMax) times while running this job (RESUME JOB to try again)"
 
     public let environment: JobEnvironment
-    private let stopRequested = Atomic<Bool>(false)
     private let mutex = Mutex<[String: JobWorker]>([:])
-    private let supervising = Atomic<Bool>(false)
-    private let supervisorDone = Atomic<Bool>(false)
+    /// The supervisor: counts crashes, starts and stops workers, every scan interval.
+    private let supervisor = ServiceLoop()
     private let stopHooks = Mutex<[@Sendable () -> Void]>([])
     /// Failures not yet handed to a hook, and the hook.
     private let failures = Mutex<(pending: [JobFailureReport], hook: (@Sendable (JobFailureReport) -> Void)?)>(([], nil))
@@ -119,28 +118,19 @@ public final class JobRunner: @unchecked Sendable {
 
     /// Starts supervising on a background thread.
     public func start() {
-        supervising.store(true, ordering: .relaxed)
         JobCrashNote.install()
-        BackgroundThread.start { [self] in
-            while !stopRequested.load(ordering: .relaxed) {
-                countCrashes()
-                scan()
-                var slept = 0
-                while slept < environment.options.scanIntervalMs && !stopRequested.load(ordering: .relaxed) {
-                    usleep(10_000)
-                    slept += 10
-                }
-            }
+        supervisor.start(intervalMs: environment.options.scanIntervalMs, stepMs: 10, round: { [self] in
+            countCrashes()
+            scan()
+        }, closing: { [self] in
             stopWorkers()
-            supervisorDone.store(true, ordering: .releasing)
-        }
+        })
     }
 
     /// Stops every job (each with a final checkpoint) and waits for them; then
     /// runs the stop hooks (the background services started with the runner).
     public func stop() {
-        stopRequested.store(true, ordering: .relaxed)
-        while supervising.load(ordering: .relaxed) && !supervisorDone.load(ordering: .acquiring) { usleep(5_000) }
+        supervisor.stop()
         for hook in stopHooks.withLock({ hooks in defer { hooks.removeAll() }; return hooks }) { hook() }
     }
 
