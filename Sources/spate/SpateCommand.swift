@@ -44,11 +44,16 @@ struct SpateCommand: ParsableCommand {
     @Option(name: .long, help: "How results print: table, csv or json (one object a line).")
     var format: OutputFormat = .table
 
+    @Option(name: .long, help: ArgumentHelp("Threads a bounded query over several shards may use (default: the cores; SET threads = n in SQL).", valueName: "n"))
+    var threads: Int?
+
     func validate() throws {
         if command != nil && file != nil { throw ValidationError("give -c or -f, not both") }
+        if let threads, threads < 1 || threads > 64 { throw ValidationError("--threads takes a whole number from 1 to 64") }
     }
 
     func run() throws {
+        StatementRunner.threads = threads
         let status: Int32
         if let command {
             status = ScriptRunner.run(command, origin: nil, format: format, dataDirectory: global.data)

@@ -29,6 +29,9 @@ final class StatementRunner {
     private var session: Session?
     private var jobRunner: JobRunner?
 
+    /// `spate --threads n`: the threads of every session this process opens (nil: the cores).
+    nonisolated(unsafe) static var threads: Int?
+
     init(dataDirectory: String?, runsJobs: Bool = false) {
         self.dataDirectory = dataDirectory
         self.runsJobs = runsJobs
@@ -51,7 +54,7 @@ final class StatementRunner {
     func openSession() throws(SpateError) -> Session {
         if let session { return session }
         let database = try Database.open(dataDirectory)
-        let opened = Session(database: database)
+        let opened = Session(database: database, threads: Self.threads)
         session = opened
         if runsJobs { jobRunner = database.startJobRunner() }
         return opened

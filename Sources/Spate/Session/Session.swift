@@ -5,13 +5,26 @@
 import SpateLog
 import SpateSQL
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs SQL text against one database.
 public final class Session {
     public let database: Database
+    /// Threads a bounded query may use (`SET threads = n`, `spate --threads n`;
+    /// default: the machine's cores). See ParallelSelect.swift for which queries split.
+    public var threads: Int
 
-    public init(database: Database) {
+    public init(database: Database, threads: Int? = nil) {
         self.database = database
+        self.threads = threads ?? Self.coreCount
     }
+
+    /// Online processors (sysconf), at least 1.
+    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// Parses and runs every statement of `text` in order, sending results to
     /// `sink`. Stops at the first error, which it throws (statements before it
@@ -37,6 +50,7 @@ public final class Session {
         case let .select(s): try runSelect(s, source: source, sink: sink, cancel: cancel)
         case let .explain(.select(s)): try runExplain(s, source: source, sink: sink)
         case let .backtest(s): try runBacktest(s, source: source, sink: sink, cancel: cancel)
+        case let .set(s): try runSet(s, source: source, sink: sink)
         case let .createJob(s): try createJob(s, source: source, sink: sink)
         case .show(.jobs): try showJobs(sink: sink)
         case let .describe(s) where s.objectType == .job: try describeJob(s, source: source, sink: sink)

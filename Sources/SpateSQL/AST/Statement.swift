@@ -34,6 +34,8 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
         case explain(ExplainStatement)
         /// `BACKTEST [LABEL expr] SELECT …`
         case backtest(BacktestStatement)
+        /// `SET name = value` (a session setting: threads)
+        case set(SetStatement)
     }
 
     public var kind: Kind
@@ -61,6 +63,7 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
         case .testChannel(let name): return "TEST CHANNEL \(name)"
         case .explain(let s): return s.description
         case .backtest(let s): return s.description
+        case .set(let s): return s.description
         }
     }
 }

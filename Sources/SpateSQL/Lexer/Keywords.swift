@@ -21,7 +21,7 @@ enum Keywords {
 
     /// Words that start a statement, for "did you mean" at the start of a statement.
     static let statementStarts = [
-        "SELECT", "INSERT", "CREATE", "ALTER", "DROP", "SHOW", "DESCRIBE", "EXPLAIN", "BACKTEST",
+        "SELECT", "INSERT", "CREATE", "ALTER", "DROP", "SHOW", "DESCRIBE", "EXPLAIN", "BACKTEST", "SET",
         "PAUSE", "RESUME", "RESTART", "ACK", "RESOLVE", "TEST",
     ]
 

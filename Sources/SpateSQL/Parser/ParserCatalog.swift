@@ -94,6 +94,15 @@ extension Parser {
         return BacktestStatement(select: try parseSelect(), label: label)
     }
 
+    /// `SET name = literal`.
+    mutating func parseSet() throws(SQLError) -> SetStatement {
+        advance()
+        let name = try parseIdentifier("a setting name such as threads", allowReserved: true)
+        try expect(.equal, "'=' after \(name.value)")
+        let (value, _) = try parseOptionValue(name.value)
+        return SetStatement(name: name, value: value)
+    }
+
     /// `( name = literal, ... )`. With `required`, at least one option.
     mutating func parseOptions(required: Bool) throws(SQLError) -> [Option] {
         try expect(.leftParen, "'(' to start the option list")

@@ -1,0 +1,63 @@
+// Bounded queries over several shards on two workers (issue 17): the same rows
+// as one worker — windows per key, per-event detectors keyed by the stream key,
+// filters — and queries that cannot split (state not keyed by the stream key,
+// ORDER BY, LIMIT) still give the one-worker answer.
+
+import Foundation
+import Spate
+import SpateLog
+import SpateRuntime
+import SpateSQL
+import Testing
+
+@Suite struct ParallelSelectTests {
+    func fixture() throws -> SQLFixture {
+        let f = try SQLFixture()
+        try f.run("CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = 4, key = 'userId', event_time = 'ts');")
+        var batch = AppendBatch()
+        for i in 0..<20_000 {
+            let user = "u\(i % 37)", amount = i % 211 == 0 ? 5_000.0 : Double(10 + (i * 7919) % 90)
+            try batch.append(key: user, payload: Array(#"{"userId":"\#(user)","amount":\#(amount),"ts":\#(1_732_400_000_000 + Int64(i) * 250)}"#.utf8))
+        }
+        _ = try f.database.stream("tx").append(batch)
+        return f
+    }
+
+    func rows(_ f: SQLFixture, threads: Int, _ sql: String) throws -> [String] {
+        f.session.threads = threads
+        return try f.run(sql).rows.map { "\($0)" }
+    }
+
+    @Test(arguments: [
+        "SELECT userId, WINDOW_START, COUNT(*) AS n, AVG(amount) AS a, MAX(amount) AS m, STDDEV(amount) AS s FROM tx SINCE EARLIEST UNTIL NOW WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId",
+        "SELECT userId, amount, ANOMALY_SCORE(amount) OVER (PARTITION BY userId) AS score, anomaly_grade AS g FROM tx SINCE EARLIEST UNTIL NOW WHERE anomaly",
+        "SELECT userId, amount FROM tx SINCE EARLIEST UNTIL NOW WHERE amount > 95",
+    ])
+    func twoWorkersGiveTheRowsOfOne(sql: String) throws {
+        let f = try fixture()
+        let one = try rows(f, threads: 1, sql + ";")
+        let two = try rows(f, threads: 2, sql + ";")
+        #expect(!one.isEmpty)
+        #expect(two.sorted() == one.sorted())
+        let summary = try #require(f.run(sql + ";").summaries.last)
+        #expect(summary.recordsRead == 20_000)
+    }
+
+    @Test func queriesThatCannotSplitRunOnOneWorker() throws {
+        let f = try fixture()
+        for sql in [
+            "SELECT WINDOW_START, COUNT(*) AS n FROM tx SINCE EARLIEST UNTIL NOW WINDOW TUMBLING (SIZE 1 MINUTE)",
+            "SELECT userId, amount FROM tx SINCE EARLIEST UNTIL NOW ORDER BY amount DESC LIMIT 5",
+        ] {
+            #expect(try rows(f, threads: 2, sql + ";") == rows(f, threads: 1, sql + ";"), "\(sql)")
+        }
+    }
+
+    @Test func setThreadsIsChecked() throws {
+        let f = try fixture()
+        #expect(try f.run("SET threads = 1;").messages == ["threads = 1"])
+        #expect(f.session.threads == 1)
+        #expect { try f.run("SET threads = 0;") } throws: { "\($0)".contains("threads must be a whole number from 1 to 64") }
+        #expect { try f.run("SET thread = 2;") } throws: { "\($0)".contains("unknown setting 'thread'") }
+    }
+}
