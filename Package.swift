@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateLog", "SpateRuntime", "SpateAlerts", "SpateCatalog"]),
         // Chart scales and ticks, and every JSON endpoint, called directly (no HTTP). The browser
         // test drives the built `spate serve` with headless chromium (skipped when chromium is absent).
-        .testTarget(name: "SpateDashboardTests", dependencies: ["SpateDashboard", "Spate", "SpateCatalog", "SpateLog", "CSQLite"]),
+        .testTarget(name: "SpateDashboardTests", dependencies: ["SpateDashboard", "Spate", "SpateCatalog", "SpateLog", "SpateSQL", "CSQLite"]),
         // Over HTTP on 127.0.0.1; the boto3 compatibility test runs the built `spate serve`.
         .testTarget(name: "SpateServerTests", dependencies: ["spate", "SpateServer", "SpateLog"]),
     ]
