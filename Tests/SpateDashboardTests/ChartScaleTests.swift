@@ -75,6 +75,7 @@ import Testing
 @Suite struct ValueFormatTests {
     @Test func axisLabelsAreShortAndCarryTheirUnit() {
         #expect(ValueUnit.recordsPerSecond.format(1_500) == "1.5k records/s")
+        #expect(ValueUnit.recordsPerSecond.axisLabel(1_500) == "1.5k/s")
         #expect(ValueUnit.bytesPerSecond.format(3 * 1_048_576) == "3 MiB/s")
         #expect(ValueUnit.milliseconds.format(850) == "850 ms")
         #expect(ValueUnit.milliseconds.format(150_000) == "2.5 min")

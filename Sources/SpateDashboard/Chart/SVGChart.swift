@@ -2,6 +2,8 @@
 // (ValueScale, labels with units), one polyline per run of consecutive values
 // (a nil value ends the run: gaps stay visible), an optional threshold line,
 // and optional marked buckets (breaching datapoints, flagged points) shaded.
+// The SVG keeps its aspect ratio (text is never stretched) and fills the
+// width of its container.
 // Colours come from CSS classes (s0, s1, … threshold, mark), so the page's
 // stylesheet gives light and dark mode; the SVG scales to its container's width.
 // Every tick label carries its instant (data-t) for the script to relabel in
@@ -42,7 +44,7 @@ public struct SVGChart: Sendable {
         let unit = series.first?.unit ?? .count
         let plotBottom = Self.height - Self.bottom
         let points = series.reduce(0) { $0 + $1.pointCount }
-        var svg = #"<svg class="chart" viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" preserveAspectRatio="none" role="img" data-points="\#(points)">"#
+        var svg = #"<svg class="chart" viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" role="img" data-points="\#(points)">"#
         let bucketWidth = (Self.width - Self.left - Self.right) / Double(range.bucketCount)
         for index in markedBuckets.sorted() where index >= 0 && index < range.bucketCount {
             svg += #"<rect class="mark" x="\#(fixed(x(bucket: index) - bucketWidth / 2))" y="\#(Int(Self.top))" width="\#(fixed(bucketWidth))" height="\#(fixed(plotBottom - Self.top))"/>"#
@@ -50,7 +52,7 @@ public struct SVGChart: Sendable {
         for tick in scale.ticks {
             let y = fixed(scale.y(tick, top: Self.top, bottom: plotBottom))
             svg += #"<line class="grid" x1="\#(Int(Self.left))" x2="\#(Int(Self.width - Self.right))" y1="\#(y)" y2="\#(y)"/>"#
-            svg += #"<text class="axis" x="\#(Int(Self.left) - 6)" y="\#(y)" text-anchor="end" dominant-baseline="middle">\#(HTML.escape(unit.format(tick)))</text>"#
+            svg += #"<text class="axis" x="\#(Int(Self.left) - 6)" y="\#(y)" text-anchor="end" dominant-baseline="middle">\#(HTML.escape(unit.axisLabel(tick)))</text>"#
         }
         let ticks = TimeTicks(fromMs: range.fromMs, toMs: range.toMs)
         for instant in ticks.instantsMs {

@@ -1,5 +1,5 @@
 // How the dashboard writes a number with its unit, short enough for an axis
-// label: "1.5k records/s", "3.2 MiB/s", "850 ms", "2.5 min". Bytes use binary
+// label: "1.5k/s", "3.2 MiB/s", "850 ms", "2.5 min". Bytes use binary
 // prefixes (as `spate stream list` does); everything else k/M/G.
 
 /// A unit of a charted metric.
@@ -10,6 +10,11 @@ public enum ValueUnit: String, Sendable {
     case milliseconds = "ms"
     case count = ""
     case score = "score"
+
+    /// `value` with this unit as an axis label, short enough for the chart's margin: "1.5k/s" (the caption says "records/s").
+    public func axisLabel(_ value: Double) -> String {
+        self == .recordsPerSecond ? ValueFormat.number(value) + "/s" : format(value)
+    }
 
     /// `value` with this unit, e.g. "1.5k records/s".
     public func format(_ value: Double) -> String {

@@ -38,7 +38,7 @@ enum DashboardAssets {
     dl { display: grid; grid-template-columns: auto 1fr auto 1fr; gap: 2px 8px; margin: 0 0 6px; color: var(--muted); }
     dd { margin: 0; color: var(--fg); }
     figure { margin: 4px 0; } figcaption { font-size: 12px; color: var(--muted); }
-    svg.chart { width: 100%; height: 150px; display: block; }
+    svg.chart { width: 100%; height: auto; display: block; }
     svg.chart .axis { fill: var(--muted); font-size: 11px; }
     svg.chart .grid { stroke: var(--line); stroke-width: 1; }
     svg.chart .tick { stroke: var(--muted); }
@@ -69,7 +69,7 @@ enum DashboardAssets {
     ol.history { padding-left: 18px; margin: 0; font-size: 12px; }
     @media (max-width: 600px) {
       .cards { grid-template-columns: 1fr; } main { padding: 4px 8px 24px; }
-      dl { grid-template-columns: auto 1fr; } svg.chart { height: 120px; }
+      dl { grid-template-columns: auto 1fr; }
     }
     """#
 
