@@ -21,18 +21,18 @@ struct DashboardReads {
     /// Per value of `dimension`, the bucketed series of metric `name` over `range`.
     /// `perSecond`: sums divided by the bucket's seconds (rates); else the
     /// bucket's sum (counters per bucket) or, for gauges, the largest value.
-    func series(metric name: String, dimension: String, value: String? = nil, range: ChartRange,
+    /// The dimension values are named (`values`: the streams or jobs listed),
+    /// so that SQLite seeks the primary key (name, dimensions, minute_at) to
+    /// each series' range instead of scanning the metric's whole week.
+    func series(metric name: String, dimension: String, values: [String], range: ChartRange,
                 statistic: SeriesStatistic) throws(SpateError) -> [String: [Double?]] {
-        var sql = """
-            SELECT json_extract(dimensions, '$.' || ?2), (minute_at - ?3) / ?4, SUM(sum_value), MAX(max_value), SUM(sample_count), MIN(min_value)
-            FROM metrics WHERE name = ?1 AND minute_at >= ?3 AND minute_at < ?5
-            """
+        guard !values.isEmpty else { return [:] }
         var parameters: [CatalogValue] = [.text(name), .text(dimension), .integer(range.fromMs), .integer(range.bucketMs), .integer(range.toMs)]
-        if let value {
-            sql += " AND dimensions = ?6"
-            parameters.append(.text(Catalog.dimensionsJSON([DimensionPair(name: dimension, value: value)])))
-        }
-        sql += " GROUP BY 1, 2"
+        let list = Self.dimensionList(dimension, values, after: &parameters)
+        let sql = """
+            SELECT json_extract(dimensions, '$.' || ?2), (minute_at - ?3) / ?4, SUM(sum_value), MAX(max_value), SUM(sample_count), MIN(min_value)
+            FROM metrics WHERE name = ?1 AND dimensions IN (\(list)) AND minute_at >= ?3 AND minute_at < ?5 GROUP BY dimensions, 2
+            """
         let rows = try database.catalogQuery(sql: sql, parameters: parameters)
         var out: [String: [Double?]] = [:]
         for row in 0..<rows.rowCount {
@@ -51,6 +51,14 @@ struct DashboardReads {
             out[key, default: Array(repeating: nil, count: range.bucketCount)][Int(bucket)] = value
         }
         return out
+    }
+
+    /// `?6, ?7, …` for the canonical dimensions of each value, appended to `parameters`.
+    static func dimensionList(_ dimension: String, _ values: [String], after parameters: inout [CatalogValue]) -> String {
+        values.map { value in
+            parameters.append(.text(Catalog.dimensionsJSON([DimensionPair(name: dimension, value: value)])))
+            return "?\(parameters.count)"
+        }.joined(separator: ", ")
     }
 
     enum SeriesStatistic {
@@ -81,11 +89,12 @@ struct DashboardReads {
     }
 
     func streams(range: ChartRange) throws(SpateError) -> [StreamSummary] {
-        let records = try series(metric: BuiltinMetric.streamRecordsIn.name, dimension: "stream", range: range, statistic: .ratePerSecond)
-        let bytes = try series(metric: BuiltinMetric.streamBytesIn.name, dimension: "stream", range: range, statistic: .ratePerSecond)
+        let names = try database.streamNames().sorted()
+        let records = try series(metric: BuiltinMetric.streamRecordsIn.name, dimension: "stream", values: names, range: range, statistic: .ratePerSecond)
+        let bytes = try series(metric: BuiltinMetric.streamBytesIn.name, dimension: "stream", values: names, range: range, statistic: .ratePerSecond)
         let empty = [Double?](repeating: nil, count: range.bucketCount)
         var out: [StreamSummary] = []
-        for name in try database.streamNames().sorted() {
+        for name in names {
             // A stream deleted between the listing and here is simply not shown.
             guard let description = try? database.describeStream(name) else { continue }
             out.append(StreamSummary(name: name, shards: description.shards.count, retention: Self.retentionText(description.settings),
@@ -132,9 +141,10 @@ struct DashboardReads {
         if let only { sql += " WHERE j.name = ?1"; parameters.append(.text(only)) }
         sql += " ORDER BY j.name"
         let rows = try database.catalogQuery(sql: sql, parameters: parameters)
+        let names = (0..<rows.rowCount).compactMap { rows[$0, 0].text }
         let hour = ChartRange(name: "1h", nowMs: nowMs)!
-        let anomalies = try series(metric: BuiltinMetric.jobAnomalies.name, dimension: "job", value: only, range: hour, statistic: .sum)
-        let lag = try latestGauge(metric: BuiltinMetric.jobLagMs.name, dimension: "job", sinceMs: nowMs - 5 * 60_000)
+        let anomalies = try series(metric: BuiltinMetric.jobAnomalies.name, dimension: "job", values: names, range: hour, statistic: .sum)
+        let lag = try latestGauge(metric: BuiltinMetric.jobLagMs.name, dimension: "job", values: names, sinceMs: nowMs - 5 * 60_000)
         let lagRecords = try self.lagRecords()
         return (0..<rows.rowCount).map { row in
             let name = rows[row, 0].text ?? ""
@@ -149,11 +159,15 @@ struct DashboardReads {
     }
 
     /// The newest value of a gauge per dimension value, if measured since `sinceMs`.
-    func latestGauge(metric name: String, dimension: String, sinceMs: Int64) throws(SpateError) -> [String: Double] {
+    func latestGauge(metric name: String, dimension: String, values: [String], sinceMs: Int64) throws(SpateError) -> [String: Double] {
+        guard !values.isEmpty else { return [:] }
+        var parameters: [CatalogValue] = [.text(name), .text(dimension), .integer(sinceMs / 60_000 * 60_000)]
+        let list = Self.dimensionList(dimension, values, after: &parameters)
+        // SQLite's bare-column rule: with MAX(), last_value comes from the row holding the maximum.
         let rows = try database.catalogQuery(sql: """
             SELECT json_extract(dimensions, '$.' || ?2), last_value, MAX(minute_at) FROM metrics
-            WHERE name = ?1 AND minute_at >= ?3 GROUP BY dimensions
-            """, parameters: [.text(name), .text(dimension), .integer(sinceMs / 60_000 * 60_000)])
+            WHERE name = ?1 AND dimensions IN (\(list)) AND minute_at >= ?3 GROUP BY dimensions
+            """, parameters: parameters)
         var out: [String: Double] = [:]
         for row in 0..<rows.rowCount { if let key = rows[row, 0].text { out[key] = rows[row, 1].double } }
         return out

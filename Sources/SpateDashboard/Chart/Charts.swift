@@ -21,7 +21,7 @@ enum Charts {
     /// A job's series over `range`: records in and out per second, anomalies per minute, lag, late records per minute.
     static func jobSeries(_ job: String, reads: DashboardReads, range: ChartRange) throws(SpateError) -> [TimeSeries] {
         func one(_ metric: BuiltinMetric, _ statistic: DashboardReads.SeriesStatistic, _ unit: ValueUnit, _ label: String) throws(SpateError) -> TimeSeries {
-            let values = try reads.series(metric: metric.name, dimension: "job", value: job, range: range, statistic: statistic)[job]
+            let values = try reads.series(metric: metric.name, dimension: "job", values: [job], range: range, statistic: statistic)[job]
             return TimeSeries(name: label, unit: unit, values: values ?? Array(repeating: nil, count: range.bucketCount))
         }
         return [

@@ -18,7 +18,7 @@ public struct SVGChart: Sendable {
     public var markedBuckets: Set<Int> = []
 
     static let width = 640.0, height = 180.0
-    static let left = 78.0, right = 12.0, top = 12.0, bottom = 26.0
+    static let left = 78.0, right = 22.0, top = 12.0, bottom = 26.0
 
     public init(range: ChartRange, series: [TimeSeries], threshold: Double? = nil, markedBuckets: Set<Int> = []) {
         self.range = range

@@ -46,6 +46,9 @@ enum DashboardAssets {
     svg.chart .s0 { stroke: var(--s0); fill: var(--s0); } svg.chart .s1 { stroke: var(--s1); fill: var(--s1); }
     svg.chart .s2 { stroke: var(--s2); fill: var(--s2); } svg.chart .s3 { stroke: var(--s3); fill: var(--s3); }
     svg.chart polyline.line { fill: none; }
+    .key::before { content: ""; display: inline-block; width: 10px; height: 3px; margin: 0 4px 3px 0; vertical-align: middle; }
+    .key.k0::before { background: var(--s0); } .key.k1::before { background: var(--s1); }
+    .key.k2::before { background: var(--s2); } .key.k3::before { background: var(--s3); }
     svg.chart .threshold { stroke: var(--threshold); stroke-dasharray: 5 4; stroke-width: 1.5; }
     svg.chart .mark { fill: var(--mark); }
     .scroll { overflow-x: auto; }

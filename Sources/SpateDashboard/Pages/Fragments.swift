@@ -30,8 +30,10 @@ enum Fragments {
         return html + "</tr>"
     }
 
-    static func jobsTable(_ jobs: [DashboardReads.JobSummary]) -> String {
-        var html = #"<div class="scroll"><table class="jobs" data-live="jobs" data-src="/api/jobs"><thead><tr><th>job</th><th>state</th><th>lag</th><th>records in</th><th>records out</th><th>anomalies/min</th><th>last checkpoint</th></tr></thead><tbody>"#
+    /// `only`: the one job a job page shows.
+    static func jobsTable(_ jobs: [DashboardReads.JobSummary], only: String? = nil) -> String {
+        let onlyAttribute = only.map { #" data-only="\#(HTML.escape($0))""# } ?? ""
+        var html = #"<div class="scroll"><table class="jobs" data-live="jobs" data-src="/api/jobs"\#(onlyAttribute)><thead><tr><th>job</th><th>state</th><th>lag</th><th>records in</th><th>records out</th><th>anomalies/min</th><th>last checkpoint</th></tr></thead><tbody>"#
         for job in jobs { html += jobRow(job) }
         if jobs.isEmpty { html += #"<tr class="empty"><td colspan="7">no jobs (CREATE JOB name AS SELECT …)</td></tr>"# }
         return html + "</tbody></table></div>"
@@ -47,7 +49,11 @@ enum Fragments {
             + "<td class=\"num\">\(anomalies.map { ValueFormat.trimmed($0) } ?? "—")</td><td>\(Layout.time(job.checkpointAtMs))</td></tr>"
     }
 
+    /// A chart with its caption; a chart of several series names each in its colour.
     static func chartBox(_ id: String, title: String, chart: SVGChart) -> String {
-        #"<figure class="chart-box"><figcaption>\#(HTML.escape(title))</figcaption><div data-chart="\#(HTML.escape(id))">\#(chart.render())</div></figure>"#
+        let caption = chart.series.count < 2 ? HTML.escape(title) : chart.series.enumerated().map { index, line in
+            #"<span class="key k\#(index % 4)">\#(HTML.escape(line.name))</span>"#
+        }.joined(separator: " ")
+        return #"<figure class="chart-box"><figcaption>\#(caption)</figcaption><div data-chart="\#(HTML.escape(id))">\#(chart.render())</div></figure>"#
     }
 }

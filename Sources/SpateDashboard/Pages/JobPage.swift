@@ -17,7 +17,7 @@ struct JobPage {
         let name = HTML.escape(job.name)
         let path = "/jobs/" + HTML.urlComponent(job.name)
         var body = "<h1>\(name) \(Layout.badge(job.runningIn != nil && job.state == "running" ? "running" : job.state))</h1>"
-        body += #"<div class="scroll"><table class="jobs" data-live="jobs" data-src="/api/jobs" data-only="\#(name)"><tbody>\#(Fragments.jobRow(job))</tbody></table></div>"#
+        body += Fragments.jobsTable([job], only: job.name)
         if let error = job.lastError { body += #"<section><h2>Errors</h2><pre class="error">\#(HTML.escape(error))</pre></section>"# }
         body += "<section><h2>SQL</h2><pre class=\"sql\">\(HTML.escape(job.definition))</pre></section>"
         body += #"<section data-live="job-charts" data-src="/api/jobs/\#(HTML.urlComponent(job.name))/metrics?range=\#(range.name)&amp;svg=1"><h2>Metrics</h2>"#
