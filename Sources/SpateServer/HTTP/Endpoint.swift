@@ -101,8 +101,9 @@ public final class Endpoint: Sendable {
            verifier == nil || BasicAuthorization.matches(request.headers, credentials) {
             return dashboard.respond(request, true)
         }
-        if let dashboard, dashboard.claims(request.method, path), SigV4Verifier.header("authorization", in: request.headers) == nil {
-            // A browser off loopback: ask it for the key (Basic), rather than answer a Kinesis error it cannot act on.
+        if let dashboard, dashboard.claims(request.method, path),
+           !(SigV4Verifier.header("authorization", in: request.headers)?.hasPrefix("AWS4-") ?? false) {
+            // A browser (no key, or a wrong one): ask it for the key (Basic), rather than answer a Kinesis error it cannot act on.
             return EndpointResponse(status: 401, contentType: "text/plain; charset=utf-8",
                                     body: Array("The dashboard needs the server's credentials: user = access key id, password = secret key.\n".utf8),
                                     headers: [RequestHeader(name: "WWW-Authenticate", value: #"Basic realm="spate", charset="UTF-8""#)])
