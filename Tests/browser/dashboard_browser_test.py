@@ -11,6 +11,7 @@
 #   4. pressing its Acknowledge button changes the alert's state in the catalog;
 #   5. the overview's stream chart gets data points live, once the metrics
 #      service has sampled the stream (about a minute after the server starts);
+#   6. the page survives the server restarting (no reload; it reconnects);
 # and saves screenshots of every page (1280x800, dark mode, phone width)
 # under the scratch directory.
 #
@@ -192,16 +193,20 @@ def main():
         CREATE JOB scores AS
           SELECT userId, amount, ANOMALY_SCORE(amount) OVER (PARTITION BY userId) AS score
           FROM transactions SINCE EARLIEST WHERE anomaly;
+        CREATE ALARM many_anomalies ON METRIC job.anomalies WHERE job = 'scores'
+          STATISTIC SUM PERIOD 1 MINUTE WHEN > 3 FOR 1 OF 1 PERIODS;
         """)
     server_log = open(os.path.join(scratch, "serve.log"), "w+")
-    server = subprocess.Popen([args.spate, "--data", data, "serve", "--listen", "127.0.0.1:0"], stdout=server_log, stderr=subprocess.STDOUT)
+    listen = f"127.0.0.1:{free_port()}"
+    start_server = lambda: subprocess.Popen([args.spate, "--data", data, "serve", "--listen", listen],
+                                            stdout=server_log, stderr=subprocess.STDOUT)
+    server = start_server()
     browser = None
+    base = "http://" + listen
     try:
-        def address():
-            server_log.seek(0)
-            line = server_log.read()
-            return line.split("listening on ")[1].split(" ")[0] if "listening on " in line else None
-        base = wait_for(address, 30, "spate serve to listen")
+        def answers():
+            return urllib.request.urlopen(base + "/healthz", timeout=2).status == 200
+        wait_for(answers, 30, "spate serve to listen")
         # Data arrives after the server started: its metrics service books the stream's records a minute later.
         transactions = subprocess.run([args.spate, "generate", "transactions", "--count", "20000", "--users", "10", "--anomalies", "0.005"],
                                       capture_output=True, check=True).stdout
@@ -218,6 +223,7 @@ def main():
             out.write(dom)
         check('data-name="transactions"' in dom, "the overview (--dump-dom) lists the stream")
         check('<a href="/jobs/scores">scores</a>' in dom, "the overview (--dump-dom) lists the job")
+        check('many_anomalies <span class="badge' in dom, "the overview (--dump-dom) shows the alarm's state badge")
         subprocess.run([args.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,800",
                         "--screenshot=" + os.path.join(scratch, "overview-cli.png"), base + "/"],
                        capture_output=True, timeout=60)
@@ -261,6 +267,18 @@ def main():
         wait_for(lambda: browser.evaluate(stream_points) > 0, 150, "the stream chart's first data point (metrics sampled each minute)")
         check(True, "the overview's records/s chart got data points without a reload")
         browser.screenshot(os.path.join(scratch, "overview-live.png"))
+
+        # The page outlives the server: it says so while the server is down and carries on once it is back.
+        server.terminate()
+        server.wait(timeout=30)
+        status = "document.getElementById('live').textContent"
+        wait_for(lambda: "unreachable" in browser.evaluate(status), 15, "the page to notice the server is down")
+        browser.screenshot(os.path.join(scratch, "overview-server-down.png"))
+        server = start_server()
+        wait_for(answers, 30, "spate serve to listen again")
+        wait_for(lambda: browser.evaluate(status).startswith("live"), 15, "the page to reconnect")
+        check(browser.evaluate("performance.getEntriesByType('navigation').length") == 1,
+              "the page survived a server restart without a reload")
         log("screenshots in " + scratch)
         return 0
     except AssertionError as failure:
