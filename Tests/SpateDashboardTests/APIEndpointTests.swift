@@ -72,6 +72,17 @@ import Testing
         #expect((job["anomaliesPerMinute"] as? [Any])?.count == 60)
     }
 
+    @Test func lagRecordsAreTheRecordsPastTheCheckpoint() throws {
+        try f.run("INSERT INTO tx (userId, amount) VALUES ('a', 1), ('b', 2), ('c', 3), ('d', 4), ('e', 5);")
+        f.write("""
+            INSERT INTO checkpoints (job, sequence, committed_at) VALUES ('spikes', 1, \(DashboardFixture.nowMs));
+            INSERT INTO checkpoint_offsets (job, direction, stream, shard, next_offset) VALUES
+              ('spikes', 'input', 'tx', 0, 0), ('spikes', 'input', 'tx', 1, 0), ('spikes', 'input', 'tx', 2, 0);
+            """)
+        let job = try #require((try f.json("/api/jobs")["jobs"] as? [[String: Any]])?.first)
+        #expect(job["lagRecords"] as? Int == 5)
+    }
+
     @Test func jobMetricsGiveEverySeriesAndChartsOnRequest() throws {
         try f.metric("job.records_in", "job", "spikes", minuteMs: DashboardFixture.minute(ago: 0), sum: 120)
         try f.metric("job.records_in", "job", "other", minuteMs: DashboardFixture.minute(ago: 0), sum: 999_999)

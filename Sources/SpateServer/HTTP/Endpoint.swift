@@ -134,8 +134,9 @@ public final class Endpoint: Sendable {
                 // Signed (SigV4) and the dashboard's: a script may read the JSON endpoints with its key.
                 return dashboard.respond(request, true)
             }
-            return EndpointResponse(KinesisError("UnknownOperationException",
-                                                 "\(request.method) \(path) is not served here: Kinesis is POST /, and there are GET /metrics and GET /healthz.",
+            let served = kinesisEnabled ? "Kinesis is POST /, and there are GET /metrics and GET /healthz"
+                : "this server has no Kinesis API (`spate dashboard`; `spate serve` has one), only the dashboard, GET /metrics and GET /healthz"
+            return EndpointResponse(KinesisError("UnknownOperationException", "\(request.method) \(path) is not served here: \(served).",
                                                  status: 404))
         }
     }
