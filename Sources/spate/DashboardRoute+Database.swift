@@ -6,6 +6,16 @@ import Spate
 import SpateDashboard
 import SpateServer
 
+/// Every dashboard answer: never cached (it is live); only the page's own
+/// stylesheet and script run (no inline script, nothing from elsewhere); never
+/// framed by another site (which could trick a click on Acknowledge); types as declared.
+private let securityHeaders = [
+    RequestHeader(name: "Cache-Control", value: "no-store"),
+    RequestHeader(name: "Content-Security-Policy", value: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+    RequestHeader(name: "X-Frame-Options", value: "DENY"),
+    RequestHeader(name: "X-Content-Type-Options", value: "nosniff"),
+]
+
 extension DashboardRoute {
     /// The dashboard of `database`, as a route of the HTTP endpoint.
     static func serving(_ database: Database) -> DashboardRoute {
@@ -18,7 +28,7 @@ extension DashboardRoute {
                                          headers: request.headers.map { (name: $0.name, value: $0.value) }),
                     canWrite: canWrite)
                 return EndpointResponse(status: answer.status, contentType: answer.contentType, body: answer.body,
-                                        headers: [RequestHeader(name: "Cache-Control", value: "no-store")])
+                                        headers: securityHeaders)
             })
     }
 }
