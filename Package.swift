@@ -42,8 +42,9 @@ let package = Package(
         // The dashboard: pages, JSON endpoints and SVG charts over the facade. SpateServer
         // does not know it (nor Spate): the `spate` command hands it to the server as a route.
         .target(name: "SpateDashboard", dependencies: ["Spate", "SpateCatalog", "SpateLog", "SpateSQL"]),
-        // HTTP: the Kinesis JSON 1.1 API, /metrics, /healthz, SigV4. SwiftNIO directly
-        // (not Hummingbird): one POST route and two GETs need no router, and NIO alone builds faster.
+        // HTTP: the Kinesis JSON 1.1 API, /metrics, /healthz, SigV4, and a slot for the dashboard's
+        // routes. SwiftNIO directly (not Hummingbird): one POST route, two GETs and one hand-off need
+        // no router, and NIO alone builds faster.
         .target(name: "SpateServer", dependencies: [
             "SpateLog",
             .product(name: "NIOCore", package: "swift-nio"),
