@@ -39,8 +39,12 @@ let package = Package(
         .target(name: "SpateAlerts", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog"]),
         // The embeddable facade.
         .target(name: "Spate", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog", "SpateAlerts"]),
-        // HTTP: the Kinesis JSON 1.1 API, /metrics, /healthz, SigV4. SwiftNIO directly
-        // (not Hummingbird): one POST route and two GETs need no router, and NIO alone builds faster.
+        // The dashboard: pages, JSON endpoints and SVG charts over the facade. SpateServer
+        // does not know it (nor Spate): the `spate` command hands it to the server as a route.
+        .target(name: "SpateDashboard", dependencies: ["Spate", "SpateCatalog", "SpateLog", "SpateSQL"]),
+        // HTTP: the Kinesis JSON 1.1 API, /metrics, /healthz, SigV4, and a slot for the dashboard's
+        // routes. SwiftNIO directly (not Hummingbird): one POST route, two GETs and one hand-off need
+        // no router, and NIO alone builds faster.
         .target(name: "SpateServer", dependencies: [
             "SpateLog",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -51,10 +55,10 @@ let package = Package(
         // The command line: wiring and presentation only.
         .executableTarget(
             name: "spate",
-            dependencies: ["Spate", "SpateServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Spate", "SpateServer", "SpateDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks print figures; they are never timed unit tests.
-        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime"], path: "Benchmarks/SpateBench"),
+        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime", "SpateDashboard", "CSQLite"], path: "Benchmarks/SpateBench"),
         // The detectors' quality harness: precision, recall, F1 and delay on labelled data.
         .executableTarget(name: "spate-detect-eval", dependencies: ["SpateRuntime"], path: "Benchmarks/DetectorEval"),
         // Loopback load generator for `spate serve`: PutRecords throughput, PutRecord latency.
@@ -67,6 +71,9 @@ let package = Package(
         .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime", "CSpateForestKernels"]),
         .testTarget(name: "SpateAlertsTests", dependencies: ["SpateAlerts", "SpateCatalog"]),
         .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateLog", "SpateRuntime", "SpateAlerts", "SpateCatalog"]),
+        // Chart scales and ticks, and every JSON endpoint, called directly (no HTTP). The browser
+        // test drives the built `spate serve` with headless chromium (skipped when chromium is absent).
+        .testTarget(name: "SpateDashboardTests", dependencies: ["SpateDashboard", "Spate", "SpateCatalog", "SpateLog", "SpateSQL", "CSQLite"]),
         // Over HTTP on 127.0.0.1; the boto3 compatibility test runs the built `spate serve`.
         .testTarget(name: "SpateServerTests", dependencies: ["spate", "SpateServer", "SpateLog"]),
     ]

@@ -6,6 +6,7 @@
 //   spate-bench jobs   [--dir DIR] [--quick]   job throughput, checkpoint cost, alert latency (issue 4)
 //   spate-bench all    [--dir DIR] [--quick]   append, read and query
 //   spate-bench detectors [--quick]             detector throughput and state per key (no disk)
+//   spate-bench dashboard [--dir DIR] [--quick] dashboard pages and JSON endpoints, server time (issue 16)
 //
 // Data goes to a fresh directory under DIR (default ./.bench-data), which must be
 // on a real disk, and is removed at the end. `--quick` shrinks every phase about
@@ -20,12 +21,16 @@ import Glibc
 let usage = """
     usage: spate-bench append|read|query|jobs|all [--dir DIR] [--quick]
            spate-bench detectors [--quick]
+           spate-bench dashboard [--dir DIR] [--quick]
       --dir DIR   parent of the scratch data directory (default ./.bench-data); must be a disk, not tmpfs
       --quick     every phase about 10x smaller (smoke run, under ~20 s)
     """
 
 if CommandLine.arguments.dropFirst().first == "detectors" {
     runDetectorsCommand(Array(CommandLine.arguments.dropFirst(2)))
+}
+if CommandLine.arguments.dropFirst().first == "dashboard" {
+    runDashboardCommand(Array(CommandLine.arguments.dropFirst(2)))
 }
 
 let options: BenchOptions

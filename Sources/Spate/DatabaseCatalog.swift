@@ -90,3 +90,13 @@ extension Database {
         }
     }
 }
+
+extension Database {
+    /// Runs a read-only query with positional parameters on the catalog's
+    /// query-only connection and returns SQLite's values as they are. That
+    /// connection is not the one checkpoints commit on (and WAL readers never
+    /// block the writer), so a reader such as the dashboard never holds up a job.
+    public func catalogQuery(sql: String, parameters: [CatalogValue] = []) throws(SpateError) -> CatalogRows {
+        do { return try catalog.query(sql: sql, parameters: parameters) } catch { throw .catalog(error.description) }
+    }
+}

@@ -5,7 +5,8 @@
 // as there are workers waiting at once.
 //
 // Safety: only loopback addresses may be bound without credentials; with
-// credentials every request but GET /healthz must be SigV4-signed. Limits:
+// credentials every request but GET /healthz must be SigV4-signed (the
+// dashboard's pages also take HTTP Basic with the same key, see Endpoint). Limits:
 // request body bytes, open connections (more are closed on accept), idle
 // keep-alive time.
 
@@ -80,13 +81,15 @@ public final class SpateHTTPServer: Sendable {
 
     /// Binds and starts serving `log`. Metrics sources default to the log's.
     public static func start(_ configuration: ServerConfiguration, log: LogStore, metricsSources: [any MetricsSource]? = nil,
-                             metricsText: (@Sendable () -> String)? = nil,
+                             metricsText: (@Sendable () -> String)? = nil, dashboard: DashboardRoute? = nil,
+                             kinesisEnabled: Bool = true,
                              now: @escaping @Sendable () -> Int64 = wallClockMs) throws(ServerError) -> SpateHTTPServer {
         if configuration.credentials == nil && !isLoopback(configuration.host) {
             throw .nonLoopbackWithoutCredentials(configuration.host)
         }
         let endpoint = Endpoint(service: KinesisService(log: log, now: now), credentials: configuration.credentials,
-                                metricsSources: metricsSources ?? [LogMetrics(log: log)], metricsText: metricsText)
+                                metricsSources: metricsSources ?? [LogMetrics(log: log)], metricsText: metricsText,
+                                dashboard: dashboard, kinesisEnabled: kinesisEnabled)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         let threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.workerThreads))
         threadPool.start()

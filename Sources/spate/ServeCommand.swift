@@ -1,5 +1,6 @@
 // `spate serve [--listen 127.0.0.1:4567] [--credentials FILE] [--data DIR]`:
-// `spate run` plus the HTTP endpoint (Kinesis JSON 1.1 API, /metrics, /healthz).
+// `spate run` plus the HTTP endpoint (Kinesis JSON 1.1 API, /metrics, /healthz)
+// and the dashboard at / (SpateDashboard).
 //
 // Lifecycle: SIGINT and SIGTERM are blocked in every thread before any starts
 // and taken with sigwait on the main thread, so no signal handler runs and no
@@ -26,10 +27,12 @@ struct ServeCommand: ParsableCommand {
         abstract: "Run the Kinesis-compatible HTTP endpoint and everything `spate run` runs, until stopped.",
         discussion: """
             Producers written for Kinesis work unchanged with endpoint_url=http://HOST:PORT (boto3, AWS CLI).
-            GET /metrics is Prometheus text, GET /healthz answers ok.
+            The dashboard is at http://HOST:PORT/ (JSON behind it under /api/). GET /metrics is Prometheus text,
+            GET /healthz answers ok.
             Only loopback addresses are allowed without --credentials. With --credentials FILE (format of
             ~/.aws/credentials: aws_access_key_id = …, aws_secret_access_key = …; chmod 600), every request
-            but /healthz must be signed with AWS Signature Version 4 using that key.
+            but /healthz must be signed with AWS Signature Version 4 using that key; a browser opens the dashboard
+            with user = the access key id and password = the secret key.
             Stops cleanly on Ctrl-C or SIGTERM.
             """
     )
@@ -64,13 +67,14 @@ struct ServeCommand: ParsableCommand {
         do throws(ServerError) {
             // /metrics: exactly what `spate metrics` prints (the facade's one metrics text).
             server = try SpateHTTPServer.start(configuration, log: database.log, metricsSources: [],
-                                               metricsText: { (try? database.prometheusText()) ?? "" })
+                                               metricsText: { (try? database.prometheusText()) ?? "" },
+                                               dashboard: .serving(database))
         } catch {
             runner.stop()
             Terminal.fail(error.description)
         }
         let signed = configuration.credentials == nil ? "unsigned requests (loopback only)" : "SigV4-signed requests"
-        print("spate serve: listening on http://\(server.address) (\(signed)); data in \(database.dataDirectory)")
+        print("spate serve: listening on http://\(server.address) (\(signed)), dashboard at http://\(server.address)/; data in \(database.dataDirectory)")
         fflush(nil)
 
         var received: Int32 = 0
