@@ -46,7 +46,6 @@ struct PutCommand: ParsableCommand {
         if !created && settings.anyGiven && settings.shards == nil {
             Terminal.error("spate: note: stream '\(stream)' exists; settings flags are ignored (use `spate stream alter`)")
         }
-        for event in database.log.takeRecoveryEvents() { Terminal.error("spate: " + event.description) }
 
         let input: Int32
         if let file {

@@ -29,10 +29,17 @@ enum OwnerOnlyFiles {
     }
 
     /// Sets file `path` to 0600, creating it empty when `creating` (absent and not creating: nothing to do).
+    /// An existing file is changed by path, never opened: closing a descriptor
+    /// of a file drops every POSIX lock this process holds on it, and SQLite's
+    /// connections hold such locks on the database and its -shm (another process
+    /// then thinks it is alone and reinitializes the -shm under our mmap: SIGBUS).
     static func restrict(_ path: String, creating: Bool) throws(CatalogError) {
-        let fd = open(path, O_RDWR | O_CLOEXEC | (creating ? O_CREAT : 0), fileMode)
+        if chmod(path, fileMode) == 0 { return }
+        guard errno == ENOENT else { throw .cannotOpen(path: path, message: "cannot make it owner-only: " + String(cString: strerror(errno))) }
+        guard creating else { return }
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT | O_EXCL, fileMode)
         if fd < 0 {
-            if !creating && errno == ENOENT { return }
+            if errno == EEXIST { return try restrict(path, creating: false) }
             throw .cannotOpen(path: path, message: String(cString: strerror(errno)))
         }
         defer { close(fd) }

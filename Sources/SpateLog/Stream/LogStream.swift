@@ -45,14 +45,15 @@ public final class LogStream: @unchecked Sendable {
     private var manifest: StreamManifest
     private var roundRobin = 0
 
-    init(name: String, path: String, manifest: StreamManifest, now: @escaping @Sendable () -> Int64) throws(LogError) {
+    init(name: String, path: String, manifest: StreamManifest, now: @escaping @Sendable () -> Int64,
+         onRecovery: (@Sendable (RecoveryEvent) -> Void)? = nil) throws(LogError) {
         self.name = name
         self.path = path
         self.manifest = manifest
         var shards: [Shard] = []
         for i in 0..<manifest.settings.shardCount {
             shards.append(try Shard(streamName: name, index: i, path: path + "/" + ShardDirectory.shardName(i),
-                                    settings: manifest.settings, now: now))
+                                    settings: manifest.settings, now: now, onRecovery: onRecovery))
         }
         self.shards = shards
         self.router = PartitionRouter(shardCount: manifest.settings.shardCount)
@@ -148,5 +149,14 @@ public final class LogStream: @unchecked Sendable {
     func replaceManifest(_ new: StreamManifest) {
         mutex.withLock { manifest = new }
         for shard in shards { shard.update(settings: new.settings) }
+    }
+}
+
+extension LogStream {
+    /// Checks every segment and index of every shard; changes nothing.
+    public func check() throws(LogError) -> [ShardCheckReport] {
+        var reports: [ShardCheckReport] = []
+        for shard in shards { reports.append(try shard.check()) }
+        return reports
     }
 }
