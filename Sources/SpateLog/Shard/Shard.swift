@@ -38,6 +38,9 @@ public struct PendingAppend: Sendable {
     let generation: UInt64
     let file: LogFile
     let durability: Durability
+    /// Segment (first sequence) and byte where the append's first frame starts.
+    let startSegment: UInt64
+    let startPosition: Int
 }
 
 /// Summary of a shard, for `describe`.
@@ -148,15 +151,52 @@ public final class Shard: @unchecked Sendable {
             let firstSequence = active.nextSequence
             var generation: UInt64 = 0
             var next = 0
-            try withBytes(batch.storage) { (storage) throws(LogError) in
-                while next < batch.count {
-                    next = try writeChunk(batch, storage, from: next, arrivalMs: arrivalMs)
-                    if settings.durability == .batch { generation = commit.noteWritten(to: activeFile) }
+            var start = (segment: active.firstSequence, position: active.segmentBytes)
+            do throws(LogError) {
+                try withBytes(batch.storage) { (storage) throws(LogError) in
+                    while next < batch.count {
+                        next = try writeChunk(batch, storage, from: next, arrivalMs: arrivalMs)
+                        // A roll before the first chunk moves where the append starts.
+                        if next > 0 && active.firstSequence > start.segment && active.firstSequence <= firstSequence {
+                            start = (active.firstSequence, 0)
+                        }
+                        if settings.durability == .batch { generation = commit.noteWritten(to: activeFile) }
+                    }
                 }
+            } catch {
+                // Leave none of the batch behind when it fails part way (an
+                // earlier chunk written, a later one not), unless a roll sealed some.
+                if next > 0 { _ = try? cutActive(to: start, ifNextSequenceIs: active.nextSequence) }
+                throw error
             }
             return PendingAppend(result: ShardAppendResult(firstSequence: firstSequence, count: batch.count, arrivalMs: arrivalMs),
-                                 generation: generation, file: activeFile, durability: settings.durability)
+                                 generation: generation, file: activeFile, durability: settings.durability,
+                                 startSegment: start.segment, startPosition: start.position)
         }
+    }
+
+    /// Takes back an append that is written but was not acknowledged (a bulk
+    /// ingest that failed later, in another shard or batch), so that resuming
+    /// the input adds no duplicates. Possible only while it is the last thing
+    /// in the active segment: returns false (and changes nothing) when another
+    /// writer appended after it or a roll sealed part of it.
+    public func retract(_ pending: PendingAppend) throws(LogError) -> Bool {
+        try withAppendLock { () throws(LogError) -> Bool in
+            try catchUp(repairingTail: true)
+            return try cutActive(to: (pending.startSegment, pending.startPosition),
+                                 ifNextSequenceIs: pending.result.firstSequence + UInt64(pending.result.count))
+        }
+    }
+
+    /// Truncates the active segment at `start` when it is the active segment
+    /// and its next sequence is `expectedNext`. Requires the append lock.
+    private func cutActive(to start: (segment: UInt64, position: Int), ifNextSequenceIs expectedNext: UInt64) throws(LogError) -> Bool {
+        guard active.firstSequence == start.segment, active.nextSequence == expectedNext else { return false }
+        try activeFile.truncate(to: start.position)
+        if settings.durability != .none { try activeFile.sync() }
+        active = SegmentIndex(firstSequence: active.firstSequence)
+        try catchUp(repairingTail: false)
+        return true
     }
 
     /// Writes the records of `batch` from `first` on that fit in the active

@@ -23,6 +23,9 @@ public struct PendingStreamAppend: Sendable {
     let route: [Int]?
     /// Per shard, the append made there.
     let pending: [PendingAppend?]
+
+    /// Records of the append per shard.
+    public var recordsPerShard: [Int] { pending.map { $0?.result.count ?? 0 } }
 }
 
 /// Summary of a stream.
@@ -96,9 +99,27 @@ public final class LogStream: @unchecked Sendable {
         }
         var pending: [PendingAppend?] = Array(repeating: nil, count: shards.count)
         for (i, sub) in perShard.enumerated() where !sub.isEmpty {
-            pending[i] = try shards[i].appendWithoutWaiting(sub)
+            do throws(LogError) {
+                pending[i] = try shards[i].appendWithoutWaiting(sub)
+            } catch {
+                // All or nothing where it can be: take back what earlier shards got.
+                _ = retract(PendingStreamAppend(count: batch.count, route: route, pending: pending))
+                throw error
+            }
         }
         return PendingStreamAppend(count: batch.count, route: route, pending: pending)
+    }
+
+    /// Takes back a written, unacknowledged append from every shard it went to
+    /// (see `Shard.retract`); returns, per shard, the records that could not be
+    /// taken back (another writer appended after them, or a roll sealed them).
+    public func retract(_ append: PendingStreamAppend) -> [Int] {
+        var left = [Int](repeating: 0, count: shards.count)
+        for (i, p) in append.pending.enumerated() {
+            guard let p else { continue }
+            if (try? shards[i].retract(p)) != true { left[i] = p.result.count }
+        }
+        return left
     }
 
     /// Waits until `pending` is durable; returns where each record went.
