@@ -99,6 +99,6 @@ struct PutCommand: ParsableCommand {
                 + "because another writer appended after them; a resume repeats them")
         }
         Terminal.fail("to resume without duplicates, fix the cause and run: spate put \(stream) --skip-lines \(report.lastLineDurable)"
-            + (key.map { " --key \($0)" } ?? "") + " < (the same input)")
+            + (key.map { " --key \($0)" } ?? "") + (file.map { " --file \($0)" } ?? " < (the same input)"))
     }
 }

@@ -75,6 +75,7 @@ public final class Shard: @unchecked Sendable {
     private var active: SegmentIndex
     private var writeBuffer: UnsafeMutableRawBufferPointer
     private var recoveryEvents: [RecoveryEvent] = []
+    private var tornTailsCut = 0
     private let onRecovery: (@Sendable (RecoveryEvent) -> Void)?
 
     /// Opens a shard without touching its files; the first append (under the
@@ -119,6 +120,9 @@ public final class Shard: @unchecked Sendable {
             return recoveryEvents
         }
     }
+
+    /// Torn tails this process's recovery cut from this shard (a counter for /metrics).
+    public var tornTailsCutTotal: Int { mutex.withLock { tornTailsCut } }
 
     func update(settings: StreamSettings) {
         mutex.withLock { self.settings = settings }
@@ -330,6 +334,7 @@ public final class Shard: @unchecked Sendable {
         let event = RecoveryEvent(stream: streamName, shard: index, path: activeFile.path,
                                   validEnd: outcome.validEnd, truncatedBytes: outcome.fileSize - outcome.validEnd, reason: reason)
         recoveryEvents.append(event)
+        tornTailsCut += 1
         onRecovery?(event)
         return false
     }
