@@ -167,3 +167,24 @@ final class Reported: @unchecked Sendable {
     func add(_ event: RecoveryEvent) { lock.withLock { list.append(event) } }
     var events: [RecoveryEvent] { lock.withLock { list } }
 }
+
+@Suite struct DamagedSealedSegmentTests {
+    @Test func aTruncatedSealedSegmentIsReportedButDoesNotStopAppendsOrRolls() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore.open(dir.path)
+        let stream = try store.createStream("tx", settings: StreamSettings(retentionRecords: 100_000, segmentBytesMax: 4096))
+        try appendNumbered(stream, count: 500)
+        let sealed = shardFile(store, "tx", "00000000000000000000.log")
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: sealed))
+        try handle.truncate(atOffset: 1000)
+        try handle.close()
+        // Appends that roll segments (and run retention) go on.
+        try appendNumbered(stream, count: 500, from: 500)
+        #expect(try segmentNames(store, "tx").count > 4)
+        // Readers and the check report the damage, naming the file.
+        #expect(throws: LogError.self) { _ = try readAll(stream) }
+        let report = try stream.check()[0]
+        #expect(!report.isSound)
+        #expect(report.problems.contains { $0.path == sealed })
+    }
+}

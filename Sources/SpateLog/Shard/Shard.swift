@@ -390,7 +390,13 @@ public final class Shard: @unchecked Sendable {
         guard firsts.count > 1 else { return 0 }
         let sealed = firsts.dropLast()
         var indexes: [SegmentIndex] = []
-        for first in sealed { indexes.append(try directory.sealedIndex(first, buffer: scanBuffer.raw, writeBack: true)) }
+        for first in sealed {
+            // A damaged sealed segment stops retention there (it deletes only
+            // what it can account for) but never the append that rolled:
+            // readers and `spate stream check` report the damage.
+            guard let index = try? directory.sealedIndex(first, buffer: scanBuffer.raw, writeBack: true) else { break }
+            indexes.append(index)
+        }
         var totalBytes = Int64(active.segmentBytes) + indexes.reduce(0) { $0 + Int64($1.segmentBytes) }
         var totalRecords = Int64(active.recordCount) + indexes.reduce(0) { $0 + Int64($1.recordCount) }
         let nowMs = now()
