@@ -89,6 +89,23 @@ public final class Database: @unchecked Sendable {
         do { return try stream.describe() } catch { throw .log(error) }
     }
 
+    /// Reads every segment and index of every shard of a stream and reports
+    /// what is wrong (`spate stream check`); changes nothing.
+    public func checkStream(_ name: String) throws(SpateError) -> [ShardCheckReport] {
+        let stream = try stream(name)
+        do { return try stream.check() } catch { throw .log(error) }
+    }
+
+    /// Cuts shard `shard` of a stream at its first bad record, discarding every
+    /// record from there on, and rewrites damaged indexes (`spate stream check
+    /// --repair`, after the user agreed to what the check said it discards).
+    @discardableResult
+    public func repairStream(_ name: String, shard: Int) throws(SpateError) -> ShardCheckReport {
+        let stream = try stream(name)
+        guard stream.shards.indices.contains(shard) else { throw .log(.shardNotFound(stream: name, shard: shard)) }
+        do { return try stream.shards[shard].repair() } catch { throw .log(error) }
+    }
+
     /// Names of all streams.
     public func streamNames() throws(SpateError) -> [String] {
         do { return try log.streamNames() } catch { throw .log(error) }

@@ -10,6 +10,7 @@
 // records put into a stream are `spate_stream_records_in_total`, once).
 
 import SpateCatalog
+import SpateLog
 
 /// One series for SHOW METRICS.
 public struct MetricSeries: Sendable, Equatable {
@@ -95,12 +96,23 @@ extension Database {
         return out
     }
 
-    /// The log's per-stream gauges, in the same text format.
+    /// The log's per-stream gauges, in the same text format: what each stream
+    /// keeps, the torn tails this process's recovery cut, and whether a segment
+    /// of it is corrupt (a corrupt stream is 1, never silently missing).
     private func streamGauges() -> String {
-        var records = "", bytes = "", shards = ""
+        var records = "", bytes = "", shards = "", cut = "", corrupt = ""
         for name in (try? streamNames()) ?? [] {
-            guard let description = try? describeStream(name) else { continue }  // deleted meanwhile
+            guard let stream = try? self.stream(name) else { continue }  // deleted meanwhile
             let label = "{stream=\"\(Self.labelValue(name))\"}"
+            cut += "spate_stream_torn_tails_cut_total\(label) \(stream.shards.reduce(0) { $0 + $1.tornTailsCutTotal })\n"
+            let description: StreamDescription
+            do throws(SpateError) {
+                description = try describeStream(name)
+                corrupt += "spate_stream_corrupt\(label) 0\n"
+            } catch {
+                if case .log(.corruptSegment) = error { corrupt += "spate_stream_corrupt\(label) 1\n" }
+                continue
+            }
             records += "spate_stream_records\(label) \(description.recordCount)\n"
             bytes += "spate_stream_bytes\(label) \(description.bytes)\n"
             shards += "spate_stream_shards\(label) \(description.shards.count)\n"
@@ -108,6 +120,10 @@ extension Database {
         return "# HELP spate_stream_records Records the stream keeps now (after retention).\n# TYPE spate_stream_records gauge\n" + records
             + "# HELP spate_stream_bytes Bytes of segment files the stream keeps now.\n# TYPE spate_stream_bytes gauge\n" + bytes
             + "# HELP spate_stream_shards Shards of the stream.\n# TYPE spate_stream_shards gauge\n" + shards
+            + "# HELP spate_stream_torn_tails_cut_total Torn tails recovery cut from the stream's shards in this process.\n"
+            + "# TYPE spate_stream_torn_tails_cut_total counter\n" + cut
+            + "# HELP spate_stream_corrupt 1 when a segment of the stream is corrupt, truncated or missing (see spate stream check).\n"
+            + "# TYPE spate_stream_corrupt gauge\n" + corrupt
     }
 
     static func number(_ value: Double) -> String {

@@ -44,7 +44,7 @@ public enum LogError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .batchTooLarge(message):
             return "append batch too large: \(message)"
         case let .corruptSegment(path, position, reason):
-            return "corrupt record in \(path) at byte \(position): \(reason); the segment must be restored or removed by hand"
+            return "corrupt record in \(path) at byte \(position): \(reason); restore the file, or see `spate stream check` (its --repair cuts the shard at the first bad record)"
         case let .shardNotFound(stream, shard):
             return "stream '\(stream)' has no shard \(shard)"
         }

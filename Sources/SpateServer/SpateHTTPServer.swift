@@ -6,9 +6,11 @@
 //
 // Safety: only loopback addresses may be bound without credentials; with
 // credentials every request but GET /healthz must be SigV4-signed (the
-// dashboard's pages also take HTTP Basic with the same key, see Endpoint). Limits:
-// request body bytes, open connections (more are closed on accept), idle
-// keep-alive time.
+// dashboard's pages also take HTTP Basic with the same key, see Endpoint).
+// Limits: request body bytes; open connections (one more is answered 503 and
+// closed); idle time between requests (closed after `idleTimeoutMs`); the time
+// a request's head and body may take to arrive (408 and closed after
+// `requestTimeoutMs`: no slow-loris client holds a connection).
 
 import NIOConcurrencyHelpers
 import NIOCore
@@ -24,23 +26,28 @@ public struct ServerConfiguration: Sendable {
     public var credentials: Credentials?
     /// Largest request body (a 5 MiB PutRecords is about 7 MiB of base64 JSON).
     public var requestBodyBytesMax: Int
+    /// Connections open at once; one more is answered 503 and closed.
     public var connectionsMax: Int
     /// A connection with no request for this long is closed.
-    public var idleTimeoutSeconds: Int64
+    public var idleTimeoutMs: Int64
+    /// A request whose head and body have not all arrived this long after its
+    /// first byte gets a 408 and its connection is closed.
+    public var requestTimeoutMs: Int64
     public var workerThreads: Int
     public var eventLoopThreads: Int
 
     public static let defaultPort = 4567
 
     public init(host: String = "127.0.0.1", port: Int = defaultPort, credentials: Credentials? = nil,
-                requestBodyBytesMax: Int = 10 << 20, connectionsMax: Int = 1024, idleTimeoutSeconds: Int64 = 60,
-                workerThreads: Int = 32, eventLoopThreads: Int = System.coreCount) {
+                requestBodyBytesMax: Int = 10 << 20, connectionsMax: Int = 1024, idleTimeoutMs: Int64 = 60_000,
+                requestTimeoutMs: Int64 = 30_000, workerThreads: Int = 32, eventLoopThreads: Int = System.coreCount) {
         self.host = host
         self.port = port
         self.credentials = credentials
         self.requestBodyBytesMax = requestBodyBytesMax
         self.connectionsMax = connectionsMax
-        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.idleTimeoutMs = idleTimeoutMs
+        self.requestTimeoutMs = requestTimeoutMs
         self.workerThreads = workerThreads
         self.eventLoopThreads = eventLoopThreads
     }
@@ -106,13 +113,17 @@ public final class SpateHTTPServer: Sendable {
                     open += 1
                     return true
                 }
-                guard admitted else { return channel.close() }
+                guard admitted else { return OverCapacityResponse.send(on: channel, connectionsMax: limits.connectionsMax) }
                 channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0 -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false)
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(limits.idleTimeoutSeconds)))
+                    let deadline = RequestDeadline()
                     try channel.pipeline.syncOperations.addHandler(
-                        EndpointHTTPHandler(endpoint: endpoint, threadPool: threadPool, bodyBytesMax: limits.requestBodyBytesMax))
+                        RequestDeadlineHandler(deadline: deadline, timeout: .milliseconds(limits.requestTimeoutMs)))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false)
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .milliseconds(limits.idleTimeoutMs)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        EndpointHTTPHandler(endpoint: endpoint, threadPool: threadPool, bodyBytesMax: limits.requestBodyBytesMax,
+                                            deadline: deadline))
                 }
             }
         let channel: any Channel

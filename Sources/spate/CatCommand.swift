@@ -62,6 +62,9 @@ struct CatCommand: ParsableCommand {
                 usleep(100_000)
             }
         }
+        for (shard, problem) in cursor.tailProblems {
+            Terminal.error("spate: note: \(stream) shard \(shard): \(problem)")
+        }
         if cursor.recordsSkippedByRetention > 0 {
             Terminal.error("spate: \(Terminal.grouped(Int(cursor.recordsSkippedByRetention))) records were deleted by retention while reading")
         }

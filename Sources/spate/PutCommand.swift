@@ -35,6 +35,9 @@ struct PutCommand: ParsableCommand {
     @Flag(help: "Write nothing unless every line is good.")
     var strict = false
 
+    @Option(name: .customLong("skip-lines"), help: "Skip the first N input lines (resume after a put that failed part way).")
+    var skipLines = 0
+
     @OptionGroup var settings: StreamSettingsOptions
     @OptionGroup var global: GlobalOptions
 
@@ -46,7 +49,6 @@ struct PutCommand: ParsableCommand {
         if !created && settings.anyGiven && settings.shards == nil {
             Terminal.error("spate: note: stream '\(stream)' exists; settings flags are ignored (use `spate stream alter`)")
         }
-        for event in database.log.takeRecoveryEvents() { Terminal.error("spate: " + event.description) }
 
         let input: Int32
         if let file {
@@ -55,8 +57,10 @@ struct PutCommand: ParsableCommand {
         } else {
             input = 0
         }
+        if skipLines < 0 { throw SpateError.invalidArgument("--skip-lines must not be negative") }
         var options = IngestOptions(keyField: key, strict: strict)
         options.rejectionsKeptMax = 1000
+        options.skipLines = skipLines
         let ingester = try database.jsonLinesIngester(into: logStream, named: stream, options: options)
         let startNs = monotonicNs()
         let report = try ingester.ingest(fd: input) { p in
@@ -75,9 +79,26 @@ struct PutCommand: ParsableCommand {
             if created { try? database.deleteStream(stream) }
             Terminal.fail("nothing written to '\(stream)': \(Terminal.grouped(report.rejected)) bad line(s) and --strict")
         }
+        if let failure = report.failure { reportPartialFailure(failure, report, shardCount: logStream.shards.count) }
         print("appended \(Terminal.grouped(report.appended)) records to \(stream) (\(logStream.shards.count) shard\(logStream.shards.count == 1 ? "" : "s")), "
             + "rejected \(Terminal.grouped(report.rejected)), in \(Terminal.format(seconds, decimals: 2)) s"
             + (seconds > 0 ? " (\(Terminal.grouped(Int(Double(report.appended) / seconds))) records/s)" : ""))
         if report.rejected > 0 { throw ExitCode(1) }
+    }
+
+    /// A put that stopped part way: what was kept, per shard, and how to resume.
+    private func reportPartialFailure(_ failure: SpateError, _ report: IngestReport, shardCount: Int) -> Never {
+        let perShard = report.appendedPerShard.enumerated().map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
+        Terminal.error("spate: put \(stream) stopped: \(failure.description)")
+        Terminal.error("spate: kept \(Terminal.grouped(report.appended)) records (\(perShard.joined(separator: ", "))); "
+            + "every input line up to \(Terminal.grouped(report.lastLineDurable)) is durable in all shards")
+        let notTakenBack = report.recordsNotTakenBack.reduce(0, +)
+        if notTakenBack > 0 {
+            let which = report.recordsNotTakenBack.enumerated().filter { $0.element > 0 }.map { "shard \($0.offset): \($0.element)" }
+            Terminal.error("spate: warning: \(Terminal.grouped(notTakenBack)) records after that line stay written (\(which.joined(separator: ", "))) "
+                + "because another writer appended after them; a resume repeats them")
+        }
+        Terminal.fail("to resume without duplicates, fix the cause and run: spate put \(stream) --skip-lines \(report.lastLineDurable)"
+            + (key.map { " --key \($0)" } ?? "") + (file.map { " --file \($0)" } ?? " < (the same input)"))
     }
 }

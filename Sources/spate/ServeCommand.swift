@@ -43,10 +43,33 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("File with the access key clients must sign with (required off loopback).", valueName: "file"))
     var credentials: String?
 
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a connection with no request for this long (default 60s).", valueName: "duration"))
+    var idleTimeout = "60s"
+
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Answer 408 and close when a request's headers and body take longer than this to arrive (default 30s).", valueName: "duration"))
+    var requestTimeout = "30s"
+
+    @Option(name: .customLong("max-connections"), help: "Connections open at once; one more is answered 503 (default 1024).")
+    var maxConnections = 1024
+
     @OptionGroup var global: GlobalOptions
+
+    /// `250ms`, `30s`, `5m`, or plain seconds.
+    static func parseTimeout(_ text: String, option: String) throws(SpateError) -> Int64 {
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let n = Int64(text.dropLast(suffix.count)), n > 0, n <= 86_400_000 / scale { return n * scale }
+        }
+        if let n = Int64(text), n > 0, n <= 86_400 { return n * 1000 }
+        throw .invalidArgument("--\(option) '\(text)' is not a duration like 30s, 500ms or 2m (more than 0, at most a day)")
+    }
 
     func run() throws {
         var configuration = ServerConfiguration()
+        configuration.idleTimeoutMs = try Self.parseTimeout(idleTimeout, option: "idle-timeout")
+        configuration.requestTimeoutMs = try Self.parseTimeout(requestTimeout, option: "request-timeout")
+        guard maxConnections >= 1 else { throw SpateError.invalidArgument("--max-connections must be at least 1") }
+        configuration.connectionsMax = maxConnections
         do throws(ServerError) {
             (configuration.host, configuration.port) = try ServerConfiguration.parseListen(listen)
             if let credentials { configuration.credentials = try Credentials.load(path: credentials) }

@@ -11,6 +11,7 @@
 
 import ArgumentParser
 import Spate
+import SpateLog
 
 #if canImport(Glibc)
 import Glibc
@@ -97,6 +98,8 @@ struct SpateCommand: ParsableCommand {
             try command.run()
         } catch let error as SpateError {
             Terminal.fail(error.description)
+        } catch let error as LogError {
+            Terminal.fail(error.description)
         } catch {
             exit(withError: error)
         }
@@ -109,6 +112,6 @@ struct GlobalOptions: ParsableArguments {
     var data: String?
 
     func open() throws -> Database {
-        try Database.open(data)
+        try Database.open(data, options: LogOptions(onRecovery: Terminal.reportRecovery))
     }
 }

@@ -7,6 +7,7 @@
 // one statement ran never cancels the next.
 
 import Spate
+import SpateLog
 import SpateRuntime
 import SpateSQL
 
@@ -53,7 +54,7 @@ final class StatementRunner {
     /// Opens the database if that has not happened yet.
     func openSession() throws(SpateError) -> Session {
         if let session { return session }
-        let database = try Database.open(dataDirectory)
+        let database = try Database.open(dataDirectory, options: LogOptions(onRecovery: Terminal.reportRecovery))
         let opened = Session(database: database, threads: Self.threads)
         session = opened
         if runsJobs { jobRunner = database.startJobRunner() }

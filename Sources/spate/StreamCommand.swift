@@ -1,4 +1,4 @@
-// `spate stream list|describe|create|alter|delete`: managing streams.
+// `spate stream list|describe|create|alter|delete|check`: managing streams.
 
 import ArgumentParser
 import Spate
@@ -7,8 +7,8 @@ import SpateLog
 struct StreamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream",
-        abstract: "List, describe, create, alter and delete streams.",
-        subcommands: [List.self, Describe.self, Create.self, Alter.self, Delete.self]
+        abstract: "List, describe, create, alter, delete and check streams.",
+        subcommands: [List.self, Describe.self, Create.self, Alter.self, Delete.self, Check.self]
     )
 
     struct List: ParsableCommand {
@@ -99,6 +99,74 @@ struct StreamCommand: ParsableCommand {
             }
             if let failure { throw failure }
             print("altered stream \(stream): retention \(retentionText(updated)), durability \(updated.durability.rawValue)")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate every segment and index of a stream; --repair cuts a damaged shard.",
+            discussion: """
+                Reads every record of every shard (length, CRC, sequence), compares each sealed segment
+                with its index and checks that segments follow one another. Prints, per shard, the
+                segments, records, first and last sequence and every problem; exit status 1 when there
+                is one. --repair cuts each damaged shard at its first bad record, deleting every record
+                from there on (the count is printed first, and confirmed unless --yes), and rewrites
+                damaged indexes. Nothing is changed without --repair.
+                """
+        )
+        @Argument(help: "The stream.") var stream: String
+        @Flag(help: "Cut each damaged shard at its first bad record (asks first).") var repair = false
+        @Flag(help: "With --repair: do not ask.") var yes = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            if yes && !repair { throw SpateError.invalidArgument("--yes only goes with --repair") }
+            let database = try global.open()
+            let reports = try database.checkStream(stream)
+            var rows = [["shard", "segments", "records", "first", "last", "problems"]]
+            for report in reports {
+                rows.append([report.name, "\(report.segmentCount)", Terminal.grouped(Int(report.recordCount)),
+                             report.firstSequence.map { "\($0)" } ?? "-", report.lastSequence.map { "\($0)" } ?? "-",
+                             report.problems.isEmpty ? "none" : "\(report.problems.count)"])
+            }
+            print(Table.render(rows, numericColumns: [1, 2, 3, 4]))
+            for report in reports {
+                for problem in report.problems { print("\(report.name): \(problem)") }
+            }
+            let damaged = reports.filter { !$0.isSound }
+            guard !damaged.isEmpty else {
+                print("stream \(stream) is sound")
+                return
+            }
+            guard repair else {
+                Terminal.error("spate: stream \(stream) has \(damaged.reduce(0) { $0 + $1.problems.count }) problem(s); "
+                    + "`spate stream check \(stream) --repair` cuts each damaged shard at its first bad record")
+                throw ExitCode(1)
+            }
+            for report in damaged {
+                if let cut = report.cutPoint {
+                    print("\(report.name): repair cuts at sequence \(cut.sequence) (segment \(cut.segment), byte \(cut.position)), "
+                        + "discarding \(Terminal.grouped(Int(report.recordsDiscardedByRepair))) valid record(s) from there on")
+                } else {
+                    print("\(report.name): repair rewrites \(report.indexesToRewrite.count) index(es); no record is discarded")
+                }
+            }
+            if !yes {
+                Terminal.error("repair \(stream)? [y/N] ", newline: false)
+                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                    Terminal.error("spate: nothing changed")
+                    throw ExitCode(1)
+                }
+            }
+            for report in damaged {
+                try database.repairStream(stream, shard: report.index)
+            }
+            let after = try database.checkStream(stream)
+            let left = after.reduce(0) { $0 + $1.problems.count }
+            if left > 0 {
+                Terminal.fail("repaired, but \(left) problem(s) remain; run `spate stream check \(stream)` again")
+            }
+            print("repaired stream \(stream): " + after.map { "\($0.name) \(Terminal.grouped(Int($0.recordCount))) records" }.joined(separator: ", "))
         }
     }
 

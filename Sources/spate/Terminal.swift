@@ -26,9 +26,14 @@ enum Terminal {
     }
 
     /// Writes to standard error.
-    static func error(_ text: String) {
-        var line = text + "\n"
+    static func error(_ text: String, newline: Bool = true) {
+        var line = newline ? text + "\n" : text
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// Says on standard error that recovery cut a torn tail (the moment it does).
+    @Sendable static func reportRecovery(_ event: RecoveryEvent) {
+        error("spate: " + event.description)
     }
 
     /// Prints `spate: message` on standard error and exits with status 1.

@@ -216,3 +216,24 @@ import Testing
         #expect(throws: LogError.self) { _ = try one.alterStream("tx") { $0.shardCount = 4 } }
     }
 }
+
+/// A written, unacknowledged append can be taken back while it is the last
+/// thing in its shard (a bulk ingest that failed later), never once another
+/// append follows it.
+@Suite struct RetractTests {
+    @Test func anUnacknowledgedAppendIsTakenBackOnlyWhileItIsLast() throws {
+        let dir = TemporaryDirectory()
+        let store = try LogStore.open(dir.path)
+        let stream = try store.createStream("tx", settings: StreamSettings(shardCount: 2))
+        try appendNumbered(stream, count: 10)
+        var batch = AppendBatch()
+        for i in 10..<20 { try batch.append(key: "k\(i % 10)", payload: Array("r\(i)".utf8)) }
+        let pending = try stream.appendWithoutWaiting(batch)
+        #expect(stream.retract(pending) == [0, 0])
+        #expect((try readAll(stream, shard: 0) + readAll(stream, shard: 1)).count == 10)
+        let again = try stream.appendWithoutWaiting(batch)
+        try appendNumbered(stream, count: 10, from: 20)  // another append follows it
+        #expect(stream.retract(again).reduce(0, +) == 10)
+        #expect((try readAll(stream, shard: 0) + readAll(stream, shard: 1)).count == 30)
+    }
+}

@@ -51,7 +51,7 @@ import SpateRuntime
         "{\"userId\":\"user274\",\"amount\":338.72,\"timestamp\":1732400000004,\"transactionId\":\"txn_0\",\"merchantId\":\"merchant_2\"}",
         "\"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
         "\"é日本😀\"", "\"\u{7F}\"",
-        "\"\\ud800\"",  // a lone surrogate escape is grammatical (RFC 8259 §8.2)
+        "\"\\ud83d\\ude00 \\uDBFF\\uDFFF\"",  // surrogate pairs, either case
         "[1,-2.5,3e10,\"x\",true,false,null,{},[],{\"a\":[{\"b\":null}]}]",
         "{ \"a\" : 1 , \"b\" : [ 1 , 2 ] }",
     ]
@@ -94,6 +94,11 @@ import SpateRuntime
         ("\"\\U0041\"", syntaxError(1, .invalidEscape)),
         ("\"\\u12G4\"", syntaxError(1, .invalidUnicodeEscape)),
         ("\"\\u12\"", syntaxError(1, .invalidUnicodeEscape)),
+        ("\"\\ud800\"", syntaxError(1, .unpairedSurrogate)),          // strict: a lone high surrogate
+        ("\"a\\udc00\"", syntaxError(2, .unpairedSurrogate)),         // a lone low one
+        ("\"\\ud800\\u0041\"", syntaxError(1, .unpairedSurrogate)),    // a high one not followed by a low one
+        ("\"\\ud800\\ud800\"", syntaxError(1, .unpairedSurrogate)),
+        ("{\"k\\ud800\":1}", syntaxError(3, .unpairedSurrogate)),      // in a key too
         ("01", syntaxError(0, .leadingZero)),
         ("-007", syntaxError(1, .leadingZero)),
         ("[00]", syntaxError(1, .leadingZero)),
@@ -199,5 +204,48 @@ import SpateRuntime
         #expect(try partitionKey("{\"other\":1}") == nil)
         #expect(throws: syntaxError(12, .expectedCommaOrObjectEnd)) { try partitionKey("{\"userId\":1 2}") }
         #expect(throws: syntaxError(0, .topLevelNotObject)) { try partitionKey("[\"userId\"]") }
+    }
+}
+
+/// Strict JSON means strict UTF-8 (issue 14): every malformed sequence in a
+/// string is rejected where it starts, by `validate` and by `scan`, in keys and
+/// values; well-formed multi-byte text is accepted.
+@Suite struct JSONStrictUTF8Tests {
+    static let malformed: [([UInt8], String)] = [
+        ([0x80], "a stray continuation byte"),
+        ([0xC0, 0x80], "an overlong NUL"),
+        ([0xC1, 0xBF], "an overlong two-byte form"),
+        ([0xE0, 0x80, 0x80], "an overlong three-byte form"),
+        ([0xED, 0xA0, 0x80], "an encoded surrogate U+D800"),
+        ([0xF4, 0x90, 0x80, 0x80], "above U+10FFFF"),
+        ([0xF5, 0x80, 0x80, 0x80], "an invalid lead byte"),
+        ([0xE2, 0x82], "a sequence cut short by the quote"),
+        ([0xE2, 0x28, 0xA1], "a bad second byte"),
+        ([0xFF], "0xFF"),
+    ]
+
+    func object(_ bytes: [UInt8], prefix: String = "abcdefghij") -> [UInt8] {
+        Array("{\"userId\":\"\(prefix)".utf8) + bytes + Array("\",\"n\":1}".utf8)
+    }
+
+    @Test func malformedUTF8IsRejectedWhereItStarts() throws {
+        let scanner = JSONScanner(paths: try JSONPathSet(["userId"]))
+        var values = JSONFieldValues(for: scanner.paths)
+        for (bytes, what) in Self.malformed {
+            for prefix in ["", "abc", "abcdefghijklmnop"] {  // inside and after the 8-byte word loop
+                let record = object(bytes, prefix: prefix)
+                let offset = 11 + prefix.utf8.count
+                #expect(record.withUnsafeBytes { JSONScanner.validate($0) } == syntaxError(offset, .invalidUTF8), "\(what)")
+                #expect(record.withUnsafeBytes { scanner.scan($0, into: &values) } == syntaxError(offset, .invalidUTF8), "\(what)")
+            }
+        }
+        let inKey = Array("{\"a".utf8) + [0xC0, 0xAF] + Array("\":1}".utf8)
+        #expect(inKey.withUnsafeBytes { JSONScanner.validate($0) } == syntaxError(3, .invalidUTF8))
+    }
+
+    @Test func wellFormedMultiByteTextIsAccepted() throws {
+        for text in ["é", "日本語", "😀", "\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}", "ascii then é then ascii again, long"] {
+            #expect(object(Array(text.utf8)).withUnsafeBytes { JSONScanner.validate($0) } == nil, "\(text)")
+        }
     }
 }

@@ -35,10 +35,11 @@ final class TestServer {
     let log: LogStore
     let server: SpateHTTPServer
 
-    init(credentials: Credentials? = nil, bodyBytesMax: Int = 10 << 20) throws {
+    init(credentials: Credentials? = nil, bodyBytesMax: Int = 10 << 20, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         log = try LogStore.open(directory.path + "/data")
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, credentials: credentials, workerThreads: 4, eventLoopThreads: 1)
         configuration.requestBodyBytesMax = bodyBytesMax
+        configure(&configuration)
         server = try SpateHTTPServer.start(configuration, log: log, now: clock.now)
     }
 

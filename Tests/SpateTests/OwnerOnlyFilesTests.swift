@@ -51,6 +51,8 @@ import Testing
             follower.waitUntilExit()
         }
         try spate(["--data", data, "-c", "INSERT INTO tx (userId) VALUES ('b');"])
+        // Look once the follower has the catalog open (it may still be starting).
+        _ = eventually(10) { FileManager.default.fileExists(atPath: data + "/catalog.sqlite-shm") }
         let found = try modes(under: data)
         let names = Set(found.map { ($0.0 as NSString).lastPathComponent })
         #expect(names.isSuperset(of: ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm", "catalog.lock", "append.lock"]), "\(names)")

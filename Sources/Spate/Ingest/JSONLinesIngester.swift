@@ -13,6 +13,15 @@
 // Throughput: lines are read in 4 MiB chunks, batched 8,192 at a time, and up to
 // four batches are in flight (written, fsync pending), so parsing and writing
 // overlap the group-commit fsync.
+//
+// Partial failure (a full disk, a write or fsync error): batches are made from
+// consecutive input lines and settled (known durable) in input order, so "every
+// line up to L is durable in all shards" is well-defined: L is the last line of
+// the last settled batch. The batch that failed and the ones in flight after it
+// are taken back from the shards they reached (`LogStream.retract`), so that
+// `--skip-lines L` (`IngestOptions.skipLines`) resumes without duplicates; the
+// report says per shard what was kept and what, if anything, could not be
+// taken back (another writer appended after it).
 
 import SpateLog
 import SpateRuntime
@@ -35,6 +44,8 @@ public struct IngestOptions: Sendable {
     public var inFlightBatchesMax = 4
     /// Rejections kept with their line number and reason (all are counted).
     public var rejectionsKeptMax = 1000
+    /// Input lines to skip unread (a resume after a partial failure).
+    public var skipLines = 0
 
     public init(keyField: String? = nil, strict: Bool = false) {
         self.keyField = keyField
@@ -58,6 +69,16 @@ public struct IngestReport: Sendable {
     public var bytesRead = 0
     /// True when strict mode found bad lines and wrote nothing.
     public var abortedByStrictMode = false
+    /// Records appended and durable, per shard.
+    public var appendedPerShard: [Int] = []
+    /// Every input line up to this one is durable in all shards (or was
+    /// rejected, or skipped); resume with `skipLines` set to it.
+    public var lastLineDurable = 0
+    /// Why the ingest stopped before the end of its input (nil: it did not).
+    public var failure: SpateError?
+    /// Per shard, records after `lastLineDurable` that were written but could
+    /// not be taken back (a resume would repeat them); zeros normally.
+    public var recordsNotTakenBack: [Int] = []
 }
 
 /// Progress of a running ingest, for a progress line.
@@ -114,13 +135,17 @@ public final class JSONLinesIngester {
 
     private func append(from fd: Int32, progress: ((IngestProgress) -> Void)?) throws(SpateError) -> IngestReport {
         var report = IngestReport()
+        report.appendedPerShard = Array(repeating: 0, count: stream.shards.count)
+        report.recordsNotTakenBack = report.appendedPerShard
+        report.lastLineDurable = options.skipLines
         var batch = AppendBatch()
-        var inFlight: [(PendingStreamAppend, Int)] = []
+        var batchLastLine = 0
+        var inFlight: [(append: PendingStreamAppend, count: Int, lastLine: Int)] = []
         var failure: SpateError?
         func flush() -> Bool {
             guard !batch.isEmpty else { return true }
-            do {
-                inFlight.append((try stream.appendWithoutWaiting(batch), batch.count))
+            do throws(LogError) {
+                inFlight.append((try stream.appendWithoutWaiting(batch), batch.count, batchLastLine))
                 batch.removeAll()
                 while inFlight.count > options.inFlightBatchesMax { try settleOldest() }
                 return true
@@ -130,32 +155,55 @@ public final class JSONLinesIngester {
             }
         }
         func settleOldest() throws(LogError) {
-            let (pending, count) = inFlight.removeFirst()
-            _ = try stream.waitDurable(pending)
-            report.appended += count
+            let oldest = inFlight[0]
+            _ = try stream.waitDurable(oldest.append)
+            inFlight.removeFirst()
+            report.appended += oldest.count
+            for (shard, n) in oldest.append.recordsPerShard.enumerated() { report.appendedPerShard[shard] += n }
+            report.lastLineDurable = oldest.lastLine
         }
-        report.bytesRead = try forEachLine(fd, progress: { lines, bytes in
-            progress?(IngestProgress(linesRead: lines, bytesRead: bytes, appended: report.appended, rejected: report.rejected))
-        }) { line, number in
-            if let reason = self.reject(line) {
-                self.note(&report, IngestRejection(line: number, reason: reason))
-                return true
+        var lastLine = 0
+        do throws(SpateError) {
+            report.bytesRead = try forEachLine(fd, progress: { lines, bytes in
+                progress?(IngestProgress(linesRead: lines, bytesRead: bytes, appended: report.appended, rejected: report.rejected))
+            }) { line, number in
+                lastLine = number
+                if number <= self.options.skipLines { return true }
+                if let reason = self.reject(line) {
+                    self.note(&report, IngestRejection(line: number, reason: reason))
+                    return true
+                }
+                do throws(LogError) {
+                    try withBytes(self.keyBuffer) { (key) throws(LogError) in try batch.append(key: key, payload: line) }
+                } catch {
+                    self.note(&report, IngestRejection(line: number, reason: error.description))
+                    return true
+                }
+                batchLastLine = number
+                return batch.count < self.options.batchRecordsMax || flush()
             }
-            do throws(LogError) {
-                try withBytes(self.keyBuffer) { (key) throws(LogError) in try batch.append(key: key, payload: line) }
-            } catch {
-                self.note(&report, IngestRejection(line: number, reason: error.description))
-                return true
-            }
-            return batch.count < self.options.batchRecordsMax || flush()
+        } catch {
+            failure = error
         }
         if failure == nil { _ = flush() }
-        do throws(LogError) {
-            while !inFlight.isEmpty { try settleOldest() }
-        } catch {
-            failure = failure ?? .log(error)
+        // Settle in order (the batches before a failed write are whole); from
+        // the first batch whose durability fails on, take back what was written.
+        var settling = true
+        while !inFlight.isEmpty {
+            if settling {
+                do throws(LogError) { try settleOldest(); continue } catch {
+                    settling = false
+                    failure = failure ?? .log(error)
+                }
+            }
+            let taken = inFlight.removeLast()
+            for (shard, n) in stream.retract(taken.append).enumerated() { report.recordsNotTakenBack[shard] += n }
         }
-        if let failure { throw failure }
+        if let failure {
+            report.failure = failure
+        } else {
+            report.lastLineDurable = max(lastLine, options.skipLines)
+        }
         return report
     }
 

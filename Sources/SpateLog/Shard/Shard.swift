@@ -10,6 +10,12 @@
 // - Only the holder of the shard's append lock (flock) writes, truncates, rolls
 //   or deletes segments. Before writing, the holder catches up with what other
 //   processes wrote since it last held the lock: new frames, a roll, deletions.
+// - Opening a shard changes nothing on disk: a process that only reads (`spate
+//   cat`, a query) never cuts, rewrites or deletes a file. Tail recovery happens
+//   when a writer first takes the append lock, and cuts only a torn tail — bad
+//   bytes at the end of the active segment with no valid frame after them. A bad
+//   frame followed by valid ones is corruption: an error naming file and offset.
+//   Every cut is reported (`LogOptions.onRecovery`, `takeRecoveryEvents`).
 // - A segment is sealed once a newer segment exists; it is never written again,
 //   and its index is on disk before the newer segment is created.
 
@@ -32,6 +38,9 @@ public struct PendingAppend: Sendable {
     let generation: UInt64
     let file: LogFile
     let durability: Durability
+    /// Segment (first sequence) and byte where the append's first frame starts.
+    let startSegment: UInt64
+    let startPosition: Int
 }
 
 /// Summary of a shard, for `describe`.
@@ -66,10 +75,14 @@ public final class Shard: @unchecked Sendable {
     private var active: SegmentIndex
     private var writeBuffer: UnsafeMutableRawBufferPointer
     private var recoveryEvents: [RecoveryEvent] = []
+    private var tornTailsCut = 0
+    private let onRecovery: (@Sendable (RecoveryEvent) -> Void)?
 
-    /// Opens a shard and recovers its active segment (under the append lock).
+    /// Opens a shard without touching its files; the first append (under the
+    /// append lock) recovers the active segment's tail.
     init(streamName: String, index: Int, path: String, settings: StreamSettings,
-         now: @escaping @Sendable () -> Int64) throws(LogError) {
+         now: @escaping @Sendable () -> Int64, onRecovery: (@Sendable (RecoveryEvent) -> Void)? = nil) throws(LogError) {
+        self.onRecovery = onRecovery
         self.index = index
         self.streamName = streamName
         self.directory = ShardDirectory(path: path)
@@ -79,9 +92,8 @@ public final class Shard: @unchecked Sendable {
         self.writeBuffer = .allocate(byteCount: 1 << 20, alignment: 16)
         let firsts = try directory.segmentFirstSequences()
         let first = firsts.last ?? 0
-        self.activeFile = try LogFile.openForWriting(directory.logPath(first), create: true)
+        self.activeFile = try LogFile.openForWriting(directory.logPath(first), create: firsts.isEmpty)
         self.active = SegmentIndex(firstSequence: first)
-        try withAppendLock { () throws(LogError) in try catchUp() }
     }
 
     deinit { writeBuffer.deallocate() }
@@ -109,6 +121,9 @@ public final class Shard: @unchecked Sendable {
         }
     }
 
+    /// Torn tails this process's recovery cut from this shard (a counter for /metrics).
+    public var tornTailsCutTotal: Int { mutex.withLock { tornTailsCut } }
+
     func update(settings: StreamSettings) {
         mutex.withLock { self.settings = settings }
     }
@@ -135,20 +150,57 @@ public final class Shard: @unchecked Sendable {
     /// in flight, or route one batch to many shards and wait once.
     public func appendWithoutWaiting(_ batch: AppendBatch) throws(LogError) -> PendingAppend {
         try withAppendLock { () throws(LogError) -> PendingAppend in
-            try catchUp()
+            try catchUp(repairingTail: true)
             let arrivalMs = max(now(), active.recordCount > 0 ? active.arrivalMsMax : .min)
             let firstSequence = active.nextSequence
             var generation: UInt64 = 0
             var next = 0
-            try withBytes(batch.storage) { (storage) throws(LogError) in
-                while next < batch.count {
-                    next = try writeChunk(batch, storage, from: next, arrivalMs: arrivalMs)
-                    if settings.durability == .batch { generation = commit.noteWritten(to: activeFile) }
+            var start = (segment: active.firstSequence, position: active.segmentBytes)
+            do throws(LogError) {
+                try withBytes(batch.storage) { (storage) throws(LogError) in
+                    while next < batch.count {
+                        next = try writeChunk(batch, storage, from: next, arrivalMs: arrivalMs)
+                        // A roll before the first chunk moves where the append starts.
+                        if next > 0 && active.firstSequence > start.segment && active.firstSequence <= firstSequence {
+                            start = (active.firstSequence, 0)
+                        }
+                        if settings.durability == .batch { generation = commit.noteWritten(to: activeFile) }
+                    }
                 }
+            } catch {
+                // Leave none of the batch behind when it fails part way (an
+                // earlier chunk written, a later one not), unless a roll sealed some.
+                if next > 0 { _ = try? cutActive(to: start, ifNextSequenceIs: active.nextSequence) }
+                throw error
             }
             return PendingAppend(result: ShardAppendResult(firstSequence: firstSequence, count: batch.count, arrivalMs: arrivalMs),
-                                 generation: generation, file: activeFile, durability: settings.durability)
+                                 generation: generation, file: activeFile, durability: settings.durability,
+                                 startSegment: start.segment, startPosition: start.position)
         }
+    }
+
+    /// Takes back an append that is written but was not acknowledged (a bulk
+    /// ingest that failed later, in another shard or batch), so that resuming
+    /// the input adds no duplicates. Possible only while it is the last thing
+    /// in the active segment: returns false (and changes nothing) when another
+    /// writer appended after it or a roll sealed part of it.
+    public func retract(_ pending: PendingAppend) throws(LogError) -> Bool {
+        try withAppendLock { () throws(LogError) -> Bool in
+            try catchUp(repairingTail: true)
+            return try cutActive(to: (pending.startSegment, pending.startPosition),
+                                 ifNextSequenceIs: pending.result.firstSequence + UInt64(pending.result.count))
+        }
+    }
+
+    /// Truncates the active segment at `start` when it is the active segment
+    /// and its next sequence is `expectedNext`. Requires the append lock.
+    private func cutActive(to start: (segment: UInt64, position: Int), ifNextSequenceIs expectedNext: UInt64) throws(LogError) -> Bool {
+        guard active.firstSequence == start.segment, active.nextSequence == expectedNext else { return false }
+        try activeFile.truncate(to: start.position)
+        if settings.durability != .none { try activeFile.sync() }
+        active = SegmentIndex(firstSequence: active.firstSequence)
+        try catchUp(repairingTail: false)
+        return true
     }
 
     /// Writes the records of `batch` from `first` on that fit in the active
@@ -216,7 +268,7 @@ public final class Shard: @unchecked Sendable {
     }
 
     /// Runs `body` holding the in-process mutex and the cross-process lock.
-    private func withAppendLock<T>(_ body: () throws(LogError) -> T) throws(LogError) -> T {
+    func withAppendLock<T>(_ body: () throws(LogError) -> T) throws(LogError) -> T {
         mutex.lock()
         defer { mutex.unlock() }
         try appendLock.lock()
@@ -228,9 +280,10 @@ public final class Shard: @unchecked Sendable {
 
     /// Brings the in-memory view of the active segment up to date with the disk:
     /// frames other processes appended, a roll they made, a segment retention
-    /// deleted. Cuts a torn or corrupt tail (only a dead writer leaves one: a live
-    /// writer holds the lock while it writes). Requires the append lock.
-    private func catchUp() throws(LogError) {
+    /// deleted. With `repairingTail` (a writer about to write), cuts a torn tail
+    /// (only a dead writer leaves one: a live writer holds the lock while it
+    /// writes); without, stops before it and changes nothing. Requires the append lock.
+    func catchUp(repairingTail: Bool) throws(LogError) {
         while true {
             var st = stat()
             guard fstat(activeFile.fd, &st) == 0 else { throw .io("stat", activeFile.path, errno) }
@@ -240,7 +293,10 @@ public final class Shard: @unchecked Sendable {
             }
             let size = Int(st.st_size)
             if size < active.segmentBytes { active = SegmentIndex(firstSequence: active.firstSequence) }
-            if size != active.segmentBytes { try scanActiveTail() }
+            if size != active.segmentBytes {
+                // A bad tail left in place (not repairing) is where the view ends.
+                if try scanActiveTail(repairing: repairingTail) { return }
+            }
             if active.recordCount > 0 && FileSystem.exists(directory.logPath(active.nextSequence)) {
                 // Sealed by another process: move on to the segment it created.
                 activeFile = try LogFile.openForWriting(directory.logPath(active.nextSequence), create: false)
@@ -251,25 +307,43 @@ public final class Shard: @unchecked Sendable {
         }
     }
 
-    private func scanActiveTail() throws(LogError) {
+    /// Extends the view of the active segment to its end; returns true when it
+    /// stopped before a bad tail that it left in place.
+    private func scanActiveTail(repairing: Bool) throws(LogError) -> Bool {
         let outcome = try SegmentScanner.scan(activeFile, from: active.segmentBytes, expecting: active.nextSequence,
                                               buffer: scanBuffer.raw) { seq, arrival, position, length in
             active.add(sequence: seq, arrivalMs: arrival, position: position, frameLength: length)
         }
         let reason: String
         switch outcome.stop {
-        case .endOfFile: return
+        case .endOfFile: return false
         case .incompleteFrame: reason = "torn record"
         case let .invalidFrame(why): reason = why
         }
         if FileSystem.exists(directory.logPath(outcome.nextSequence)) {
             throw .corruptSegment(path: activeFile.path, position: outcome.validEnd, reason: reason)
         }
+        if let valid = try SegmentScanner.validFrame(activeFile, after: outcome.validEnd, sequenceAtLeast: outcome.nextSequence,
+                                                     buffer: scanBuffer.raw) {
+            throw .corruptSegment(path: activeFile.path, position: outcome.validEnd,
+                                  reason: "\(reason), and valid records follow (sequence \(valid.sequence) at byte \(valid.position))")
+        }
+        guard repairing else { return true }
         try activeFile.truncate(to: outcome.validEnd)
         if settings.durability != .none { try activeFile.sync() }
-        recoveryEvents.append(RecoveryEvent(stream: streamName, shard: index, path: activeFile.path,
-                                            validEnd: outcome.validEnd, truncatedBytes: outcome.fileSize - outcome.validEnd,
-                                            reason: reason))
+        let event = RecoveryEvent(stream: streamName, shard: index, path: activeFile.path,
+                                  validEnd: outcome.validEnd, truncatedBytes: outcome.fileSize - outcome.validEnd, reason: reason)
+        recoveryEvents.append(event)
+        tornTailsCut += 1
+        onRecovery?(event)
+        return false
+    }
+
+    /// Forgets the view of the active segment and reopens the newest one (after
+    /// a repair changed the files). Requires the append lock.
+    func reopenAfterRepair() throws(LogError) {
+        try reopenNewestSegment()
+        try catchUp(repairingTail: false)
     }
 
     private func reopenNewestSegment() throws(LogError) {
@@ -300,7 +374,7 @@ public final class Shard: @unchecked Sendable {
     /// Returns the number of segments deleted.
     public func enforceRetention() throws(LogError) -> Int {
         try withAppendLock { () throws(LogError) -> Int in
-            try catchUp()
+            try catchUp(repairingTail: true)
             if active.recordCount > 0 && now() - active.arrivalMsMin >= settings.segmentAgeMaxMs {
                 let before = try directory.segmentFirstSequences().count
                 try roll()
@@ -316,7 +390,13 @@ public final class Shard: @unchecked Sendable {
         guard firsts.count > 1 else { return 0 }
         let sealed = firsts.dropLast()
         var indexes: [SegmentIndex] = []
-        for first in sealed { indexes.append(try directory.sealedIndex(first, buffer: scanBuffer.raw)) }
+        for first in sealed {
+            // A damaged sealed segment stops retention there (it deletes only
+            // what it can account for) but never the append that rolled:
+            // readers and `spate stream check` report the damage.
+            guard let index = try? directory.sealedIndex(first, buffer: scanBuffer.raw, writeBack: true) else { break }
+            indexes.append(index)
+        }
         var totalBytes = Int64(active.segmentBytes) + indexes.reduce(0) { $0 + Int64($1.segmentBytes) }
         var totalRecords = Int64(active.recordCount) + indexes.reduce(0) { $0 + Int64($1.recordCount) }
         let nowMs = now()
@@ -343,7 +423,7 @@ public final class Shard: @unchecked Sendable {
     /// Sizes, sequence range and times of the shard as they are now.
     public func describe() throws(LogError) -> ShardDescription {
         try withAppendLock { () throws(LogError) -> ShardDescription in
-            try catchUp()
+            try catchUp(repairingTail: false)
             let firsts = try directory.segmentFirstSequences()
             var bytes = active.segmentBytes
             var earliestArrival: Int64? = active.recordCount > 0 ? active.arrivalMsMin : nil

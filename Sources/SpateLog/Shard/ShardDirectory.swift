@@ -42,16 +42,24 @@ struct ShardDirectory: Sendable {
     }
 
     /// The index of the sealed segment starting at `firstSequence`: from its
-    /// `.idx` when that matches the log, else rebuilt by scanning (and written
-    /// back). A sealed segment with an invalid frame is corrupt: that is an error
-    /// naming the file and the offset.
-    func sealedIndex(_ firstSequence: UInt64, buffer: UnsafeMutableRawBufferPointer) throws(LogError) -> SegmentIndex {
+    /// `.idx` when that is valid, else rebuilt by scanning (and written back only
+    /// when `writeBack`, which only the holder of the append lock passes: readers
+    /// never write). A sealed segment with an invalid frame, or whose size is not
+    /// the one its valid index recorded, is corrupt: an error naming the file and
+    /// the offset.
+    func sealedIndex(_ firstSequence: UInt64, buffer: UnsafeMutableRawBufferPointer,
+                     writeBack: Bool = false) throws(LogError) -> SegmentIndex {
         let logPath = logPath(firstSequence)
         let logSize = FileSystem.fileSize(logPath)
         if let bytes = try? FileSystem.readAll(indexPath(firstSequence)),
-           let index = SegmentIndex.decode(bytes), index.firstSequence == firstSequence,
-           index.segmentBytes == logSize {
-            return index
+           let index = SegmentIndex.decode(bytes), index.firstSequence == firstSequence {
+            if index.segmentBytes == logSize { return index }
+            guard let logSize else {
+                throw .corruptSegment(path: logPath, position: 0, reason: "segment missing (its index is there)")
+            }
+            throw .corruptSegment(path: logPath, position: min(logSize, index.segmentBytes),
+                                  reason: "the file is \(logSize) bytes but its index says \(index.segmentBytes)"
+                                      + (logSize < index.segmentBytes ? " (truncated)" : ""))
         }
         let file = try LogFile.openForReading(logPath)
         let (index, outcome) = try SegmentScanner.buildIndex(file, firstSequence: firstSequence, buffer: buffer)
@@ -62,7 +70,7 @@ struct ShardDirectory: Sendable {
         case let .invalidFrame(reason):
             throw .corruptSegment(path: logPath, position: outcome.validEnd, reason: reason)
         }
-        try? FileSystem.replaceAtomically(indexPath(firstSequence), with: index.encoded())
+        if writeBack { try? FileSystem.replaceAtomically(indexPath(firstSequence), with: index.encoded()) }
         return index
     }
 }

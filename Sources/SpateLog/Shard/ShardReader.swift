@@ -4,9 +4,13 @@
 // next sequence exists, and only then is the end of its data final.
 //
 // In a sealed segment every frame must be valid: anything else is corruption and
-// an error naming the file and offset. At the end of the active segment an
-// incomplete or invalid frame is treated as "no more data yet": it is either a
-// write in progress or a dead writer's torn tail that the next writer will cut.
+// an error naming the file and offset. Segments must follow one another: a
+// sealed segment that ends before the next segment's first sequence (truncated,
+// or a segment deleted in between) is an error too, never a silent gap. At the
+// end of the active segment an incomplete or invalid frame with no valid frame
+// after it is "no more data yet": a write in progress or a dead writer's torn
+// tail that the next writer will cut (`tailProblem` says so); an invalid frame
+// followed by valid ones is corruption. Readers never write a file.
 // A reader whose segment was deleted by retention continues at the oldest
 // segment kept, and counts the records it skipped.
 
@@ -41,6 +45,10 @@ public final class ShardReader {
     @exclusivity(unchecked) private var skipArrivalBelowMs: Int64 = .min
     /// Records retention deleted before this reader got to them.
     public private(set) var recordsSkippedByRetention: UInt64 = 0
+    /// When the last read stopped before bytes at the end of the active segment
+    /// that are not a whole, valid record: what and where. A write in progress
+    /// or a torn tail that the next append cuts; nil once the reader moves on.
+    public private(set) var tailProblem: String?
 
     /// The shard's writer in this process, whose in-memory index of the active
     /// segment spares a seek from scanning that segment.
@@ -175,6 +183,7 @@ public final class ShardReader {
                     }
                     at += length
                     nextSequence += 1
+                    tailProblem = nil
                     if d.sequence < skipSequenceBelow || d.arrivalMs < skipArrivalBelowMs { continue }
                     skipArrivalBelowMs = .min
                     batch.descriptors.append(d)
@@ -203,18 +212,20 @@ public final class ShardReader {
             }
             // Nothing decodable here: end of the segment, or of the data for now.
             batch.prefetchReader = nil
-            guard try advanceToNextSegment(file: file, stopReason: stopReason) else { return 0 }
+            guard try advanceToNextSegment(file: file, stopReason: stopReason, readEnd: position + batch.filled) else { return 0 }
         }
         return batch.descriptors.count
     }
 
     /// Moves to the next segment when this one is sealed and fully read. Returns
-    /// false when the reader is at the end of the active segment.
-    private func advanceToNextSegment(file: LogFile, stopReason: String?) throws(LogError) -> Bool {
+    /// false when the reader is at the end of the active segment. `readEnd`: the
+    /// end of the bytes the last read saw; a file larger now was appended to since.
+    private func advanceToNextSegment(file: LogFile, stopReason: String?, readEnd: Int) throws(LogError) -> Bool {
         let nextPath = directory.logPath(nextSequence)
         if nextSequence > segmentFirst && FileSystem.exists(nextPath) {
             // Sealed: its data is final, so whatever stands at `position` must be the end.
             let size = try file.size()
+            if stopReason == nil && readEnd < size { return true }  // appended, then sealed, since the read: read on
             if position < size {
                 throw .corruptSegment(path: file.path, position: position, reason: stopReason ?? "sealed segment ends inside a record")
             }
@@ -229,11 +240,38 @@ public final class ShardReader {
             self.file = nil
             return true
         }
-        if let stopReason, let newest = try directory.segmentFirstSequences().last, newest > segmentFirst {
-            // An invalid frame with newer segments after it is not a tail in progress.
-            throw .corruptSegment(path: file.path, position: position, reason: stopReason)
+        // Listed before the size is read: once a newer segment exists this one
+        // is sealed, so a size read after the listing is final.
+        let following = try directory.segmentFirstSequences().first(where: { $0 > segmentFirst })
+        let size = try file.size()
+        if let following {
+            if following == nextSequence { return true }  // rolled since the check above: move on
+            if stopReason == nil && readEnd < size { return true }  // appended, then sealed, since the read: read on
+            if let stopReason { throw .corruptSegment(path: file.path, position: position, reason: stopReason) }
+            throw .corruptSegment(path: file.path, position: position, reason: gapReason(following: following, size: size))
+        }
+        if let stopReason, let valid = try SegmentScanner.validFrame(file, after: position, sequenceAtLeast: nextSequence,
+                                                                    buffer: scanBuffer.raw) {
+            throw .corruptSegment(path: file.path, position: position,
+                                  reason: "\(stopReason), and valid records follow (sequence \(valid.sequence) at byte \(valid.position))")
+        }
+        if position < size {
+            tailProblem = "the active segment \(file.path) ends with \(size - position) bytes at byte \(position) that are not a whole record ("
+                + (stopReason ?? "torn record") + "): a write in progress, or a torn tail the next append cuts"
         }
         return false
+    }
+
+    /// Why the records between this segment's end and the next segment are missing.
+    private func gapReason(following: UInt64, size: Int) -> String {
+        let missing = "records \(nextSequence) to \(following - 1) are missing (the next segment starts at \(following))"
+        if let bytes = try? FileSystem.readAll(directory.indexPath(segmentFirst)), let index = SegmentIndex.decode(bytes),
+           index.firstSequence == segmentFirst, index.segmentBytes > size {
+            return "the file is \(size) bytes but its index says \(index.segmentBytes) (truncated): " + missing
+        }
+        if position < size { return "sealed segment ends inside a record: " + missing }
+        if nextSequence > segmentFirst { return "sealed segment ends early or a segment was deleted: " + missing }
+        return "segment missing: " + missing
     }
 
     /// The segment to read was deleted by retention: continue at the oldest kept.

@@ -18,9 +18,18 @@ import Darwin
 public struct LogOptions: Sendable {
     /// The clock for arrival times and retention (Unix ms); tests replace it.
     public var now: @Sendable () -> Int64
+    /// Called (on the appending thread) each time recovery cuts a torn tail, so
+    /// that the program can say so at once; the store also keeps the events.
+    public var onRecovery: (@Sendable (RecoveryEvent) -> Void)?
 
     public init(now: @escaping @Sendable () -> Int64 = wallClockMs) {
         self.now = now
+        self.onRecovery = nil
+    }
+
+    public init(now: @escaping @Sendable () -> Int64 = wallClockMs, onRecovery: @escaping @Sendable (RecoveryEvent) -> Void) {
+        self.now = now
+        self.onRecovery = onRecovery
     }
 }
 
@@ -107,7 +116,8 @@ public final class LogStore: @unchecked Sendable {
             }
             // Not open yet, or deleted and created again by another process.
             let manifest = try StreamManifest.decode(try FileSystem.readAll(manifestPath), path: manifestPath)
-            let stream = try LogStream(name: name, path: streamPath(name), manifest: manifest, now: options.now)
+            let stream = try LogStream(name: name, path: streamPath(name), manifest: manifest, now: options.now,
+                                       onRecovery: options.onRecovery)
             open[name] = (stream, stamp)
             return stream
         }

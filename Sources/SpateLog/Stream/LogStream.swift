@@ -23,6 +23,9 @@ public struct PendingStreamAppend: Sendable {
     let route: [Int]?
     /// Per shard, the append made there.
     let pending: [PendingAppend?]
+
+    /// Records of the append per shard.
+    public var recordsPerShard: [Int] { pending.map { $0?.result.count ?? 0 } }
 }
 
 /// Summary of a stream.
@@ -45,14 +48,15 @@ public final class LogStream: @unchecked Sendable {
     private var manifest: StreamManifest
     private var roundRobin = 0
 
-    init(name: String, path: String, manifest: StreamManifest, now: @escaping @Sendable () -> Int64) throws(LogError) {
+    init(name: String, path: String, manifest: StreamManifest, now: @escaping @Sendable () -> Int64,
+         onRecovery: (@Sendable (RecoveryEvent) -> Void)? = nil) throws(LogError) {
         self.name = name
         self.path = path
         self.manifest = manifest
         var shards: [Shard] = []
         for i in 0..<manifest.settings.shardCount {
             shards.append(try Shard(streamName: name, index: i, path: path + "/" + ShardDirectory.shardName(i),
-                                    settings: manifest.settings, now: now))
+                                    settings: manifest.settings, now: now, onRecovery: onRecovery))
         }
         self.shards = shards
         self.router = PartitionRouter(shardCount: manifest.settings.shardCount)
@@ -95,9 +99,27 @@ public final class LogStream: @unchecked Sendable {
         }
         var pending: [PendingAppend?] = Array(repeating: nil, count: shards.count)
         for (i, sub) in perShard.enumerated() where !sub.isEmpty {
-            pending[i] = try shards[i].appendWithoutWaiting(sub)
+            do throws(LogError) {
+                pending[i] = try shards[i].appendWithoutWaiting(sub)
+            } catch {
+                // All or nothing where it can be: take back what earlier shards got.
+                _ = retract(PendingStreamAppend(count: batch.count, route: route, pending: pending))
+                throw error
+            }
         }
         return PendingStreamAppend(count: batch.count, route: route, pending: pending)
+    }
+
+    /// Takes back a written, unacknowledged append from every shard it went to
+    /// (see `Shard.retract`); returns, per shard, the records that could not be
+    /// taken back (another writer appended after them, or a roll sealed them).
+    public func retract(_ append: PendingStreamAppend) -> [Int] {
+        var left = [Int](repeating: 0, count: shards.count)
+        for (i, p) in append.pending.enumerated() {
+            guard let p else { continue }
+            if (try? shards[i].retract(p)) != true { left[i] = p.result.count }
+        }
+        return left
     }
 
     /// Waits until `pending` is durable; returns where each record went.
@@ -148,5 +170,14 @@ public final class LogStream: @unchecked Sendable {
     func replaceManifest(_ new: StreamManifest) {
         mutex.withLock { manifest = new }
         for shard in shards { shard.update(settings: new.settings) }
+    }
+}
+
+extension LogStream {
+    /// Checks every segment and index of every shard; changes nothing.
+    public func check() throws(LogError) -> [ShardCheckReport] {
+        var reports: [ShardCheckReport] = []
+        for shard in shards { reports.append(try shard.check()) }
+        return reports
     }
 }

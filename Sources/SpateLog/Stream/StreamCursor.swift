@@ -75,6 +75,12 @@ public final class StreamCursor {
     /// Records skipped because retention deleted them before they were read.
     public var recordsSkippedByRetention: UInt64 { readers.reduce(0) { $0 + $1.recordsSkippedByRetention } }
 
+    /// Per shard whose reader stopped before a bad tail of its active segment
+    /// (a write in progress, or a torn tail the next append cuts): what and where.
+    public var tailProblems: [(shard: Int, problem: String)] {
+        readers.compactMap { reader in reader.tailProblem.map { (reader.shardIndex, $0) } }
+    }
+
     /// A shard with no more records now, read to an arrival-time end: it is done
     /// when the time has passed (no later append can arrive before it).
     private func readerIsDrained(_ i: Int) -> Bool {

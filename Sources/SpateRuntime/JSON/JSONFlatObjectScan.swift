@@ -119,26 +119,33 @@ extension JSONParser {
     }
 
     /// The offset of the closing quote of a string starting at `start` (just
-    /// past its opening quote), or nil when it has an escape, a control byte or
-    /// no end (the full parser decides those).
+    /// past its opening quote), or nil when it has an escape, a control byte,
+    /// bytes that are not UTF-8 or no end (the full parser decides those).
+    /// ASCII goes 8 bytes at a time; a non-ASCII byte stops the word loop and
+    /// its scalar is checked in place.
     @inline(__always)
     private func plainStringEnd(from start: Int) -> Int? {
         var index = start
-        while index + 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-            let special = Self.specialStringBytes(word)
-            if special != 0 {
-                index += special.trailingZeroBitCount >> 3
-                return base[index] == JSONByte.quote ? index : nil
+        while true {
+            while index + 8 <= end {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let special = Self.specialStringBytes(word) | (word & 0x8080_8080_8080_8080)
+                if special != 0 {
+                    index += special.trailingZeroBitCount >> 3
+                    break
+                }
+                index += 8
             }
-            index += 8
-        }
-        while index < end {
+            guard index < end else { return nil }
             let byte = base[index]
             if byte == JSONByte.quote { return index }
+            if byte >= 0x80 {
+                guard let next = Self.utf8ScalarEnd(base, at: index, end: end) else { return nil }
+                index = next
+                continue
+            }
             if byte == JSONByte.backslash || byte < 0x20 { return nil }
             index += 1
         }
-        return nil
     }
 }

@@ -99,10 +99,11 @@ struct JSONParser {
         var index = start + 1
         var hasEscapes = false
         while true {
-            // Skip 8 ordinary bytes at a time; stop at the first special one.
+            // Skip 8 ordinary ASCII bytes at a time; stop at the first special
+            // or non-ASCII one.
             while index + 8 <= end {
                 let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let special = Self.specialStringBytes(word)
+                let special = Self.specialStringBytes(word) | (word & 0x8080_8080_8080_8080)
                 if special != 0 {
                     index += special.trailingZeroBitCount >> 3
                     break
@@ -115,6 +116,13 @@ struct JSONParser {
             if byte == JSONByte.backslash {
                 hasEscapes = true
                 index = try parseEscape(at: index, stringStart: start)
+                continue
+            }
+            if byte >= 0x80 {
+                guard let next = Self.utf8ScalarEnd(base, at: index, end: end) else {
+                    throw JSONSyntaxError(offset: index, reason: .invalidUTF8)
+                }
+                index = next
                 continue
             }
             if byte < 0x20 { throw JSONSyntaxError(offset: index, reason: .controlCharacterInString) }
@@ -139,7 +147,35 @@ struct JSONParser {
         return (hasQuote | hasBackslash | hasControl) & highBits
     }
 
-    /// Checks the escape whose backslash is at `start`; returns the offset past it.
+    /// The offset past the well-formed UTF-8 scalar whose lead byte (>= 0x80)
+    /// is at `index`, or nil: a stray continuation byte, an overlong form, a
+    /// surrogate (U+D800…U+DFFF), a scalar above U+10FFFF or a cut-off sequence
+    /// (RFC 3629 §4).
+    @inline(__always)
+    static func utf8ScalarEnd(_ base: UnsafePointer<UInt8>, at index: Int, end: Int) -> Int? {
+        let lead = base[index]
+        let count: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the range of the second byte
+        switch lead {
+        case 0xC2 ... 0xDF: count = 2
+        case 0xE0: count = 3; low = 0xA0
+        case 0xE1 ... 0xEC, 0xEE ... 0xEF: count = 3
+        case 0xED: count = 3; high = 0x9F
+        case 0xF0: count = 4; low = 0x90
+        case 0xF1 ... 0xF3: count = 4
+        case 0xF4: count = 4; high = 0x8F
+        default: return nil
+        }
+        guard end - index >= count else { return nil }
+        let second = base[index + 1]
+        guard second >= low && second <= high else { return nil }
+        for offset in 2 ..< count where base[index + offset] & 0xC0 != 0x80 { return nil }
+        return index + count
+    }
+
+    /// Checks the escape whose backslash is at `start`; returns the offset past
+    /// it. A `\u` escape of a UTF-16 surrogate must be a high one followed by a
+    /// `\u` low one (one scalar); a lone surrogate has no UTF-8 and is rejected.
     func parseEscape(at start: Int, stringStart: Int) throws(JSONSyntaxError) -> Int {
         guard start + 1 < end else { throw JSONSyntaxError(offset: stringStart, reason: .unterminatedString) }
         switch base[start + 1] {
@@ -154,10 +190,26 @@ struct JSONParser {
                 }
                 throw JSONSyntaxError(offset: stringStart, reason: .unterminatedString)
             }
-            for offset in start + 2 ..< start + 6 where JSONByte.hexValue(base[offset]) == nil {
-                throw JSONSyntaxError(offset: start, reason: .invalidUnicodeEscape)
+            var unit = 0
+            for offset in start + 2 ..< start + 6 {
+                guard let digit = JSONByte.hexValue(base[offset]) else {
+                    throw JSONSyntaxError(offset: start, reason: .invalidUnicodeEscape)
+                }
+                unit = unit << 4 | Int(digit)
             }
-            return start + 6
+            if unit < 0xD800 || unit > 0xDFFF { return start + 6 }
+            guard unit <= 0xDBFF, start + 12 <= end, base[start + 6] == JSONByte.backslash, base[start + 7] == 0x75 else {
+                throw JSONSyntaxError(offset: start, reason: .unpairedSurrogate)
+            }
+            var low = 0
+            for offset in start + 8 ..< start + 12 {
+                guard let digit = JSONByte.hexValue(base[offset]) else {
+                    throw JSONSyntaxError(offset: start + 6, reason: .invalidUnicodeEscape)
+                }
+                low = low << 4 | Int(digit)
+            }
+            guard low >= 0xDC00 && low <= 0xDFFF else { throw JSONSyntaxError(offset: start, reason: .unpairedSurrogate) }
+            return start + 12
         default:
             throw JSONSyntaxError(offset: start, reason: .invalidEscape)
         }

@@ -9,11 +9,13 @@
 //   leading zeros or `+` signs, no single quotes. Space, tab, CR and LF may
 //   surround the top-level value; anything else after it is an error.
 // - Strings: raw control bytes (< 0x20) are errors; escapes must be one of
-//   `\" \\ \/ \b \f \n \r \t \uXXXX`. Bytes >= 0x80 are NOT checked for UTF-8
-//   validity, and a `\u` escape of a lone surrogate is accepted (RFC 8259 §8.2
-//   allows both grammatically). Checking UTF-8 would cost a second look at
-//   every string byte; records are stored as opaque bytes, and the places that
-//   turn bytes into text (`JSONString.unescape`, the SQL layer) check then.
+//   `\" \\ \/ \b \f \n \r \t \uXXXX`. Bytes >= 0x80 must be well-formed UTF-8
+//   (RFC 8259 §8.1, RFC 3629: no overlongs, no surrogates, nothing above
+//   U+10FFFF), and a `\u` escape of a surrogate must be a high+low pair: a
+//   lone one is rejected (`unpairedSurrogate`). Strict means strict: what
+//   ingest accepts, every query can read as text. The check rides on the
+//   8-bytes-at-a-time string loop (a non-ASCII byte stops it like a quote),
+//   so ASCII strings cost nothing more.
 // - Nesting is limited (`depthMax`, default 64, at most `depthLimitMax`); the
 //   top-level object or array counts as depth 1.
 // - Cost: one pass, O(bytes); no allocation; recursion depth <= depthMax.

@@ -46,9 +46,10 @@ public struct JSONSyntaxError: Error, Equatable, Hashable, Sendable, CustomStrin
         /// `\u` not followed by four hexadecimal digits.
         case invalidUnicodeEscape
         /// A `\u` escape of a UTF-16 surrogate that is not part of a valid
-        /// high+low pair. Only `JSONString.unescape` reports this (the grammar
-        /// of RFC 8259 accepts it, so the scanner does not).
+        /// high+low pair (it has no UTF-8: strict JSON rejects it).
         case unpairedSurrogate
+        /// Bytes in a string that are not well-formed UTF-8 (RFC 8259 §8.1).
+        case invalidUTF8
         /// A number with a leading zero, like `01` or `-007`.
         case leadingZero
         /// A number where a digit was required: after `-`, after `.`, or in
@@ -76,6 +77,7 @@ public struct JSONSyntaxError: Error, Equatable, Hashable, Sendable, CustomStrin
             case .invalidEscape: return "invalid escape sequence in string"
             case .invalidUnicodeEscape: return "invalid \\u escape (expected four hex digits)"
             case .unpairedSurrogate: return "unpaired UTF-16 surrogate in \\u escape"
+            case .invalidUTF8: return "invalid UTF-8 in string"
             case .leadingZero: return "leading zeros are not allowed in numbers"
             case .expectedDigit: return "expected a digit in number"
             case .nestingTooDeep(let limit): return "nesting deeper than \(limit)"

@@ -11,7 +11,8 @@
 // - Bytes that are not HTTP get a 400 SerializationException and a close;
 //   nothing a client sends can crash the server.
 // - A connection with no request for `idleTimeout` is closed (keep-alive
-//   connections do not pile up).
+//   connections do not pile up); a request must arrive whole within the
+//   request timeout (RequestDeadlineHandler, told here when it has).
 
 import NIOCore
 import NIOHTTP1
@@ -32,10 +33,13 @@ final class EndpointHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
     /// A request is on the worker pool, or its response is being written.
     private var busy = false
 
-    init(endpoint: Endpoint, threadPool: NIOThreadPool, bodyBytesMax: Int) {
+    private let deadline: RequestDeadline?
+
+    init(endpoint: Endpoint, threadPool: NIOThreadPool, bodyBytesMax: Int, deadline: RequestDeadline? = nil) {
         self.endpoint = endpoint
         self.threadPool = threadPool
         self.bodyBytesMax = bodyBytesMax
+        self.deadline = deadline
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -57,6 +61,7 @@ final class EndpointHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
             }
             body!.writeBuffer(&part)
         case .end:
+            deadline?.requestComplete()
             guard !rejected, let head, var body else { return }
             self.head = nil
             self.body = nil

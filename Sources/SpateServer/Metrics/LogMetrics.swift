@@ -1,6 +1,8 @@
 // Metrics of the log, from each stream's describe(): per stream the records
 // appended since it was created (a counter: the shards' next offsets), the
-// records and bytes it keeps now, and its shard count. Cost: describe() reads
+// records and bytes it keeps now, and its shard count; the torn tails this
+// process's recovery cut; and whether describe() found the stream corrupt (a
+// corrupt stream is a gauge of 1, never silently missing from the scrape). Cost: describe() reads
 // each shard's sealed segment indexes, so a scrape is O(segments); fine at a
 // scrape every few seconds.
 
@@ -14,9 +16,19 @@ public struct LogMetrics: MetricsSource {
 
     public func collect() -> [MetricFamily] {
         var appended: [MetricSample] = [], records: [MetricSample] = [], bytes: [MetricSample] = [], shards: [MetricSample] = []
+        var cut: [MetricSample] = [], corrupt: [MetricSample] = []
         for name in (try? log.streamNames()) ?? [] {
-            guard let description = try? log.stream(name).describe() else { continue }  // deleted meanwhile
+            guard let stream = try? log.stream(name) else { continue }  // deleted meanwhile
             let labels = [("stream", name)]
+            cut.append(MetricSample(labels: labels, value: Double(stream.shards.reduce(0) { $0 + $1.tornTailsCutTotal })))
+            let description: StreamDescription
+            do throws(LogError) {
+                description = try stream.describe()
+                corrupt.append(MetricSample(labels: labels, value: 0))
+            } catch {
+                if case .corruptSegment = error { corrupt.append(MetricSample(labels: labels, value: 1)) }
+                continue
+            }
             appended.append(MetricSample(labels: labels, value: Double(description.shards.reduce(0) { $0 + $1.nextSequence })))
             records.append(MetricSample(labels: labels, value: Double(description.recordCount)))
             bytes.append(MetricSample(labels: labels, value: Double(description.bytes)))
@@ -27,6 +39,8 @@ public struct LogMetrics: MetricsSource {
             MetricFamily(name: "spate_stream_records", help: "Records the stream keeps now (after retention).", kind: .gauge, samples: records),
             MetricFamily(name: "spate_stream_bytes", help: "Bytes of segment files the stream keeps now.", kind: .gauge, samples: bytes),
             MetricFamily(name: "spate_stream_shards", help: "Shards of the stream.", kind: .gauge, samples: shards),
+            MetricFamily(name: "spate_stream_torn_tails_cut_total", help: "Torn tails recovery cut from the stream's shards in this process.", kind: .counter, samples: cut),
+            MetricFamily(name: "spate_stream_corrupt", help: "1 when a segment of the stream is corrupt, truncated or missing (see spate stream check).", kind: .gauge, samples: corrupt),
         ]
     }
 }
