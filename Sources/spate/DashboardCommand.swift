@@ -44,11 +44,7 @@ struct DashboardCommand: ParsableCommand {
         } catch {
             Terminal.fail(error.description)
         }
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        var signals = StopSignals.block()
 
         let database = try global.open()
         let server: SpateHTTPServer
@@ -62,9 +58,7 @@ struct DashboardCommand: ParsableCommand {
         fflush(nil)
         if open { Self.openInBrowser(url) }
 
-        var received: Int32 = 0
-        sigwait(&signals, &received)
-        print("spate dashboard: \(received == SIGTERM ? "SIGTERM" : "SIGINT") received, stopping")
+        print("spate dashboard: \(StopSignals.wait(&signals)) received, stopping")
         fflush(nil)
         server.shutdown()
     }

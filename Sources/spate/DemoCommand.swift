@@ -62,7 +62,7 @@ struct DemoCommand: ParsableCommand {
         guard (0...1).contains(anomalies) else { throw SpateError.invalidArgument("--anomalies is a fraction from 0 to 1, not \(anomalies)") }
         guard users >= 1 else { throw SpateError.invalidArgument("--users must be at least 1") }
 
-        var signals = Self.blockStopSignals()  // before any thread starts: they inherit the mask
+        var signals = StopSignals.block()  // before any thread starts: they inherit the mask
         let database = try global.open()
         let pipeline = DemoPipeline(database: database)
         let output = FileOutput.standardOutput
@@ -108,7 +108,7 @@ struct DemoCommand: ParsableCommand {
                 output.flush()
                 nextStatusMs += 10_000
             }
-            stopped = Self.waitForStopSignal(&signals, ms: Self.tickMs)
+            stopped = StopSignals.wait(&signals, ms: Self.tickMs)
         }
         if stopped { output.write("Stopping (final checkpoint)…\n") }
         output.flush()
@@ -143,21 +143,5 @@ struct DemoCommand: ParsableCommand {
         let seconds = ms / 1000
         let pad: (Int64) -> String = { $0 < 10 ? "0\($0)" : "\($0)" }
         return "\(pad(seconds / 60)):\(pad(seconds % 60))"
-    }
-
-    static func blockStopSignals() -> sigset_t {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        return signals
-    }
-
-    /// Waits up to `ms`; true when Ctrl-C or SIGTERM came.
-    static func waitForStopSignal(_ signals: inout sigset_t, ms: Int) -> Bool {
-        var timeout = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
-        let signal = sigtimedwait(&signals, nil, &timeout)
-        return signal == SIGINT || signal == SIGTERM
     }
 }

@@ -29,11 +29,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         guard (1...3600).contains(leaseSeconds) else { throw SpateError.invalidArgument("--lease must be 1 to 3600 seconds") }
         // Take SIGINT and SIGTERM synchronously; threads started after this inherit the mask.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        var signals = StopSignals.block()
 
         let database = try global.open()
         let runner = database.startJobRunner(options: JobRunnerOptions(leaseDurationMs: Int64(leaseSeconds) * 1000))
@@ -41,9 +37,7 @@ struct RunCommand: ParsableCommand {
         JobFailurePrinter.attach(to: runner, database: database, prefix: "spate run")
         var shown: [String] = []
         while true {
-            var timeout = timespec(tv_sec: 1, tv_nsec: 0)
-            let signal = sigtimedwait(&signals, nil, &timeout)
-            if signal == SIGINT || signal == SIGTERM { break }
+            if StopSignals.wait(&signals, ms: 1_000) { break }
             let running = runner.runningJobs
             if running != shown {
                 Terminal.error("spate run: running \(running.isEmpty ? "no jobs" : running.joined(separator: ", "))")

@@ -76,11 +76,7 @@ struct ServeCommand: ParsableCommand {
         } catch {
             Terminal.fail(error.description)
         }
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        var signals = StopSignals.block()
 
         let database = try global.open()
         // What `spate run` runs: jobs, deliveries, alarms, metrics.
@@ -100,9 +96,7 @@ struct ServeCommand: ParsableCommand {
         print("spate serve: listening on http://\(server.address) (\(signed)), dashboard at http://\(server.address)/; data in \(database.dataDirectory)")
         fflush(nil)
 
-        var received: Int32 = 0
-        sigwait(&signals, &received)
-        print("spate serve: \(received == SIGTERM ? "SIGTERM" : "SIGINT") received, stopping")
+        print("spate serve: \(StopSignals.wait(&signals)) received, stopping")
         fflush(nil)
         server.shutdown()
         runner.stop()
