@@ -173,3 +173,17 @@ struct SeededNoise {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@Suite struct AnomalyRuleTests {
+    /// A user's raw threshold is reached at equality before and after calibration (as before calibration existed).
+    @Test func aFixedThresholdIsReachedAtEquality() {
+        let rule = AnomalyRule(fixedThreshold: 3, fallbackThreshold: 3, risk: 0.001, alertsPerDay: nil, learnsFlaggedCapped: true,
+                               calibratedFloor: 3.29, kind: .zscore, inputCount: 1)
+        var calibrator = ScoreCalibrator()
+        #expect(rule.decide(3, &calibrator))
+        for i in 0..<200 { _ = rule.decide(Double(i % 10) / 10, &calibrator) }
+        #expect(calibrator.isReady)
+        #expect(rule.decide(3, &calibrator))
+        #expect(!rule.decide(2.999, &calibrator))
+    }
+}

@@ -46,7 +46,9 @@ public struct AnomalyRule: Sendable, Equatable {
         let floor = alertsPerDay == nil || risk == self.risk
             ? calibratedFloor : DetectorConfiguration.calibratedFloor(kind: kind, inputCount: inputCount, risk: risk)
         let threshold = fixedThreshold ?? (calibrator.isReady ? max(calibrator.cachedThreshold, floor) : fallbackThreshold)
-        let flagged = raw > threshold || (raw == threshold && !calibrator.isReady)
+        // A raw threshold (the user's, or the default before calibration) is
+        // reached at equality, as it always was; a calibrated one must be passed.
+        let flagged = fixedThreshold != nil || !calibrator.isReady ? raw >= threshold : raw > threshold
         if !flagged {
             calibrator.learn(raw, risk: risk)
         } else if learnsFlaggedCapped {
