@@ -13,12 +13,11 @@
 // BEFORE the point is learned. Ordinary points score about 1 (the 99th
 // percentile outside the labelled windows is 1.4 to 2.3 in spate-detect-eval); a
 // point isolated near the root scores several times more (spikes: 4 to 8).
-// Default threshold 3: on the harness's six series it gives no false positive
-// with shingle 4 and 8 with shingle 1, where 2.5 gives 60 with shingle 1. Scores
-// are scale-free (cuts follow the data's extents), so one threshold serves every
-// input. A broken shape of a clean periodic signal (a phase jump) scores ~2.5
-// against ≤ 1.2 for the wave: pass `threshold => 2` to alert on such breaks.
-// Inputs are not normalized: with several inputs, scale them alike.
+// Whether a score flags is decided by the key's calibrator (AnomalyRule), not
+// here: calibrated, with a floor of 2 (DetectorConfiguration.forestFloor); the
+// fixed 3 serves before calibration and as `threshold => 3`. The forest itself
+// sees whatever it is given: the operator's ForestBank scales several inputs
+// per key first (InputNormalizer), so columns of any scale count alike.
 //
 // Update: every tree offers the point to its reservoir (RandomCutTree.offer) —
 // the trees differ by their generators, seeded from `seed` (SplitMix64 of seed +
