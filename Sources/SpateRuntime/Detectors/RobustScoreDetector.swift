@@ -7,7 +7,8 @@
 // 1.4826 makes 1.4826·MAD estimate the standard deviation of normal data, so
 // the score reads like a z-score; but one spike moves neither M nor MAD much,
 // so heavy-tailed data (amounts, latencies) is judged fairly and a past anomaly
-// does not mask the next. Default threshold 3.5: Iglewicz and Hoaglin's cut-off.
+// does not mask the next. Fixed threshold before calibration (AnomalyRule) 3.5:
+// Iglewicz and Hoaglin's cut-off.
 // MAD = 0 (more than half of the window holds one value): the spread falls back
 // to 1.2533 · mean absolute deviation from M (1.2533 = sqrt(π/2), its normal
 // consistency constant), and if that is 0 too (a constant window) to the floor

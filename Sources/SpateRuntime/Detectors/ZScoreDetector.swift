@@ -17,7 +17,8 @@
 // score stays a finite DOUBLE that JSON and SQL can carry.
 //
 // Warm-up: the first `warmupCount` points (default 30) are learned and scored
-// NULL; they never flag. Threshold default 3: for normal data 0.27 % of points
+// NULL; they never flag. Whether a score flags is the key's calibrator's call
+// (AnomalyRule); the fixed 3 serves before calibration: for normal data 0.27 % of points
 // pass |z| ≥ 3 (the three-sigma rule); heavier tails flag more — use ROBUST_SCORE.
 //
 // Memory per key: 24 bytes (count, mean, m2 or variance) — `stateBytes`.
