@@ -42,7 +42,29 @@ enum Spate {
     @discardableResult
     static func run(_ arguments: [String], input: String? = nil, inputFile: String? = nil) throws -> CommandResult {
         let (process, out, err) = try start(arguments, input: input.map { Data($0.utf8) }, inputFile: inputFile)
-        // Read both pipes before waiting, so a full pipe cannot block the child.
+        return collect(process, out: out, err: err)
+    }
+
+    /// Runs `script` with /bin/sh (in `directory`, with `environment` when given), `input` on standard input.
+    static func shell(_ script: String, input: String, in directory: String? = nil,
+                      environment: [String: String]? = nil) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let environment { process.environment = environment }
+        let inputPipe = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = inputPipe
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        inputPipe.fileHandleForWriting.write(Data(input.utf8))
+        try inputPipe.fileHandleForWriting.close()
+        return collect(process, out: out, err: err)
+    }
+
+    /// Reads both pipes to their end (so a full pipe cannot block the child), then waits for it.
+    static func collect(_ process: Process, out: Pipe, err: Pipe) -> CommandResult {
         nonisolated(unsafe) var errData = Data()
         let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
         errReader.start()
