@@ -38,12 +38,7 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         var configuration = ServerConfiguration(workerThreads: 4)
-        do throws(ServerError) {
-            (configuration.host, configuration.port) = try ServerConfiguration.parseListen(listen)
-            if let credentials { configuration.credentials = try Credentials.load(path: credentials) }
-        } catch {
-            Terminal.fail(error.description)
-        }
+        configuration.apply(listen: listen, credentialsPath: credentials)
         var signals = StopSignals.block()
 
         let database = try global.open()

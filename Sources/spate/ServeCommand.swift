@@ -70,12 +70,7 @@ struct ServeCommand: ParsableCommand {
         configuration.requestTimeoutMs = try Self.parseTimeout(requestTimeout, option: "request-timeout")
         guard maxConnections >= 1 else { throw SpateError.invalidArgument("--max-connections must be at least 1") }
         configuration.connectionsMax = maxConnections
-        do throws(ServerError) {
-            (configuration.host, configuration.port) = try ServerConfiguration.parseListen(listen)
-            if let credentials { configuration.credentials = try Credentials.load(path: credentials) }
-        } catch {
-            Terminal.fail(error.description)
-        }
+        configuration.apply(listen: listen, credentialsPath: credentials)
         var signals = StopSignals.block()
 
         let database = try global.open()
