@@ -82,6 +82,18 @@ extension Catalog {
                     try statement.run()
                 }
                 try database.withStatement("""
+                    INSERT INTO metric_hours (name, dimensions, hour_at, sum_value, sample_count, min_value, max_value, last_value, last_minute_at)
+                    VALUES (?1, ?2, ?3 / 3600000 * 3600000, ?4, ?5, ?6, ?7, ?8, ?3)
+                    ON CONFLICT (name, dimensions, hour_at) DO UPDATE SET
+                        sum_value = sum_value + ?4, sample_count = sample_count + ?5,
+                        min_value = MIN(min_value, ?6), max_value = MAX(max_value, ?7),
+                        last_value = CASE WHEN ?3 >= last_minute_at THEN ?8 ELSE last_value END,
+                        last_minute_at = MAX(last_minute_at, ?3)
+                    """) { statement throws(CatalogError) in
+                    try statement.bind(sample.name, sample.dimensions, sample.minuteMs, sample.sum, sample.count, sample.min, sample.max, sample.last)
+                    try statement.run()
+                }
+                try database.withStatement("""
                     INSERT INTO metric_totals (name, dimensions, sum_value, sample_count) VALUES (?1, ?2, ?3, ?4)
                     ON CONFLICT (name, dimensions) DO UPDATE SET sum_value = sum_value + ?3, sample_count = sample_count + ?4
                     """) { statement throws(CatalogError) in
@@ -191,11 +203,17 @@ extension Catalog {
     @discardableResult
     public func deleteMetrics(olderThanMs: Int64) throws(CatalogError) -> Int {
         try withDatabase { database throws(CatalogError) in
-            try database.withStatement("DELETE FROM metrics WHERE minute_at < ?1") { statement throws(CatalogError) in
+            let minutes = try database.withStatement("DELETE FROM metrics WHERE minute_at < ?1") { statement throws(CatalogError) in
                 try statement.bind(olderThanMs)
                 try statement.run()
                 return database.changedRowCount
             }
+            // An hour goes once all of its minutes have.
+            try database.withStatement("DELETE FROM metric_hours WHERE hour_at + 3600000 <= ?1") { statement throws(CatalogError) in
+                try statement.bind(olderThanMs)
+                try statement.run()
+            }
+            return minutes
         }
     }
 
