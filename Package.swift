@@ -20,25 +20,30 @@ let package = Package(
         .target(name: "CSpateCRC32C"),
         // The random cut forest's box step with SSE2 min/max: Swift's turned into branches.
         .target(name: "CSpateForestKernels"),
-        // Storage: segments, shards, streams, retention, recovery. No SQL, no JSON.
+        // The ground floor: JSON bytes. One scanner (validation, field location, flat objects),
+        // one writer, one string escaper, one Base64, one JSONSyntaxError. Depends on nothing.
+        .target(name: "SpateJSON"),
+        // Storage: segments, shards, streams, retention, recovery; and the system helpers every
+        // layer above uses (files, locks, clocks, background threads, the leased service loop).
+        // No SQL, no JSON.
         .target(name: "SpateLog", dependencies: ["CSpateCRC32C"]),
         // The system libsqlite3, through its C API (not GRDB): a thin wrapper we own
         // keeps the checkpoint transaction path explicit, and builds fast.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The SQLite catalog: schema/ migrations (embedded at build time), typed access.
-        .target(name: "SpateCatalog", dependencies: ["CSQLite"], plugins: ["EmbedCatalogSchema"]),
+        .target(name: "SpateCatalog", dependencies: ["CSQLite", "SpateJSON"], plugins: ["EmbedCatalogSchema"]),
         // Compiles schema/*.sql into SpateCatalog, so one executable carries its migrations.
         .plugin(name: "EmbedCatalogSchema", capability: .buildTool(), dependencies: ["spate-schema-embed"],
                 path: "Sources/EmbedCatalogSchema"),
         .executableTarget(name: "spate-schema-embed", path: "Sources/SchemaEmbedder"),
         // Lexer, parser, AST, analyzer, planner: a plan is data; nothing here executes.
-        .target(name: "SpateSQL"),
+        .target(name: "SpateSQL", dependencies: ["SpateJSON"]),
         // Operators over batches of records, the job runner and its checkpoints.
-        .target(name: "SpateRuntime", dependencies: ["SpateLog", "SpateSQL", "SpateCatalog", "CSpateForestKernels"]),
+        .target(name: "SpateRuntime", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog", "CSpateForestKernels"]),
         // Alarms (the state machine), notification channels, delivery with retry, metrics.
-        .target(name: "SpateAlerts", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog"]),
+        .target(name: "SpateAlerts", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog"]),
         // The embeddable facade.
-        .target(name: "Spate", dependencies: ["SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog", "SpateAlerts"]),
+        .target(name: "Spate", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog", "SpateAlerts"]),
         // The dashboard: pages, JSON endpoints and SVG charts over the facade. SpateServer
         // does not know it (nor Spate): the `spate` command hands it to the server as a route.
         .target(name: "SpateDashboard", dependencies: ["Spate", "SpateCatalog", "SpateLog", "SpateSQL"]),
@@ -46,6 +51,7 @@ let package = Package(
         // routes. SwiftNIO directly (not Hummingbird): one POST route, two GETs and one hand-off need
         // no router, and NIO alone builds faster.
         .target(name: "SpateServer", dependencies: [
+            "SpateJSON",
             "SpateLog",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -55,26 +61,27 @@ let package = Package(
         // The command line: wiring and presentation only.
         .executableTarget(
             name: "spate",
-            dependencies: ["Spate", "SpateServer", "SpateDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Spate", "SpateJSON", "SpateServer", "SpateDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks print figures; they are never timed unit tests.
         .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime", "SpateDashboard", "CSQLite"], path: "Benchmarks/SpateBench"),
         // The detectors' quality harness: precision, recall, F1 and delay on labelled data.
         .executableTarget(name: "spate-detect-eval", dependencies: ["SpateRuntime"], path: "Benchmarks/DetectorEval"),
         // Loopback load generator for `spate serve`: PutRecords throughput, PutRecord latency.
-        .executableTarget(name: "spate-server-bench", dependencies: ["SpateServer", "SpateLog"], path: "Benchmarks/SpateServerBench"),
+        .executableTarget(name: "spate-server-bench", dependencies: ["SpateServer", "SpateJSON", "SpateLog"], path: "Benchmarks/SpateServerBench"),
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
+        .testTarget(name: "SpateJSONTests", dependencies: ["SpateJSON"]),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
         .testTarget(name: "SpateCatalogTests", dependencies: ["SpateCatalog"]),
         .testTarget(name: "SpateSQLTests", dependencies: ["SpateSQL"]),
         .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime", "CSpateForestKernels"]),
         .testTarget(name: "SpateAlertsTests", dependencies: ["SpateAlerts", "SpateCatalog"]),
-        .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateLog", "SpateRuntime", "SpateAlerts", "SpateCatalog"]),
+        .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateJSON", "SpateLog", "SpateRuntime", "SpateAlerts", "SpateCatalog"]),
         // Chart scales and ticks, and every JSON endpoint, called directly (no HTTP). The browser
         // test drives the built `spate serve` with headless chromium (skipped when chromium is absent).
         .testTarget(name: "SpateDashboardTests", dependencies: ["SpateDashboard", "Spate", "SpateCatalog", "SpateLog", "SpateSQL", "CSQLite"]),
         // Over HTTP on 127.0.0.1; the boto3 compatibility test runs the built `spate serve`.
-        .testTarget(name: "SpateServerTests", dependencies: ["spate", "SpateServer", "SpateLog"]),
+        .testTarget(name: "SpateServerTests", dependencies: ["spate", "SpateServer", "SpateJSON", "SpateLog"]),
     ]
 )

@@ -19,6 +19,7 @@
 //
 // Benchmarks print figures; nothing here is a test.
 
+import SpateJSON
 import SpateLog
 import SpateServer
 

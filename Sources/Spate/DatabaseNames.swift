@@ -8,6 +8,7 @@
 // first records, up to `columnSampleRecordsMax` of them, so the cost of asking
 // is bounded whatever the stream's size.
 
+import SpateJSON
 import SpateLog
 import SpateRuntime
 

@@ -4,7 +4,7 @@
 import ArgumentParser
 import Spate
 import SpateLog
-import SpateRuntime
+import SpateJSON
 
 #if canImport(Glibc)
 import Glibc
@@ -88,38 +88,15 @@ struct CatCommand: ParsableCommand {
             output.append(",\"data\":")
             output.append(record.payload)
         } else {
-            output.append(",\"data_base64\":\"\(Base64.encode(record.payload))\"")
+            output.append(",\"data_base64\":\"\(Base64.encode(Array(record.payload)))\"")
         }
         output.append("}")
     }
 
     /// Writes bytes as a JSON string literal.
     static func appendJSONString(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
-        output.append(JSONText.string(String(decoding: bytes, as: UTF8.self)))
-    }
-}
-
-/// Standard base64, for payloads that are not JSON.
-enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            for shift in [18, 12, 6, 0] { out.append(alphabet[Int((n >> UInt32(shift)) & 63)]) }
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest > 0 {
-            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-            out.append(alphabet[Int((n >> 18) & 63)])
-            out.append(alphabet[Int((n >> 12) & 63)])
-            out.append(rest == 2 ? alphabet[Int((n >> 6) & 63)] : UInt8(ascii: "="))
-            out.append(UInt8(ascii: "="))
-        }
-        return String(decoding: out, as: UTF8.self)
+        var quoted: [UInt8] = []
+        JSONStringLiteral.append(bytes, to: &quoted)
+        quoted.withUnsafeBytes { output.append($0) }
     }
 }

@@ -5,6 +5,7 @@
 // (notify = …) applying to the next alerts. Alerts enter the outbox the way
 // jobs put them there: Catalog.commitCheckpoint.
 
+import SpateJSON
 import Foundation
 import Spate
 import SpateAlerts
@@ -43,7 +44,7 @@ final class AlertingFixture: @unchecked Sendable {
         let catalog = database.catalog
         if try catalog.job(named: job) == nil {
             try catalog.createJob(JobRecord(name: job, definition: "CREATE JOB \(job) AS SELECT 1", outputKind: .alerts,
-                                            optionsJSON: "{\"notify\":\(JSONText.string(notify))}", createdMs: clock.now, updatedMs: clock.now))
+                                            optionsJSON: "{\"notify\":\(JSONStringLiteral.quoted(notify))}", createdMs: clock.now, updatedMs: clock.now))
         }
         #expect(try catalog.acquireLease(job: job, owner: "test", nowMs: clock.now, durationMs: 60_000))
         let alerts = (0..<count).map { i in

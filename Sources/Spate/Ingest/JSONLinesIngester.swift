@@ -23,8 +23,8 @@
 // report says per shard what was kept and what, if anything, could not be
 // taken back (another writer appended after it).
 
+import SpateJSON
 import SpateLog
-import SpateRuntime
 
 #if canImport(Glibc)
 import Glibc

@@ -14,6 +14,7 @@
 // and its checkpointed state must keep the types it was saved with, which a
 // stream's first records do not promise (an empty stream has none).
 
+import SpateJSON
 import SpateLog
 import SpateRuntime
 import SpateSQL

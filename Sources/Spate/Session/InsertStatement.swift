@@ -4,6 +4,7 @@
 // milliseconds, the form JSON producers use. The partition key is the stream's
 // key column when it has one.
 
+import SpateJSON
 import SpateLog
 import SpateRuntime
 import SpateSQL
@@ -53,7 +54,7 @@ extension Session {
                 let type = declared.first(where: { $0.name == column })?.type
                 let stored = try coerce(value, to: type, column: column, at: row[i].range, source: source)
                 if i > 0 { json += "," }
-                json += JSONText.string(column) + ":" + JSONText.value(stored)
+                json += JSONStringLiteral.quoted(column) + ":" + JSONText.value(stored)
                 if column == definition?.keyColumn, !stored.isNull { key = JSONText.plain(stored) }
             }
             json += "}"

@@ -11,19 +11,19 @@
 // same channel always has the same idempotency_key (also the webhook's
 // Idempotency-Key header): receivers drop repeats of at-least-once delivery.
 
+import SpateJSON
 import SpateCatalog
-import SpateRuntime
 
 public enum AlertPayload {
     public static func json(_ alert: StoredAlert, channel: String, idempotencyKey: String) -> String {
         func optional(_ value: Int64?) -> String { value.map(String.init) ?? "null" }
-        func optional(_ value: String?) -> String { value.map(JSONText.string) ?? "null" }
+        func optional(_ value: String?) -> String { value.map(JSONStringLiteral.quoted) ?? "null" }
         let score = alert.score.flatMap { $0.isFinite ? String($0) : nil } ?? "null"
-        return "{\"idempotency_key\":\(JSONText.string(idempotencyKey)),\"channel\":\(JSONText.string(channel)),"
-            + "\"alert_id\":\(alert.id),\"kind\":\(JSONText.string(alert.kind)),\"source\":\(optional(alert.source)),"
+        return "{\"idempotency_key\":\(JSONStringLiteral.quoted(idempotencyKey)),\"channel\":\(JSONStringLiteral.quoted(channel)),"
+            + "\"alert_id\":\(alert.id),\"kind\":\(JSONStringLiteral.quoted(alert.kind)),\"source\":\(optional(alert.source)),"
             + "\"job\":\(optional(alert.job)),\"key\":\(optional(alert.key)),\"window_start\":\(optional(alert.windowStartMs)),"
             + "\"window_end\":\(optional(alert.windowEndMs)),\"score\":\(score),\"created_at\":\(alert.createdMs),"
-            + "\"message\":\(JSONText.string(message(alert))),\"row\":\(alert.rowJSON)"
+            + "\"message\":\(JSONStringLiteral.quoted(message(alert))),\"row\":\(alert.rowJSON)"
             + (alert.explanationJSON.map { ",\"explanation\":" + $0 } ?? "") + "}"
     }
 

@@ -6,8 +6,9 @@
 // of the last N + 2 periods (AlarmStateMachine's evaluation range); the state
 // machine decides; a change of state commits the notification (Catalog+Alarms).
 
+import SpateJSON
 import SpateCatalog
-import SpateRuntime
+import SpateLog
 import Synchronization
 
 /// Tunables of the alarm service.
@@ -72,9 +73,9 @@ public final class AlarmService: @unchecked Sendable {
         let pointsJSON = "[" + datapoints.map { $0.map { $0.isFinite ? String($0) : "null" } ?? "null" }.joined(separator: ",") + "]"
         var transition: AlarmTransition?
         if decision.state != previous {
-            let row = "{\"alarm\":\(JSONText.string(alarm.name)),\"old_state\":\"\(previous.rawValue)\",\"new_state\":\"\(decision.state.rawValue)\","
-                + "\"reason\":\(JSONText.string(decision.reason)),\"metric\":\(JSONText.string(alarm.metric)),"
-                + "\"condition\":\(JSONText.string(AlarmDefinition.conditionText(alarm))),\"period_end\":\(periodEnd),\"datapoints\":\(pointsJSON)}"
+            let row = "{\"alarm\":\(JSONStringLiteral.quoted(alarm.name)),\"old_state\":\"\(previous.rawValue)\",\"new_state\":\"\(decision.state.rawValue)\","
+                + "\"reason\":\(JSONStringLiteral.quoted(decision.reason)),\"metric\":\(JSONStringLiteral.quoted(alarm.metric)),"
+                + "\"condition\":\(JSONStringLiteral.quoted(AlarmDefinition.conditionText(alarm))),\"period_end\":\(periodEnd),\"datapoints\":\(pointsJSON)}"
             transition = AlarmTransition(oldState: previous.rawValue, newState: decision.state.rawValue, reason: decision.reason,
                                          datapointsJSON: pointsJSON, alertRowJSON: row)
         }

@@ -1,6 +1,6 @@
 // Time for the alerting services: monotonic milliseconds measure durations and
-// deadlines (never the wall clock, which may jump). Threads are SpateRuntime's
-// BackgroundThread.
+// deadlines (never the wall clock, which may jump). Both clocks and the thread
+// type (BackgroundThread) are SpateLog's system helpers (SpateLog/IO).
 
 import SpateLog
 

@@ -19,7 +19,7 @@
 // exempt from the limit, and delivered like any alert.
 
 import SpateCatalog
-import SpateRuntime
+import SpateLog
 import Synchronization
 
 #if canImport(Glibc)

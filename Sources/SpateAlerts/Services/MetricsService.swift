@@ -16,7 +16,6 @@
 
 import SpateCatalog
 import SpateLog
-import SpateRuntime
 import Synchronization
 
 /// Tunables of the metrics service.

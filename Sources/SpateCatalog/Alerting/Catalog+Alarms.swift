@@ -4,6 +4,8 @@
 // history row, the notification alert (job NULL, kind 'alarm', source = the
 // alarm's name) and that alert's deliveries — a crash leaves all or none.
 
+import SpateJSON
+
 /// One row of `alarms`.
 public struct AlarmRecord: Sendable, Equatable {
     public var name: String

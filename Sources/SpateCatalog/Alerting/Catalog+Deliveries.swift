@@ -8,6 +8,8 @@
 // Idempotency key: 'spate-<catalog birth ms>-<alert id>-<channel>'. The birth
 // time (when migration 1 ran) makes keys of two data directories differ.
 
+import SpateJSON
+
 /// An alert to send on one channel, with what the payload needs.
 public struct PendingDelivery: Sendable, Equatable {
     public var id: Int64

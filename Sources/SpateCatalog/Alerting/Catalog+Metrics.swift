@@ -3,6 +3,8 @@
 // per-period aggregates for alarms, series for SHOW METRICS, totals for
 // Prometheus, and retention. Also the service leases (`service_leases`).
 
+import SpateJSON
+
 /// One minute of a series as read back.
 public struct MetricMinute: Sendable, Equatable {
     public var name: String

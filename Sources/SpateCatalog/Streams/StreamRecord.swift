@@ -5,6 +5,8 @@
 // Format of `columns` in the table: a JSON array of {"name": …, "type": …},
 // in declaration order. Invariant: column names are non-empty.
 
+import SpateJSON
+
 /// One declared column of a stream.
 public struct StreamColumn: Equatable, Hashable, Sendable {
     /// The field name, as declared (`userId`).

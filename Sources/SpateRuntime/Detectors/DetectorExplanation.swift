@@ -12,6 +12,9 @@
 // A field the detector cannot know (an RCF of one input has no expected value)
 // is left out.
 
+import SpateSQL
+import SpateJSON
+
 /// The explanation of one flagged row.
 public struct DetectorExplanation: Sendable, Equatable {
     public var function: String
@@ -39,13 +42,13 @@ public struct DetectorExplanation: Sendable, Equatable {
     }
 
     public var json: String {
-        var out = "{\"detector\":" + JSONText.string(function)
+        var out = "{\"detector\":" + JSONStringLiteral.quoted(function)
         if let grade { out += ",\"grade\":" + JSONText.value(.double(grade)) }
         out += ",\"inputs\":["
         for (position, i) in order.enumerated() {
             let a = attributions[i]
             if position > 0 { out += "," }
-            out += "{\"input\":" + JSONText.string(i < inputs.count ? inputs[i] : "input_\(i + 1)")
+            out += "{\"input\":" + JSONStringLiteral.quoted(i < inputs.count ? inputs[i] : "input_\(i + 1)")
             out += ",\"observed\":" + JSONText.value(.double(a.observed))
             if a.expected.isFinite {
                 out += ",\"expected\":" + JSONText.value(.double(a.expected))

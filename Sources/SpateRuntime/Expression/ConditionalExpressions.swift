@@ -5,6 +5,7 @@
 // or a DOUBLE that is NaN, infinite or outside BIGINT's range cast to BIGINT
 // or TIMESTAMP, gives NULL (ksqlDB's lenient casts; DuckDB's TRY_CAST).
 
+import SpateJSON
 import SpateLog
 import SpateSQL
 

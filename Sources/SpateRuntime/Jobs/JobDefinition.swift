@@ -17,6 +17,7 @@
 // GROUP BY merchantId on a stream keyed by userId) would give each worker a
 // partial answer, and is refused with the reason.
 
+import SpateJSON
 import SpateCatalog
 import SpateSQL
 
@@ -86,7 +87,7 @@ public struct JobDefinition: Sendable {
                     throw SQLError(.invalidValue, "checkpoint_interval must be a duration from 10 ms to 10 minutes, e.g. '1 second'", at: option.valueRange.start)
                 }
                 interval = ms
-                options.append((name, JSONText.string(text)))
+                options.append((name, JSONStringLiteral.quoted(text)))
             case let ("checkpoint_interval", .integer(ms)) where checkpointIntervalMsRange.contains(ms):
                 interval = ms
                 options.append((name, String(ms)))
@@ -95,7 +96,7 @@ public struct JobDefinition: Sendable {
                 options.append((name, flag ? "true" : "false"))
             case let ("notify", .string(text)):
                 notify = text.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
-                options.append((name, JSONText.string(text)))
+                options.append((name, JSONStringLiteral.quoted(text)))
             case let ("parallelism", .integer(workers)):
                 guard (1...Int64(ParallelQueryExecution.parallelismMax)).contains(workers) else {
                     throw SQLError(.invalidValue, "parallelism must be from 1 to \(ParallelQueryExecution.parallelismMax) workers (at most one per shard runs)", at: option.valueRange.start)
@@ -121,7 +122,7 @@ public struct JobDefinition: Sendable {
         } else {
             kind = .results
         }
-        let json = "{" + options.map { JSONText.string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        let json = "{" + options.map { JSONStringLiteral.quoted($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
         return JobDefinition(name: job.name.value, plan: plan, inputStream: input, outputKind: kind, outputStream: outputStream,
                              checkpointIntervalMs: interval, optionsJSON: json, notify: notify, parallelism: parallelism)
     }

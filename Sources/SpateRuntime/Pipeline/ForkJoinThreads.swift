@@ -9,6 +9,7 @@
 // The threads hold only the shared `Crew`, never the owner, so releasing the
 // owner stops them (deinit).
 
+import SpateLog
 import Dispatch
 
 final class ForkJoinThreads {

@@ -16,6 +16,7 @@
 // no declared columns): its column gets the record's bytes as they were put;
 // the scanner still checks that the record is a JSON object.
 
+import SpateJSON
 import SpateLog
 import SpateSQL
 

@@ -1,3 +1,4 @@
+import SpateJSON
 // HTTP Basic authentication for the dashboard when the server has
 // credentials: a browser cannot sign requests with SigV4, so it sends
 // `Authorization: Basic base64(access key id ":" secret key)` instead. Only

@@ -1,3 +1,4 @@
+import SpateJSON
 // The errors a Kinesis client can get, as the AWS JSON 1.1 protocol writes them:
 // an HTTP status and a body `{"__type":"<Name>","message":"…"}`. botocore takes
 // the error code from `__type` (after any `#` or `:`) and the text from

@@ -1,3 +1,4 @@
+import SpateJSON
 // The names Kinesis gives things that Spate has no use for: an account, ARNs,
 // shard IDs. A Spate stream `tx` is `arn:aws:kinesis:<region>:000000000000:stream/tx`
 // for every region a client asks in (the region only matters to the signature).

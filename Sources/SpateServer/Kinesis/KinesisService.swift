@@ -8,6 +8,7 @@
 // and the file that implements it. Every operation blocks (file I/O, fsync):
 // callers run it off the event loop.
 
+import SpateJSON
 import SpateLog
 
 /// A Kinesis response body.
@@ -64,10 +65,10 @@ public final class KinesisService: Sendable {
             return KinesisResponse(.unknownOperation("Operation \(operation) is not supported by this endpoint (supported: \(Self.operationNames.joined(separator: ", "))).") )
         }
         let request: JSONValue
-        do {
-            request = body.isEmpty ? .object([:]) : try JSONParser.parse(body)
+        do throws(JSONSyntaxError) {
+            request = body.isEmpty ? .object([:]) : try JSONValue.parse(body)
         } catch {
-            return KinesisResponse(.serialization("The request body is not valid JSON: \(error.message) at byte \(error.offset)."))
+            return KinesisResponse(.serialization("The request body is not valid JSON: \(error.reason) at byte \(error.offset)."))
         }
         guard case .object = request else {
             return KinesisResponse(.serialization("The request body must be a JSON object."))

@@ -17,6 +17,7 @@
 // it per record keeps a batch's good records, and a producer that retries failed
 // entries sees the message.)
 
+import SpateJSON
 import SpateLog
 
 extension KinesisService {

@@ -9,6 +9,7 @@
 // (0 when the read reached the end of the shard, else the age of the last
 // record returned).
 
+import SpateJSON
 import NIOConcurrencyHelpers
 import SpateLog
 

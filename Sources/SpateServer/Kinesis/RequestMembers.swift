@@ -1,3 +1,4 @@
+import SpateJSON
 // Reading members of a Kinesis request with the API's constraints: a missing
 // required member, a wrong type or a value out of the documented range is a
 // ValidationException worded as AWS words it ("1 validation error detected: …").

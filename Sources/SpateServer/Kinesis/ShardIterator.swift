@@ -1,3 +1,4 @@
+import SpateJSON
 // Shard iterators: opaque to clients, base64 (standard alphabet) of
 //
 //     "SPI1"            magic and version (4 bytes)

@@ -12,6 +12,7 @@
 //   with bytes or records only) reports 8760, the Kinesis maximum.
 // - Pagination tokens are base64 of "<kind>\u{0}<stream>\u{0}<last item>".
 
+import SpateJSON
 import SpateLog
 
 extension KinesisService {

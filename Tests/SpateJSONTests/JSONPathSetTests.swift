@@ -1,7 +1,7 @@
 // JSONPathSetTests.swift — compiling paths, and locating them in records.
 
 import Testing
-import SpateRuntime
+import SpateJSON
 
 @Suite struct JSONPathSetTests {
     @Test func limitsAndMalformedPathsAreTypedErrors() {

@@ -2,7 +2,7 @@
 
 import Foundation
 import Testing
-import SpateRuntime
+import SpateJSON
 
 @Suite struct JSONStringTests {
     /// Unescapes the raw token (the text between the quotes).

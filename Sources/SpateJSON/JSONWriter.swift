@@ -1,7 +1,8 @@
-// Writes JSON response bodies straight into a byte array: no intermediate tree,
+// JSONWriter.swift — writes JSON response bodies straight into a byte array: no intermediate tree,
 // no per-field allocation. The caller writes members in order; the writer adds
 // the commas. Strings are escaped per RFC 8259 (quote, backslash, control
-// characters); everything else is copied as UTF-8.
+// characters) by the one escaper, JSONStringLiteral; everything else is
+// copied as UTF-8.
 
 /// Builds one JSON document.
 public struct JSONWriter {
@@ -40,20 +41,7 @@ public struct JSONWriter {
     /// Writes bytes (UTF-8) as a JSON string.
     public mutating func string(bytes value: UnsafeRawBufferPointer) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        for c in value {
-            switch c {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20: bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
-            default: bytes.append(c)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONStringLiteral.append(value, to: &bytes)
     }
 
     /// Writes `value` base64-encoded as a JSON string (Kinesis `Data`).

@@ -1,6 +1,6 @@
 // JSONPathSet.swift — a query's field paths, compiled once into a trie.
 //
-// Layer: SpateRuntime / JSON. The SQL runtime compiles the fields a query reads
+// Layer: SpateJSON. The SQL runtime compiles the fields a query reads
 // (`userId`, `device.location.lat`) into one JSONPathSet per query; the scanner
 // then walks each record once and, at every object key, asks the trie "is this
 // key on one of my paths?".

@@ -1,6 +1,6 @@
 // JSONFieldValues.swift — the per-record result of a scan: one slot per path.
 //
-// Layer: SpateRuntime / JSON. Owned by the caller and reused for every record
+// Layer: SpateJSON. Owned by the caller and reused for every record
 // of a batch: `JSONScanner.scan` overwrites all slots and never grows the
 // storage, so scanning a record allocates nothing.
 //

@@ -1,6 +1,6 @@
 // JSONSyntaxError.swift — why and where a JSON text was rejected.
 //
-// Layer: SpateRuntime / JSON. Every failure of the scanner, of the string
+// Layer: SpateJSON. Every failure of the scanner, of the string
 // unescaper and of the path compiler's input validation is reported as a value,
 // never as a crash: a bad record is a user error (DESIGN.md: "Unparseable
 // payloads never crash a query").

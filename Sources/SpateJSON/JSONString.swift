@@ -1,6 +1,6 @@
 // JSONString.swift — JSON string tokens: unescaping and comparison.
 //
-// Layer: SpateRuntime / JSON. A "raw token" here is the bytes BETWEEN the
+// Layer: SpateJSON. A "raw token" here is the bytes BETWEEN the
 // quotes of a JSON string, still escaped, exactly as `JSONScanner` reports a
 // string field (`JSONFieldValue.start/count`).
 //

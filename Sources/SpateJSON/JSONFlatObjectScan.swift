@@ -1,7 +1,7 @@
 // JSONFlatObjectScan.swift — the scanner's fast path for the common record: one
 // object of scalars, compact or not, no escapes in its strings.
 //
-// Layer: SpateRuntime / JSON (internal). `JSONFieldLocator.locate` tries this
+// Layer: SpateJSON (internal). `JSONFieldLocator.locate` tries this
 // first and runs the full recursive parser (`parseDocument`) only when it
 // declines. The fast path is one loop over the top-level object with every
 // position in a local variable, the string, number and literal checks inline,

@@ -1,6 +1,6 @@
 // JSONByte.swift — the ASCII bytes of the JSON grammar, by name.
 //
-// Layer: SpateRuntime / JSON (internal). Named constants keep the scanner's
+// Layer: SpateJSON (internal). Named constants keep the scanner's
 // switch statements readable; they are compile-time constants, so using them
 // costs nothing.
 
@@ -37,6 +37,12 @@ enum JSONByte {
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool {
         byte &- zero < 10
+    }
+
+    /// True for the bytes a number token may contain (`-+.eE` and digits).
+    @inline(__always)
+    static func isNumberByte(_ byte: UInt8) -> Bool {
+        isDigit(byte) || byte == minus || byte == plus || byte == dot || byte | 0x20 == lowerE
     }
 
     /// The value of a hexadecimal digit, or nil.

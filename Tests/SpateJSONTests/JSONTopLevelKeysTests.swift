@@ -1,7 +1,7 @@
 // JSONTopLevelKeys: the keys of an object's top level, in order, once each,
 // unescaped; nothing for a record that is not one well-formed object.
 
-import SpateRuntime
+import SpateJSON
 import Testing
 
 @Suite struct JSONTopLevelKeysTests {

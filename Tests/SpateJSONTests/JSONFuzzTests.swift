@@ -15,7 +15,7 @@
 
 import Foundation
 import Testing
-@testable import SpateRuntime
+@testable import SpateJSON
 
 @Suite struct JSONFuzzTests {
     static let seeds: [String] = [

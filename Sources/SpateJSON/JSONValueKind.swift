@@ -1,6 +1,6 @@
 // JSONValueKind.swift — the kind of a located JSON value.
 //
-// Layer: SpateRuntime / JSON. The SQL runtime maps a field's kind to a column
+// Layer: SpateJSON. The SQL runtime maps a field's kind to a column
 // value (string, double, boolean, NULL) without looking at the bytes again;
 // `missing` (the field is absent) is distinct from `null` (present, JSON null)
 // because a query may treat them differently.

@@ -1,7 +1,7 @@
 // JSONScannerTests.swift — the grammar: what is accepted, what is rejected, and where.
 
 import Testing
-import SpateRuntime
+import SpateJSON
 
 @Suite struct JSONScannerTests {
     /// RFC 8259 §13 examples, and the other value kinds at the top level.

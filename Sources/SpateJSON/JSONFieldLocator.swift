@@ -1,6 +1,6 @@
 // JSONFieldLocator.swift — `JSONScanner.scan` for a per-record hot loop.
 //
-// Layer: SpateRuntime / JSON (internal). The SQL runtime scans every record of
+// Layer: SpateJSON. The SQL runtime scans every record of
 // a query with the same path set. `JSONScanner` keeps the compiled trie in
 // arrays (a Sendable value type), and each `scan` call borrows them through
 // nested `withUnsafeBufferPointer` closures and a uniqueness check on the
@@ -17,19 +17,19 @@
 // Not thread-safe: one locator per scanning loop. The slots are overwritten by
 // each `locate` and are valid until the next one.
 
-final class JSONFieldLocator {
-    let paths: JSONPathSet
-    let depthMax: Int
+public final class JSONFieldLocator {
+    public let paths: JSONPathSet
+    public let depthMax: Int
     private let nodes: UnsafeMutableBufferPointer<JSONPathSet.Node>
     private let edges: UnsafeMutableBufferPointer<JSONPathSet.Edge>
     private let names: UnsafeMutableBufferPointer<UInt8>
     private let subtree: UnsafeMutableBufferPointer<Int32>
     private let slots: UnsafeMutablePointer<JSONFieldValue>
-    let count: Int
+    public let count: Int
     /// Every path is a top-level key: records go through the flat fast path first.
     private let pathsAreFlat: Bool
 
-    init(paths: JSONPathSet, depthMax: Int = 64) {
+    public init(paths: JSONPathSet, depthMax: Int = 64) {
         precondition(depthMax >= 1 && depthMax <= JSONScanner.depthLimitMax, "depthMax out of range")
         self.paths = paths
         self.depthMax = depthMax
@@ -60,7 +60,7 @@ final class JSONFieldLocator {
     /// path in it (see `JSONScanner.scan`). Returns nil when valid, else the
     /// first error; on error the slots are unspecified.
     @inline(__always)
-    func locate(_ bytes: UnsafeRawBufferPointer) -> JSONSyntaxError? {
+    public func locate(_ bytes: UnsafeRawBufferPointer) -> JSONSyntaxError? {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             return JSONSyntaxError(offset: 0, reason: .emptyInput)
         }
@@ -83,5 +83,5 @@ final class JSONFieldLocator {
 
     /// Where path `index` lies in the last located record.
     @inline(__always)
-    subscript(index: Int) -> JSONFieldValue { slots[index] }
+    public subscript(index: Int) -> JSONFieldValue { slots[index] }
 }

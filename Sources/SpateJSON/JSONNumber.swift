@@ -1,6 +1,6 @@
 // JSONNumber.swift — JSON number text to Double and Int64.
 //
-// Layer: SpateRuntime / JSON. The SQL runtime decodes the number fields a
+// Layer: SpateJSON. The SQL runtime decodes the number fields a
 // query reads (`amount`, `timestamp`) for every record, so this is hot.
 //
 // Double: correctly rounded (bit-identical to Swift's `Double(String)`):
@@ -103,7 +103,7 @@ public enum JSONNumber {
     /// to which anything else (exponents, long numbers) goes. Measured: the
     /// generic path's grammar checks were a third of the number decoding.
     @inline(__always)
-    static func parseScannedDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
+    public static func parseScannedDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
         guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= 19 else { return parseDouble(bytes) }  // ≤ 19 digits
         let text = base.assumingMemoryBound(to: UInt8.self)
         let negative = text[0] == JSONByte.minus
@@ -129,7 +129,7 @@ public enum JSONNumber {
     /// `parseInt64` for bytes the scanner located as a JSON number: nil for a
     /// fraction or exponent (the caller then tries `parseDouble`), exact otherwise.
     @inline(__always)
-    static func parseScannedInt64(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    public static func parseScannedInt64(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= 18 else { return parseInt64(bytes) }
         let text = base.assumingMemoryBound(to: UInt8.self)
         let negative = text[0] == JSONByte.minus

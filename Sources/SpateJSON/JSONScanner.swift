@@ -1,6 +1,6 @@
 // JSONScanner.swift — validate a JSON record and locate a query's fields in one pass.
 //
-// Layer: SpateRuntime / JSON. Used by bulk ingest (`spate put`: is this line
+// Layer: SpateJSON. Used by bulk ingest (`spate put`: is this line
 // one well-formed JSON object, and what is its partition key?) and by the SQL
 // runtime (which fields of this record does the query read?).
 //

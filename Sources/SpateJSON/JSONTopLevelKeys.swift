@@ -1,6 +1,6 @@
 // JSONTopLevelKeys.swift — the keys of a JSON object's top level, in order.
 //
-// Layer: SpateRuntime / JSON. For tools that show a schemaless stream's fields
+// Layer: SpateJSON. For tools that show a schemaless stream's fields
 // (the REPL's Tab completion samples a few records); queries never need it,
 // they locate the fields they read with JSONScanner.
 //

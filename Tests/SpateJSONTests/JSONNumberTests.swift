@@ -1,7 +1,7 @@
 // JSONNumberTests.swift — number text to Double and Int64, checked against Swift's own parser.
 
 import Testing
-@testable import SpateRuntime
+@testable import SpateJSON
 
 @Suite struct JSONNumberTests {
     func double(_ text: String) -> Double? { withBytes(text) { JSONNumber.parseDouble($0) } }

@@ -1,6 +1,6 @@
 // JSONParser.swift — the recursive-descent core shared by validate and scan.
 //
-// Layer: SpateRuntime / JSON (internal). One pass over the bytes of one JSON
+// Layer: SpateJSON (internal). One pass over the bytes of one JSON
 // text, checking the full RFC 8259 grammar and, when given a compiled
 // `JSONPathSet`, recording where the requested fields are.
 //

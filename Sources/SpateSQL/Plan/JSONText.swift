@@ -2,20 +2,19 @@
 // and results. Strings are escaped per RFC 8259; non-finite doubles become null
 // (JSON has no NaN); TIMESTAMPs are epoch milliseconds, as JSON producers write.
 
-import SpateCatalog
-import SpateSQL
+//
+// Layer: SpateSQL (a plan's values as JSON; the escaping is SpateJSON's JSONStringLiteral).
+
+import SpateJSON
 
 /// JSON text for SQL values: records written by INSERT and jobs, alert rows.
 public enum JSONText {
-    /// `text` as a JSON string literal (SpateCatalog's JSONStringLiteral: one escaping for every layer).
-    public static func string(_ text: String) -> String { JSONStringLiteral.quoted(text) }
-
     /// A JSON object of `names` → `values` (output rows as alert and result JSON).
     public static func object(names: [String], values: [Value]) -> String {
         var out = "{"
         for (i, value) in values.enumerated() {
             if i > 0 { out += "," }
-            out += string(i < names.count ? names[i] : "column_\(i + 1)") + ":" + Self.value(value)
+            out += JSONStringLiteral.quoted(i < names.count ? names[i] : "column_\(i + 1)") + ":" + Self.value(value)
         }
         return out + "}"
     }
@@ -26,7 +25,7 @@ public enum JSONText {
         case let .boolean(b): return b ? "true" : "false"
         case let .bigint(i), let .timestamp(i): return String(i)
         case let .double(d): return d.isFinite ? String(d) : "null"
-        case let .string(s): return string(s)
+        case let .string(s): return JSONStringLiteral.quoted(s)
         }
     }
 
