@@ -45,12 +45,13 @@ let package = Package(
         // The embeddable facade.
         .target(name: "Spate", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog", "SpateAlerts"]),
         // The dashboard: pages, JSON endpoints and SVG charts over the facade. SpateServer
-        // does not know it (nor Spate): the `spate` command hands it to the server as a route.
+        // does not know it: the `spate` command hands it to the server as a route.
         .target(name: "SpateDashboard", dependencies: ["Spate", "SpateCatalog", "SpateLog", "SpateSQL"]),
         // HTTP: the Kinesis JSON 1.1 API, /metrics, /healthz, SigV4, and a slot for the dashboard's
-        // routes. SwiftNIO directly (not Hummingbird): one POST route, two GETs and one hand-off need
-        // no router, and NIO alone builds faster.
+        // routes, over the facade (Database) only. SwiftNIO directly (not Hummingbird): one POST
+        // route, two GETs and one hand-off need no router, and NIO alone builds faster.
         .target(name: "SpateServer", dependencies: [
+            "Spate",
             "SpateJSON",
             "SpateLog",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -68,7 +69,7 @@ let package = Package(
         // The detectors' quality harness: precision, recall, F1 and delay on labelled data.
         .executableTarget(name: "spate-detect-eval", dependencies: ["SpateRuntime"], path: "Benchmarks/DetectorEval"),
         // Loopback load generator for `spate serve`: PutRecords throughput, PutRecord latency.
-        .executableTarget(name: "spate-server-bench", dependencies: ["SpateServer", "SpateJSON", "SpateLog"], path: "Benchmarks/SpateServerBench"),
+        .executableTarget(name: "spate-server-bench", dependencies: ["Spate", "SpateServer", "SpateJSON", "SpateLog"], path: "Benchmarks/SpateServerBench"),
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
         .testTarget(name: "SpateJSONTests", dependencies: ["SpateJSON"]),
@@ -82,6 +83,6 @@ let package = Package(
         // test drives the built `spate serve` with headless chromium (skipped when chromium is absent).
         .testTarget(name: "SpateDashboardTests", dependencies: ["SpateDashboard", "Spate", "SpateCatalog", "SpateLog", "SpateSQL", "CSQLite"]),
         // Over HTTP on 127.0.0.1; the boto3 compatibility test runs the built `spate serve`.
-        .testTarget(name: "SpateServerTests", dependencies: ["spate", "SpateServer", "SpateJSON", "SpateLog"]),
+        .testTarget(name: "SpateServerTests", dependencies: ["spate", "Spate", "SpateServer", "SpateJSON", "SpateLog", "SpateSQL"]),
     ]
 )

@@ -123,7 +123,7 @@ private func runAlertLatency(in directory: String, scale: Scale) throws {
 
 /// Notes the commit time of alerts with seq > `since`; returns the count seen.
 private func noteCommittedAlerts(_ database: Database, since: Int, into committed: inout [UInt64]) throws -> Int {
-    let rows = try database.catalog.query(sql: "SELECT json_extract(row_json, '$.seq') FROM alerts WHERE id > \(since) ORDER BY id")
+    let rows = try database.catalogQuery(sql: "SELECT json_extract(row_json, '$.seq') FROM alerts WHERE id > \(since) ORDER BY id")
     let now = monotonicNs()
     var seen = since
     for row in rows.rows {
@@ -162,7 +162,7 @@ private func runReferenceJob(_ database: Database, name: String, stream: String,
     // which took a third of a core from the job), and the job's state rarely.
     var polls = 0
     while true {
-        if let checkpoint = try database.catalog.checkpoint(job: name), checkpoint.recordsIn >= Int64(count) {
+        if let checkpoint = try database.jobCheckpoint(name), checkpoint.recordsIn >= Int64(count) {
             checkpoints = checkpoint.sequence
             break
         }

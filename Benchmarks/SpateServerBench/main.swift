@@ -19,6 +19,7 @@
 //
 // Benchmarks print figures; nothing here is a test.
 
+import Spate
 import SpateJSON
 import SpateLog
 import SpateServer
@@ -49,10 +50,10 @@ while !arguments.isEmpty {
 
 mkdir(parent, 0o755)
 let dataDirectory = parent + "/server-bench-\(getpid())"
-let log: LogStore
-do { log = try LogStore.open(dataDirectory) } catch { fail("\(error)") }
+let database: Database
+do { database = try Database.open(dataDirectory) } catch { fail("\(error)") }
 let server: SpateHTTPServer
-do { server = try SpateHTTPServer.start(ServerConfiguration(host: "127.0.0.1", port: 0), log: log) } catch { fail("\(error)") }
+do { server = try SpateHTTPServer.start(ServerConfiguration(host: "127.0.0.1", port: 0), database: database) } catch { fail("\(error)") }
 print("spate-server-bench: endpoint on \(server.address), data in \(dataDirectory), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores")
 
 /// A blocking HTTP/1.1 connection to the endpoint.
@@ -186,7 +187,7 @@ let latencyConnections = 16
 let latencySeconds: Double = quick ? 3 : 10
 
 func measureLatency(durability: Durability) {
-    do { _ = try log.alterStream("single") { $0.durability = durability } } catch { fail("\(error)") }
+    do { _ = try database.alterStream("single") { $0.durability = durability } } catch { fail("\(error)") }
     print("\nPutRecord latency at \(Int(rate)) requests/s, durability \(durability.rawValue) (open loop, \(latencyConnections) connections, \(Int(latencySeconds)) s, 1 record of 120 B)")
     let perConnection = Int(rate * latencySeconds) / latencyConnections
     let samples = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: perConnection * latencyConnections)
@@ -222,7 +223,7 @@ measureLatency(durability: .batch)
 measureLatency(durability: .none)
 
 server.shutdown()
-_ = try? log.deleteStream("bulk")
-_ = try? log.deleteStream("single")
+_ = try? database.deleteStream("bulk")
+_ = try? database.deleteStream("single")
 rmdir(dataDirectory + "/streams")
 rmdir(dataDirectory)

@@ -20,10 +20,11 @@ import Glibc
 public final class Database: @unchecked Sendable {
     /// Where the data lives: `<dir>/streams/...` and `<dir>/catalog.sqlite`.
     public let dataDirectory: String
-    /// The stream log.
-    public let log: LogStore
+    /// The stream log. Internal: every program goes through the facade's
+    /// functions, so each operation (delete, alter, …) has one definition.
+    let log: LogStore
     /// The SQLite catalog: stream definitions, jobs, checkpoints, alerts.
-    public let catalog: Catalog
+    let catalog: Catalog
     /// The clock (Unix ms) for arrival times, NOW() and retention.
     public let now: @Sendable () -> Int64
 
@@ -83,6 +84,22 @@ public final class Database: @unchecked Sendable {
         return (stream, false)
     }
 
+    /// Whether a stream called `name` exists.
+    public func streamExists(_ name: String) -> Bool { log.streamExists(name) }
+
+    /// Changes a stream's settings — the one way every route (ALTER STREAM,
+    /// `spate stream alter`, the Kinesis retention operations) alters a stream.
+    /// `change` edits a copy of the current settings and may throw to refuse;
+    /// a refused or invalid change writes nothing. The shard count cannot change.
+    @discardableResult
+    public func alterStream(_ name: String, _ change: (inout StreamSettings) throws(SpateError) -> Void) throws(SpateError) -> StreamSettings {
+        var settings = try stream(name).settings
+        let shardCount = settings.shardCount
+        try change(&settings)
+        guard settings.shardCount == shardCount else { throw .invalidArgument("the shard count of an existing stream cannot change") }
+        do { return try log.alterStream(name) { $0 = settings } } catch { throw .log(error) }
+    }
+
     /// Settings, sizes, sequence ranges and times of a stream.
     public func describeStream(_ name: String) throws(SpateError) -> StreamDescription {
         let stream = try stream(name)
@@ -112,11 +129,11 @@ public final class Database: @unchecked Sendable {
     }
 
     /// Deletes a stream, its records and its SQL definition — the one way every
-    /// route (DROP STREAM, `spate stream delete`) deletes a stream, so a later
-    /// stream of the same name never inherits stale columns. (A route that
-    /// deletes only the log, such as the Kinesis endpoint's DeleteStream, leaves
-    /// a definition that `streamDefinition` recognizes as older than the stream
-    /// and ignores.)
+    /// route (DROP STREAM, `spate stream delete`, the Kinesis DeleteStream)
+    /// deletes a stream, so a later stream of the same name never inherits
+    /// stale columns. (Should a process die between the two steps, the
+    /// definition left behind is older than any new stream of that name, and
+    /// `streamDefinition` ignores it.)
     public func deleteStream(_ name: String) throws(SpateError) {
         do { try log.deleteStream(name) } catch { throw .log(error) }
         try removeStreamDefinition(name)

@@ -26,9 +26,13 @@ extension Database {
         do { return try catalog.jobs() } catch { throw .catalog(error.description) }
     }
 
+    /// The job's last committed checkpoint (nil before its first).
+    public func jobCheckpoint(_ name: String) throws(SpateError) -> CheckpointData? {
+        do { return try catalog.checkpoint(job: name) } catch { throw .catalog(error.description) }
+    }
+
     public func jobStatus(_ job: JobRecord) throws(SpateError) -> JobStatus {
-        let checkpoint: CheckpointData?
-        do { checkpoint = try catalog.checkpoint(job: job.name) } catch { throw .catalog(error.description) }
+        let checkpoint = try jobCheckpoint(job.name)
         var lag: Int64?
         if let checkpoint, let input = checkpoint.inputOffsets.first?.stream, let stream = try? self.stream(input) {
             lag = 0

@@ -16,6 +16,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Spate
 import SpateLog
 
 /// How the server listens and what it limits.
@@ -86,16 +87,14 @@ public final class SpateHTTPServer: Sendable {
         return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 
-    /// Binds and starts serving `log`. Metrics sources default to the log's.
-    public static func start(_ configuration: ServerConfiguration, log: LogStore, metricsSources: [any MetricsSource]? = nil,
-                             metricsText: (@Sendable () -> String)? = nil, dashboard: DashboardRoute? = nil,
-                             kinesisEnabled: Bool = true,
-                             now: @escaping @Sendable () -> Int64 = wallClockMs) throws(ServerError) -> SpateHTTPServer {
+    /// Binds and starts serving `database`: the Kinesis API (unless
+    /// `kinesisEnabled` is false), /metrics, /healthz and the dashboard's routes.
+    public static func start(_ configuration: ServerConfiguration, database: Database, dashboard: DashboardRoute? = nil,
+                             kinesisEnabled: Bool = true) throws(ServerError) -> SpateHTTPServer {
         if configuration.credentials == nil && !isLoopback(configuration.host) {
             throw .nonLoopbackWithoutCredentials(configuration.host)
         }
-        let endpoint = Endpoint(service: KinesisService(log: log, now: now), credentials: configuration.credentials,
-                                metricsSources: metricsSources ?? [LogMetrics(log: log)], metricsText: metricsText,
+        let endpoint = Endpoint(service: KinesisService(database: database), credentials: configuration.credentials,
                                 dashboard: dashboard, kinesisEnabled: kinesisEnabled)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         let threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.workerThreads))

@@ -44,7 +44,7 @@ struct DashboardCommand: ParsableCommand {
         let database = try global.open()
         let server: SpateHTTPServer
         do throws(ServerError) {
-            server = try SpateHTTPServer.start(configuration, log: database.log, dashboard: .serving(database), kinesisEnabled: false)
+            server = try SpateHTTPServer.start(configuration, database: database, dashboard: .serving(database), kinesisEnabled: false)
         } catch {
             Terminal.fail(error.description)
         }

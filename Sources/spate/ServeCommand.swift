@@ -80,9 +80,7 @@ struct ServeCommand: ParsableCommand {
         let server: SpateHTTPServer
         do throws(ServerError) {
             // /metrics: exactly what `spate metrics` prints (the facade's one metrics text).
-            server = try SpateHTTPServer.start(configuration, log: database.log, metricsSources: [],
-                                               metricsText: { (try? database.prometheusText()) ?? "" },
-                                               dashboard: .serving(database))
+            server = try SpateHTTPServer.start(configuration, database: database, dashboard: .serving(database))
         } catch {
             runner.stop()
             Terminal.fail(error.description)

@@ -87,17 +87,7 @@ struct StreamCommand: ParsableCommand {
         func run() throws {
             guard settings.anyGiven else { throw SpateError.invalidArgument("nothing to change: give --retention, --durability, …") }
             if settings.shards != nil { throw SpateError.invalidArgument("the shard count of an existing stream cannot change") }
-            let database = try global.open()
-            var failure: SpateError?
-            let updated: StreamSettings
-            do throws(LogError) {
-                updated = try database.log.alterStream(stream) { current in
-                    do throws(SpateError) { try settings.apply(to: &current) } catch { failure = error }
-                }
-            } catch {
-                throw SpateError.log(error)
-            }
-            if let failure { throw failure }
+            let updated = try global.open().alterStream(stream) { (current) throws(SpateError) in try settings.apply(to: &current) }
             print("altered stream \(stream): retention \(retentionText(updated)), durability \(updated.durability.rawValue)")
         }
     }

@@ -5,7 +5,7 @@
 
 import CSQLite
 import Foundation
-import Spate
+@testable import Spate
 import SpateCatalog
 @testable import SpateDashboard
 import SpateLog

@@ -5,6 +5,7 @@
 // needs SigV4; `spate dashboard` (no Kinesis) answers POST / with 404.
 
 import Foundation
+import Spate
 import SpateLog
 @testable import SpateServer
 import Testing
@@ -15,11 +16,11 @@ import Testing
 
     /// An endpoint whose dashboard answers "dashboard <canWrite>" for every GET and POST /api/….
     func endpoint(credentials: Credentials?, kinesisEnabled: Bool = true) throws -> Endpoint {
-        let log = try LogStore.open(directory.path + "/data")
+        let database = try Database.open(directory.path + "/data")
         let route = DashboardRoute(
             claims: { method, path in (method == "GET" && path != "/metrics" && path != "/healthz") || (method == "POST" && path.hasPrefix("/api/")) },
             respond: { _, canWrite in EndpointResponse(status: 200, contentType: "text/plain", body: Array("dashboard \(canWrite)".utf8)) })
-        return Endpoint(service: KinesisService(log: log), credentials: credentials, metricsSources: [], dashboard: route,
+        return Endpoint(service: KinesisService(database: database), credentials: credentials, dashboard: route,
                         kinesisEnabled: kinesisEnabled)
     }
 

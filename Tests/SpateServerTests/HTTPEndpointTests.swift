@@ -2,6 +2,7 @@
 // are not HTTP, the loopback rule and credentials files.
 
 import Foundation
+import Spate
 import SpateLog
 @testable import SpateServer
 import Testing
@@ -17,8 +18,10 @@ import Testing
         let metrics = try client.request("GET", "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
-        #expect(metrics.text.contains("# TYPE spate_stream_records_appended_total counter\n"))
-        #expect(metrics.text.contains("spate_stream_records_appended_total{stream=\"tx\"} 2\n"))
+        // The one metrics text (issue 15): the per-minute counters (sampled by the metrics
+        // service, which this bare server does not run) and the log's gauges, read now.
+        #expect(metrics.text.contains("# TYPE spate_stream_records_in_total counter\n"))
+        #expect(metrics.text.contains("spate_stream_records{stream=\"tx\"} 2\n"))
         #expect(metrics.text.contains("spate_stream_shards{stream=\"tx\"} 2\n"))
         #expect(metrics.text.contains("spate_stream_bytes{stream=\"tx\"} "))
     }
@@ -95,9 +98,9 @@ import Testing
         #expect(!SpateHTTPServer.isLoopback("0.0.0.0"))
         #expect(!SpateHTTPServer.isLoopback("10.1.2.3"))
         let directory = TemporaryDirectory()
-        let log = try LogStore.open(directory.path)
+        let database = try Database.open(directory.path)
         #expect(throws: ServerError.nonLoopbackWithoutCredentials("0.0.0.0")) {
-            try SpateHTTPServer.start(ServerConfiguration(host: "0.0.0.0", port: 0), log: log)
+            try SpateHTTPServer.start(ServerConfiguration(host: "0.0.0.0", port: 0), database: database)
         }
         #expect(try ServerConfiguration.parseListen("127.0.0.1:4567") == ("127.0.0.1", 4567))
         #expect(try ServerConfiguration.parseListen("[::1]:80") == ("::1", 80))

@@ -3,6 +3,7 @@
 // client over a POSIX socket, so the tests see exactly the bytes on the wire.
 
 import Foundation
+@testable import Spate
 import SpateLog
 @testable import SpateServer
 import Synchronization
@@ -32,15 +33,17 @@ final class TestClock: Sendable {
 final class TestServer {
     let directory = TemporaryDirectory()
     let clock = TestClock()
-    let log: LogStore
+    let database: Database
     let server: SpateHTTPServer
+    /// The database's log, for tests that look under the facade.
+    var log: LogStore { database.log }
 
     init(credentials: Credentials? = nil, bodyBytesMax: Int = 10 << 20, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
-        log = try LogStore.open(directory.path + "/data")
+        database = try Database.open(directory.path + "/data", options: LogOptions(now: clock.now))
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, credentials: credentials, workerThreads: 4, eventLoopThreads: 1)
         configuration.requestBodyBytesMax = bodyBytesMax
         configure(&configuration)
-        server = try SpateHTTPServer.start(configuration, log: log, now: clock.now)
+        server = try SpateHTTPServer.start(configuration, database: database)
     }
 
     deinit { server.shutdown() }

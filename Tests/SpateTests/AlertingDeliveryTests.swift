@@ -7,7 +7,7 @@
 
 import SpateJSON
 import Foundation
-import Spate
+@testable import Spate
 import SpateAlerts
 import SpateCatalog
 import SpateRuntime

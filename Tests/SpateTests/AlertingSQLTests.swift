@@ -4,7 +4,7 @@
 // sparkline, the Prometheus text, and the catalog tables readable with SELECT.
 
 import Foundation
-import Spate
+@testable import Spate
 import SpateAlerts
 import SpateCatalog
 import SpateSQL

@@ -5,7 +5,7 @@
 // (declared columns, and the fields of a schemaless stream's records).
 
 import Foundation
-import Spate
+@testable import Spate
 import SpateLog
 import Testing
 @testable import spate

@@ -101,28 +101,21 @@ extension Session {
 
     func alterStream(_ statement: AlterStatement, source: String, sink: ResultSink) throws(SpateError) {
         let name = statement.name.value
-        guard database.log.streamExists(name) else { throw .sqlMessage("stream '\(name)' does not exist", at: statement.name.range, source: source) }
-        var failure: SpateError?
-        do throws(LogError) {
-            _ = try database.log.alterStream(name) { settings in
-                for option in statement.options where failure == nil {
-                    if option.name.value.lowercased() == "shards" {
-                        failure = .sqlMessage("the shard count of an existing stream cannot change", at: option.name.range, source: source)
-                        return
-                    }
-                    do throws(SpateError) { try applyLogOption(option, to: &settings, source: source) } catch { failure = error }
+        guard database.streamExists(name) else { throw .sqlMessage("stream '\(name)' does not exist", at: statement.name.range, source: source) }
+        try database.alterStream(name) { (settings) throws(SpateError) in
+            for option in statement.options {
+                if option.name.value.lowercased() == "shards" {
+                    throw .sqlMessage("the shard count of an existing stream cannot change", at: option.name.range, source: source)
                 }
+                try applyLogOption(option, to: &settings, source: source)
             }
-        } catch {
-            throw failure ?? .log(error)
         }
-        if let failure { throw failure }
         sink.message("altered stream \(name)")
     }
 
     func dropStream(_ statement: DropStatement, source: String, sink: ResultSink) throws(SpateError) {
         let name = statement.name.value
-        guard database.log.streamExists(name) else {
+        guard database.streamExists(name) else {
             if statement.ifExists { sink.message("stream \(name) does not exist"); return }
             throw .sqlMessage("stream '\(name)' does not exist", at: statement.name.range, source: source)
         }

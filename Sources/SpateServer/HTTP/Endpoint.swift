@@ -2,7 +2,7 @@
 // request in, a complete response out. Routes:
 //
 //     POST /          Kinesis JSON 1.1 (X-Amz-Target: Kinesis_20131202.<Operation>)
-//     GET  /metrics   Prometheus text from every MetricsSource
+//     GET  /metrics   the database's Prometheus text (what `spate metrics` prints)
 //     GET  /healthz   "ok" — never needs a signature, so a load balancer can probe
 //     the dashboard   every other GET, and POSTs under /api/ (when one is given: DashboardRoute)
 //
@@ -16,6 +16,7 @@
 // `kinesisEnabled` false (`spate dashboard`) answers POST / with 404. Runs on a
 // worker thread: operations block on file I/O and fsync.
 
+import Spate
 import SpateLog
 
 /// A complete HTTP request.
@@ -75,19 +76,13 @@ public final class Endpoint: Sendable {
     public let service: KinesisService
     let verifier: SigV4Verifier?
     let credentials: Credentials?
-    let metricsSources: [any MetricsSource]
-    /// Prometheus text rendered elsewhere (the catalog's per-minute metrics), appended at /metrics.
-    let metricsText: (@Sendable () -> String)?
     let dashboard: DashboardRoute?
     let kinesisEnabled: Bool
 
-    public init(service: KinesisService, credentials: Credentials?, metricsSources: [any MetricsSource],
-                metricsText: (@Sendable () -> String)? = nil, dashboard: DashboardRoute? = nil, kinesisEnabled: Bool = true) {
+    public init(service: KinesisService, credentials: Credentials?, dashboard: DashboardRoute? = nil, kinesisEnabled: Bool = true) {
         self.service = service
         self.verifier = credentials.map { SigV4Verifier(credentials: $0) }
         self.credentials = credentials
-        self.metricsSources = metricsSources
-        self.metricsText = metricsText
         self.dashboard = dashboard
         self.kinesisEnabled = kinesisEnabled
     }
@@ -117,9 +112,12 @@ public final class Endpoint: Sendable {
         }
         switch (request.method, path) {
         case ("GET", "/metrics"):
-            let families = metricsSources.flatMap { $0.collect() }
-            let text = PrometheusText.render(families) + (metricsText?() ?? "")
-            return EndpointResponse(status: 200, contentType: PrometheusText.contentType, body: Array(text.utf8))
+            do throws(SpateError) {
+                let text = try service.database.prometheusText()
+                return EndpointResponse(status: 200, contentType: PrometheusText.contentType, body: Array(text.utf8))
+            } catch {
+                return EndpointResponse(status: 500, contentType: "text/plain; charset=utf-8", body: Array("metrics unavailable: \(error)\n".utf8))
+            }
         case ("POST", "/") where kinesisEnabled:
             guard let target = SigV4Verifier.header("x-amz-target", in: request.headers) else {
                 return EndpointResponse(.unknownOperation("Missing X-Amz-Target header: expected \(KinesisService.targetPrefix)<Operation>."))

@@ -1,13 +1,16 @@
-// The Kinesis Data Streams API over Spate's log. A request is an operation name
+// The Kinesis Data Streams API over the Spate facade (Database). A request is an operation name
 // (from `X-Amz-Target: Kinesis_20131202.<Operation>`) and a JSON body; the answer
 // is a JSON body or a KinesisError. No HTTP here: KinesisHTTPHandler does that.
 //
-// Stream names map 1:1 to the log's streams, so what a producer puts here is what
-// `spate cat`, `spate stream list` and the REPL see, and the reverse. Operations
+// Stream names map 1:1 to the database's streams, so what a producer puts here is
+// what `spate cat`, `spate stream list` and the REPL see, and the reverse; creating,
+// deleting and altering a stream go through the same Database functions as SQL and
+// the CLI. Operations
 // are registered in `operations`, found by name; adding one touches that table
 // and the file that implements it. Every operation blocks (file I/O, fsync):
 // callers run it off the event loop.
 
+import Spate
 import SpateJSON
 import SpateLog
 
@@ -24,18 +27,18 @@ public struct KinesisResponse: Sendable {
     init(_ error: KinesisError) { self.init(status: error.status, body: error.body) }
 }
 
-/// Answers Kinesis operations from a log store.
+/// Answers Kinesis operations from a database.
 public final class KinesisService: Sendable {
     public static let targetPrefix = "Kinesis_20131202."
 
-    let log: LogStore
-    /// Unix ms; tests move it to expire iterators.
+    let database: Database
+    /// Unix ms (the database's clock; tests move it to expire iterators).
     let now: @Sendable () -> Int64
     let readBatches = ReadBatchPool()
 
-    public init(log: LogStore, now: @escaping @Sendable () -> Int64 = wallClockMs) {
-        self.log = log
-        self.now = now
+    public init(database: Database) {
+        self.database = database
+        self.now = database.now
     }
 
     typealias Operation = @Sendable (KinesisService, JSONValue) throws(KinesisError) -> [UInt8]
@@ -89,7 +92,14 @@ public final class KinesisService: Sendable {
     }
 
     func stream(named name: String) throws(KinesisError) -> LogStream {
-        do { return try log.stream(name) } catch { throw Self.translate(error, stream: name) }
+        do { return try database.stream(name) } catch { throw Self.translate(error, stream: name) }
+    }
+
+    /// The Kinesis error for a facade error: the log's are mapped one by one;
+    /// anything else (the catalog) is an internal failure.
+    static func translate(_ error: SpateError, stream: String) -> KinesisError {
+        if case let .log(logError) = error { return translate(logError, stream: stream) }
+        return .internalFailure(error.description)
     }
 
     /// The Kinesis error for a log error.

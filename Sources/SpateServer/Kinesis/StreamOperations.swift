@@ -12,6 +12,7 @@
 //   with bytes or records only) reports 8760, the Kinesis maximum.
 // - Pagination tokens are base64 of "<kind>\u{0}<stream>\u{0}<last item>".
 
+import Spate
 import SpateJSON
 import SpateLog
 
@@ -40,7 +41,7 @@ extension KinesisService {
             throw .invalidArgument("ShardCount is required for a PROVISIONED stream (or set StreamModeDetails to ON_DEMAND).")
         }
         do {
-            try log.createStream(name, settings: StreamSettings(shardCount: shardCount, retentionAgeMs: 24 * 3_600_000))
+            try database.createStream(name, settings: StreamSettings(shardCount: shardCount, retentionAgeMs: 24 * 3_600_000))
         } catch {
             throw Self.translate(error, stream: name)
         }
@@ -49,7 +50,7 @@ extension KinesisService {
 
     func deleteStream(_ request: JSONValue) throws(KinesisError) -> [UInt8] {
         let name = try KinesisNames.streamName(from: request)
-        do { try log.deleteStream(name) } catch { throw Self.translate(error, stream: name) }
+        do { try database.deleteStream(name) } catch { throw Self.translate(error, stream: name) }
         return Array("{}".utf8)
     }
 
@@ -146,7 +147,7 @@ extension KinesisService {
             after = try Self.readPageToken(token, kind: "streams", parts: 2)[1]
         }
         let names: [String]
-        do { names = try log.streamNames() } catch { throw Self.translate(error, stream: "") }
+        do { names = try database.streamNames() } catch { throw Self.translate(error, stream: "") }
         let remaining = after.map { a in names.filter { $0 > a } } ?? names
         let page = remaining.prefix(limit)
         var w = JSONWriter(capacity: 128 + page.count * 200)
@@ -160,7 +161,7 @@ extension KinesisService {
         }
         w.key("StreamSummaries"); w.beginArray()
         for name in page {
-            guard let stream = try? log.stream(name) else { continue }  // deleted meanwhile
+            guard let stream = try? database.stream(name) else { continue }  // deleted meanwhile
             w.beginObject()
             w.key("StreamName"); w.string(name)
             w.key("StreamARN"); w.string(KinesisNames.streamARN(name))
@@ -223,7 +224,7 @@ extension KinesisService {
             throw .invalidArgument("Requested retention period (\(hours) hours) for stream \(name) can not be longer than existing retention period (\(current) hours). Use IncreaseStreamRetentionPeriod API.")
         }
         do {
-            _ = try log.alterStream(name) { $0.retentionAgeMs = Int64(hours) * 3_600_000 }
+            try database.alterStream(name) { $0.retentionAgeMs = Int64(hours) * 3_600_000 }
         } catch {
             throw Self.translate(error, stream: name)
         }

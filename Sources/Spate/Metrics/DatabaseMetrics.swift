@@ -55,98 +55,76 @@ extension Database {
         }
     }
 
-    /// The metrics in Prometheus text format.
+    /// The metrics in Prometheus text format (PrometheusText): what `spate
+    /// metrics` prints and /metrics serves.
     public func prometheusText() throws(SpateError) -> String {
+        PrometheusText.render(try metricFamilies())
+    }
+
+    /// Every metric family: the catalog's built-in metrics, then the log's per-stream gauges.
+    public func metricFamilies() throws(SpateError) -> [MetricFamily] {
         let totals: [MetricTotal], latest: [MetricMinute]
-        var labels: [String: String] = [:]
+        var labels: [String: [MetricFamily.Label]] = [:]
         do {
             try? catalog.flushMetrics()
             totals = try catalog.metricTotals()
             latest = try catalog.latestMetricMinutes(like: nil)
             for dimensions in Set(totals.map(\.dimensions) + latest.map(\.dimensions)) {
-                let pairs = try catalog.dimensionPairs(dimensions)
-                labels[dimensions] = pairs.isEmpty ? "" : "{" + pairs.map { "\(Self.labelName($0.name))=\"\(Self.labelValue($0.value))\"" }.joined(separator: ",") + "}"
+                labels[dimensions] = try catalog.dimensionPairs(dimensions).map { MetricFamily.Label($0.name, $0.value) }
             }
         } catch {
             throw .catalog(error.description)
         }
-        var out = ""
-        for metric in BuiltinMetric.all {
+        var families = BuiltinMetric.all.map { metric -> MetricFamily in
             let base = "spate_" + metric.name.replacingDots
             switch metric.kind {
             case .counter:
-                out += "# HELP \(base)_total \(metric.help)\n# TYPE \(base)_total counter\n"
-                for total in totals where total.name == metric.name {
-                    out += "\(base)_total\(labels[total.dimensions] ?? "") \(Self.number(total.sum))\n"
-                }
+                return MetricFamily(name: base + "_total", help: metric.help, kind: .counter, samples: totals.filter { $0.name == metric.name }.map {
+                    MetricFamily.Sample(labels: labels[$0.dimensions] ?? [], value: $0.sum)
+                })
             case .gauge:
-                out += "# HELP \(base) \(metric.help)\n# TYPE \(base) gauge\n"
-                for minute in latest where minute.name == metric.name {
-                    out += "\(base)\(labels[minute.dimensions] ?? "") \(Self.number(minute.last))\n"
-                }
+                return MetricFamily(name: base, help: metric.help, kind: .gauge, samples: latest.filter { $0.name == metric.name }.map {
+                    MetricFamily.Sample(labels: labels[$0.dimensions] ?? [], value: $0.last)
+                })
             case .distribution:
-                out += "# HELP \(base) \(metric.help)\n# TYPE \(base) summary\n"
-                for total in totals where total.name == metric.name {
-                    out += "\(base)_sum\(labels[total.dimensions] ?? "") \(Self.number(total.sum))\n"
-                    out += "\(base)_count\(labels[total.dimensions] ?? "") \(total.count)\n"
-                }
+                return MetricFamily(name: base, help: metric.help, kind: .summary, samples: totals.filter { $0.name == metric.name }.map {
+                    MetricFamily.Sample(labels: labels[$0.dimensions] ?? [], value: $0.sum, count: $0.count)
+                })
             }
         }
-        out += streamGauges()
-        return out
+        families += streamFamilies()
+        return families
     }
 
-    /// The log's per-stream gauges, in the same text format: what each stream
-    /// keeps, the torn tails this process's recovery cut, and whether a segment
-    /// of it is corrupt (a corrupt stream is 1, never silently missing).
-    private func streamGauges() -> String {
-        var records = "", bytes = "", shards = "", cut = "", corrupt = ""
+    /// The log's per-stream gauges, read now: what each stream keeps, the torn
+    /// tails this process's recovery cut, and whether a segment of it is
+    /// corrupt (a corrupt stream is 1, never silently missing). Cost:
+    /// describe() reads each shard's sealed segment indexes, O(segments) a scrape.
+    private func streamFamilies() -> [MetricFamily] {
+        var records = MetricFamily(name: "spate_stream_records", help: "Records the stream keeps now (after retention).", kind: .gauge)
+        var bytes = MetricFamily(name: "spate_stream_bytes", help: "Bytes of segment files the stream keeps now.", kind: .gauge)
+        var shards = MetricFamily(name: "spate_stream_shards", help: "Shards of the stream.", kind: .gauge)
+        var cut = MetricFamily(name: "spate_stream_torn_tails_cut_total", help: "Torn tails recovery cut from the stream's shards in this process.",
+                               kind: .counter)
+        var corrupt = MetricFamily(name: "spate_stream_corrupt",
+                                   help: "1 when a segment of the stream is corrupt, truncated or missing (see spate stream check).", kind: .gauge)
         for name in (try? streamNames()) ?? [] {
             guard let stream = try? self.stream(name) else { continue }  // deleted meanwhile
-            let label = "{stream=\"\(Self.labelValue(name))\"}"
-            cut += "spate_stream_torn_tails_cut_total\(label) \(stream.shards.reduce(0) { $0 + $1.tornTailsCutTotal })\n"
+            let label = [MetricFamily.Label("stream", name)]
+            cut.samples.append(.init(labels: label, value: Double(stream.shards.reduce(0) { $0 + $1.tornTailsCutTotal })))
             let description: StreamDescription
             do throws(SpateError) {
                 description = try describeStream(name)
-                corrupt += "spate_stream_corrupt\(label) 0\n"
+                corrupt.samples.append(.init(labels: label, value: 0))
             } catch {
-                if case .log(.corruptSegment) = error { corrupt += "spate_stream_corrupt\(label) 1\n" }
+                if case .log(.corruptSegment) = error { corrupt.samples.append(.init(labels: label, value: 1)) }
                 continue
             }
-            records += "spate_stream_records\(label) \(description.recordCount)\n"
-            bytes += "spate_stream_bytes\(label) \(description.bytes)\n"
-            shards += "spate_stream_shards\(label) \(description.shards.count)\n"
+            records.samples.append(.init(labels: label, value: Double(description.recordCount)))
+            bytes.samples.append(.init(labels: label, value: Double(description.bytes)))
+            shards.samples.append(.init(labels: label, value: Double(description.shards.count)))
         }
-        return "# HELP spate_stream_records Records the stream keeps now (after retention).\n# TYPE spate_stream_records gauge\n" + records
-            + "# HELP spate_stream_bytes Bytes of segment files the stream keeps now.\n# TYPE spate_stream_bytes gauge\n" + bytes
-            + "# HELP spate_stream_shards Shards of the stream.\n# TYPE spate_stream_shards gauge\n" + shards
-            + "# HELP spate_stream_torn_tails_cut_total Torn tails recovery cut from the stream's shards in this process.\n"
-            + "# TYPE spate_stream_torn_tails_cut_total counter\n" + cut
-            + "# HELP spate_stream_corrupt 1 when a segment of the stream is corrupt, truncated or missing (see spate stream check).\n"
-            + "# TYPE spate_stream_corrupt gauge\n" + corrupt
-    }
-
-    static func number(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-
-    static func labelName(_ name: String) -> String {
-        String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
-    }
-
-    static func labelValue(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
+        return [records, bytes, shards, cut, corrupt]
     }
 }
 
