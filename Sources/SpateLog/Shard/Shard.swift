@@ -225,6 +225,10 @@ public final class Shard: @unchecked Sendable {
         // Remember the scalar state so a failed write can be undone without
         // copying the index (which would copy its entries on every append).
         let saved = (active.nextSequence, active.segmentBytes, active.entries.count, active.arrivalMsMin, active.arrivalMsMax)
+        // The shard's invariants (asserted in debug builds and tests): arrival
+        // times never go back within a segment; sequences go up by one per record.
+        assert(active.recordCount == 0 || arrivalMs >= active.arrivalMsMax,
+               "arrival \(arrivalMs) is before the segment's latest \(active.arrivalMsMax)")
         var written = 0
         for entry in batch.entries[first..<end] {
             let key = UnsafeRawBufferPointer(rebasing: storage[entry.keyStart..<entry.keyStart + entry.keyCount])
@@ -235,6 +239,8 @@ public final class Shard: @unchecked Sendable {
             active.add(sequence: sequence, arrivalMs: arrivalMs, position: start + written, frameLength: length)
             written += length
         }
+        assert(active.nextSequence == saved.0 + UInt64(end - first), "sequence numbers go up by one per record")
+        assert(written == chunkBytes, "the frames are the bytes measured for them")
         do throws(LogError) {
             try activeFile.write(UnsafeRawBufferPointer(rebasing: writeBuffer[0..<written]), at: start)
         } catch {

@@ -361,6 +361,7 @@ final class VarianceState: AggregateState {
 
     override func merge(into target: Int, from source: Int) {
         let na = counts[target], nb = counts[source]
+        assert(na >= 0 && nb >= 0 && m2s[target] >= -1e-9 * max(1, abs(means[target])) * na, "counts and squared deviations are not negative")
         guard nb > 0 else { return }
         let n = na + nb
         let delta = means[source] - means[target]

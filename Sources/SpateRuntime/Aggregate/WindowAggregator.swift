@@ -21,42 +21,10 @@
 
 import SpateSQL
 
-/// Errors while running a query.
-/// Every case but `internalError` is a condition a user can cause, and its
-/// message says what happened and what to do; `internalError` is a bug.
-public enum RuntimeError: Error, CustomStringConvertible, Equatable {
-    case openWindowsExceeded(Int)
-    /// Reading the log failed (a segment missing, truncated or corrupt, an I/O
-    /// error): the log's own message, which names the file and offset.
-    case storage(String)
-    /// A query that the analyzer accepted but the runtime cannot run as written
-    /// (a detector's options, fields the scanner cannot tell apart).
-    case unsupported(String)
-    /// A job's checkpoint covers another number of shards than its stream has now
-    /// (the stream was dropped and created again with other shards).
-    case checkpointShardsMismatch(checkpoint: Int, stream: Int)
-    case internalError(String)
-
-    public var description: String {
-        switch self {
-        case let .openWindowsExceeded(limit):
-            return "the query has more than \(limit) open windows (keys × windows); group by fewer keys, use shorter windows or a smaller GRACE"
-        case let .storage(message), let .unsupported(message):
-            return message
-        case let .checkpointShardsMismatch(checkpoint, stream):
-            return "the job's checkpoint covers \(checkpoint) shard(s) but its stream now has \(stream) (was the stream created again?); "
-                + "DROP JOB and CREATE JOB again to start over from the stream as it is"
-        case let .internalError(message):
-            return "internal error: \(message)"
-        }
-    }
-}
-
 final class WindowAggregator {
     static let openWindowsMaxDefault = 2_000_000
 
     let window: WindowPlan?
-    let graceMs: Int64
     let states: [AggregateState]
     let codec: GroupKeyCodec
     let openWindowsMax: Int
@@ -85,13 +53,8 @@ final class WindowAggregator {
     @exclusivity(unchecked) var heap = EmissionHeap()
     @exclusivity(unchecked) var changedSlots: [Int32] = []
 
-    /// Per shard of the input, the largest event time seen (.min: none yet).
-    @exclusivity(unchecked) var maxEventTimeByShard: [Int64]
-    /// Shards whose progress holds the watermark back (see `setActiveShards`).
-    @exclusivity(unchecked) var shardIsActive: [Bool]
-    /// The watermark before the grace: min over active shards of their max event time.
-    @exclusivity(unchecked) private var eventTimeFrontierMs: Int64 = .min
-    @exclusivity(unchecked) private var frontierShard = -1
+    /// Which windows are final: per-shard event-time maxima, active shards, the frontier (Watermark.swift).
+    let watermark: Watermark
     @exclusivity(unchecked) var lateRecords = 0
     let assignments = SlotAssignments()
     let keyBytes = KeyBuffer()
@@ -101,63 +64,20 @@ final class WindowAggregator {
         var start: Int64
     }
 
+    /// `watermark` defaults to one over `shardCount` shards with the window's grace.
     init(window: WindowPlan?, aggregates: [AggregatePlan], keyTypes: [ValueType], emitChanges: Bool, shardCount: Int = 1,
-         openWindowsMax: Int = WindowAggregator.openWindowsMaxDefault) {
-        maxEventTimeByShard = [Int64](repeating: .min, count: max(1, shardCount))
-        shardIsActive = [Bool](repeating: true, count: max(1, shardCount))
+         watermark: Watermark? = nil, openWindowsMax: Int = WindowAggregator.openWindowsMaxDefault) {
+        self.watermark = watermark ?? Watermark(shardCount: shardCount, graceMs: window?.graceMs ?? 0)
+        precondition(self.watermark.graceMs == window?.graceMs ?? 0, "the watermark's grace is the window's")
         self.window = window
-        self.graceMs = window?.graceMs ?? 0
         self.states = aggregates.map(AggregateState.make)
         self.codec = GroupKeyCodec(types: keyTypes)
         self.emitChanges = emitChanges
         self.openWindowsMax = openWindowsMax
     }
 
-    /// The watermark: the largest event time seen minus the grace — per shard,
-    /// and the smallest of those over the shards still active. So the order in
-    /// which shards are read does not make a shard's records late: only a record
-    /// out of order within its own shard by more than the grace is (Flink's rule
-    /// for parallel sources). Finished and idle shards do not hold it back.
-    var watermarkMs: Int64 {
-        let (watermark, overflow) = eventTimeFrontierMs.subtractingReportingOverflow(graceMs)
-        return overflow ? .min : watermark
-    }
-
-    /// The largest event time seen on any shard.
-    var maxEventTimeMs: Int64 { maxEventTimeByShard.max() ?? .min }
-
-    /// Marks which shards hold the watermark back (called before each batch).
-    func setActiveShards(_ active: [Bool]) {
-        guard active != shardIsActive else { return }
-        shardIsActive = active
-        recomputeFrontier()
-    }
-
-    private func recomputeFrontier() {
-        // An active shard that has shown nothing yet may still hold the oldest
-        // events: it holds the watermark at its start.
-        var frontier = Int64.max, shard = -1
-        for s in 0..<maxEventTimeByShard.count where shardIsActive[s] && maxEventTimeByShard[s] < frontier {
-            frontier = maxEventTimeByShard[s]
-            shard = s
-        }
-        if shard < 0 {
-            // Every shard is finished or idle: nothing holds back.
-            frontier = maxEventTimeMs
-        }
-        // The watermark never goes back (a shard becoming active again does not reopen windows).
-        let before = eventTimeFrontierMs
-        if frontier > eventTimeFrontierMs { eventTimeFrontierMs = frontier }
-        assert(eventTimeFrontierMs >= before, "the watermark moved back from \(before) to \(eventTimeFrontierMs)")
-        frontierShard = shard
-    }
-
-    @inline(__always)
-    private func observe(_ t: Int64, shard: Int) {
-        guard t > maxEventTimeByShard[shard] else { return }
-        maxEventTimeByShard[shard] = t
-        if shard == frontierShard || frontierShard < 0 { recomputeFrontier() }
-    }
+    /// The watermark (Watermark.swift): windows ending at or before it are final.
+    var watermarkMs: Int64 { watermark.watermarkMs }
 
     // MARK: Consuming a batch
 
@@ -175,7 +95,7 @@ final class WindowAggregator {
             if let time {
                 if time.isNull[row] { return }  // counted as a bad record by the scan
                 t = time.ints[row]
-                observe(t, shard: shards == nil ? 0 : Int(shards.unsafelyUnwrapped[row]))
+                watermark.observe(t, shard: shards == nil ? 0 : Int(shards.unsafelyUnwrapped[row]))
             }
             keyBytes.removeAll()
             codec.encode(keyViews, row, into: keyBytes)
@@ -410,9 +330,7 @@ extension WindowAggregator {
     /// Serializes every open group window: key, bounds, order, aggregate states.
     func save(to writer: inout StateWriter) {
         writer.write(Self.stateVersion)
-        writer.write(UInt32(maxEventTimeByShard.count))
-        for t in maxEventTimeByShard { writer.write(t) }
-        writer.write(eventTimeFrontierMs)
+        watermark.save(to: &writer)
         writer.write(Int64(lateRecords))
         writer.write(nextSequence)
         writer.write(UInt32(states.count))
@@ -432,10 +350,7 @@ extension WindowAggregator {
     func load(from reader: inout StateReader) throws(StateError) {
         try reader.expectVersion(Self.stateVersion, of: "window aggregate")
         guard openCount == 0 else { throw .mismatch("restoring into a running aggregate") }
-        guard Int(try reader.readUInt32()) == maxEventTimeByShard.count else { throw .mismatch("the stream's shard count changed") }
-        for s in maxEventTimeByShard.indices { maxEventTimeByShard[s] = try reader.readInt64() }
-        eventTimeFrontierMs = try reader.readInt64()
-        recomputeFrontier()
+        try watermark.load(from: &reader)
         lateRecords = Int(try reader.readInt64())
         let sequence = try reader.readUInt64()
         guard Int(try reader.readUInt32()) == states.count else { throw .mismatch("a different number of aggregates") }

@@ -1,5 +1,8 @@
 // EXPLAIN: the operator pipeline a plan compiles to, one operator a line, with
-// field and aggregate names in place of slot numbers.
+// field and aggregate names in place of slot numbers. Each line names the type
+// that runs it: StreamCursor (SpateLog), RecordDecoder, WindowAggregator (and
+// its Watermark), DetectorStage, OrderLimit — one file each. Filter, Project
+// and OutputFilter are compiled expressions (Pipeline in PipelineBuilder.swift).
 
 import SpateLog
 import SpateSQL
@@ -12,7 +15,7 @@ public enum PlanExplainer {
         switch plan.source {
         case let .stream(name):
             let fields = plan.fields.map { "\($0.dottedPath) \($0.type)" }.joined(separator: ", ")
-            lines.append("StreamScan \(name) from \(describe(plan.start)) \(plan.end.map(describe) ?? "and tail the log")")
+            lines.append("StreamCursor \(name) from \(describe(plan.start)) \(plan.end.map(describe) ?? "and tail the log")")
             lines.append("  → RecordDecoder JSON fields [\(fields.isEmpty ? "none" : fields)]" + (plan.selectsWholeRecord ? " + whole record" : ""))
         case let .catalogTable(name, sql):
             lines.append("CatalogQuery \(name) (SQLite): \(sql)")
@@ -34,17 +37,26 @@ public enum PlanExplainer {
             case .arrival: time = "arrival time"
             case let .field(i): time = "event time \(plan.fields[i].dottedPath)"
             }
-            lines.append("  → WindowAggregate \(window)\(grace) on \(time), watermark = max event time − grace")
+            lines.append("  → WindowAggregator \(window)\(grace) on \(time), Watermark = per shard max event time − grace")
             lines.append("      keys [\(plan.groupKeys.map(namer.name).joined(separator: ", "))]")
             lines.append("      aggregates [\(plan.aggregates.map(namer.aggregate).joined(separator: ", "))]")
             lines.append("      emit \(plan.emit == .final ? "FINAL (when the watermark passes a window's end)" : "CHANGES (after each batch)")")
         }
+        if !plan.detectors.isEmpty {
+            let detectors = plan.detectors.map { detector in
+                let keys = detector.partitionBy.isEmpty ? "" : " PARTITION BY " + detector.partitionBy.map(namer.name).joined(separator: ", ")
+                return "\(detector.name)(\(detector.arguments.map(namer.name).joined(separator: ", "))\(keys))"
+            }
+            lines.append("  → DetectorStage [\(detectors.joined(separator: ", "))]")
+        }
         lines.append("  → Project [\(plan.outputs.map { "\($0.name) = \(namer.name($0.expression))" }.joined(separator: ", "))]")
         if let outputFilter = plan.outputFilter { lines.append("  → OutputFilter \(namer.name(outputFilter))") }
-        if !plan.orderBy.isEmpty {
-            lines.append("  → Sort [\(plan.orderBy.map { plan.outputs[$0.output].name + ($0.descending ? " DESC" : "") }.joined(separator: ", "))]")
+        if !plan.orderBy.isEmpty || plan.limit != nil {
+            let order = plan.orderBy.isEmpty ? ""
+                : "ORDER BY \(plan.orderBy.map { plan.outputs[$0.output].name + ($0.descending ? " DESC" : "") }.joined(separator: ", "))"
+            let limit = plan.limit.map { "LIMIT \($0)" } ?? ""
+            lines.append("  → OrderLimit " + [order, limit].filter { !$0.isEmpty }.joined(separator: " "))
         }
-        if let limit = plan.limit { lines.append("  → Limit \(limit)") }
         return lines.joined(separator: "\n")
     }
 

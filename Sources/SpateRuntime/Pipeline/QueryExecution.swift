@@ -1,9 +1,10 @@
 // Runs a `QueryPlan` over a stream: the operator pipeline
 //
-//   StreamScan → RecordDecoder → Filter → [WindowAggregator] → Project → OutputFilter → Order/Limit → rows
+//   StreamCursor → RecordDecoder → Filter → [WindowAggregator] → [DetectorStage] → Project → OutputFilter → OrderLimit → rows
 //
-// built once from the plan (expressions compiled to vector evaluators) and
-// driven in batches of up to 1,024 records. A bounded query (UNTIL) reads to
+// built once from the plan by PipelineBuilder (expressions compiled to vector
+// evaluators; the watermark in Watermark.swift, ORDER BY/LIMIT in
+// OrderLimit.swift) and driven here in batches of up to 1,024 records. A bounded query (UNTIL) reads to
 // its end, emits the groups still open and returns; an unbounded one tails the
 // log, polling for appends, until cancelled. Memory: the batch vectors, plus
 // one slot per open (group, window) and one entry per key with an open window.
@@ -68,38 +69,28 @@ public final class QueryExecution {
     private let arrivalColumn: ColumnVector
     private let recordColumn: ColumnVector?
     private let eventTime: ColumnVector?
-    private let filter: VectorExpression?
-
-    // Aggregating queries.
-    private let aggregator: WindowAggregator?
-    private let keyExpressions: [VectorExpression]
-    private let argumentExpressions: [VectorExpression?]
-    private let groupOutput: DataChunk?
-    @exclusivity(unchecked) private var groupKeyVectors: [ColumnVector] = []
-    @exclusivity(unchecked) private var aggregateVectors: [ColumnVector] = []
-    @exclusivity(unchecked) private var windowStartVector: ColumnVector?
-    @exclusivity(unchecked) private var windowEndVector: ColumnVector?
-
-    // Detectors (ZSCORE, ROBUST_SCORE, RCF): scored per row of the stage they
-    // read — each event, or each emitted group — before the outputs.
-    private var detectors: DetectorStage?
-
-    // Every query.
-    private let outputs: [VectorExpression]
-    private let outputFilter: VectorExpression?
-    @exclusivity(unchecked) private var statistics = QueryStatistics()
-    @exclusivity(unchecked) private var orderedRows: [EmittedRow] = []
-    @exclusivity(unchecked) private var stopped = false
+    /// The operators after the decoder (PipelineBuilder).
+    private let pipeline: Pipeline
+    private let watermark: Watermark
+    private let orderLimit: OrderLimit
+    @exclusivity(unchecked) private var counters = QueryStatistics()
     /// The shard each row of the input batch came from: its position in `shards`.
     private let rowShards = UnsafeMutablePointer<Int32>.allocate(capacity: batchRowCapacity)
     /// The stream's shards this query reads (all, or a parallel job worker's share).
     public let shards: [Int]
     /// Stream shard index → position in `shards` (-1: not read here).
     private let shardPositions: [Int32]
-    /// Per shard, when a record of it was last read (monotonic ns), for idleness.
-    @exclusivity(unchecked) private var lastRecordNs: [UInt64] = []
     /// A tailing query stops waiting for a shard with no records for this long.
-    public static let shardIdleMs: UInt64 = 5_000
+    public static let shardIdleMs: UInt64 = Watermark.shardIdleMsDefault
+
+    private var aggregator: WindowAggregator? { pipeline.grouping?.aggregator }
+    private var detectors: DetectorStage? { pipeline.detectors }
+    private var stopped: Bool { orderLimit.stopped }
+    private var statistics: QueryStatistics {
+        var statistics = counters
+        statistics.rowsEmitted = orderLimit.rowsEmitted
+        return statistics
+    }
 
     /// Prepares `plan` over `stream`; `nowMs` is the clock for NOW() and relative
     /// ranges. `shards` limits the query to some of the stream's shards (a
@@ -142,96 +133,9 @@ public final class QueryExecution {
         case let .field(i): eventTime = input.columns[i]
         }
 
-        let inputColumns = input.columns
-        let inputResolver = SlotResolver { kind in
-            switch kind {
-            case let .field(i): return i < plan.fields.count ? inputColumns[i] : nil
-            case .arrivalTime: return inputColumns[plan.fields.count]
-            default: return nil
-            }
-        }
-        let inputCompiler = ExpressionCompiler(resolver: inputResolver, nowMs: nowMs)
-        do {
-            filter = try plan.filter.map { e throws(ExpressionCompileError) in try inputCompiler.compile(e) }
-            if plan.isAggregating {
-                keyExpressions = try plan.groupKeys.map { e throws(ExpressionCompileError) in try inputCompiler.compile(e) }
-                argumentExpressions = try plan.aggregates.map { a throws(ExpressionCompileError) in
-                    try a.argument.map { e throws(ExpressionCompileError) in try inputCompiler.compile(e) }
-                }
-                let windowed = plan.window != nil
-                let emitChanges = plan.emit == .changes || (!windowed && !plan.isBounded)
-                aggregator = WindowAggregator(window: plan.window, aggregates: plan.aggregates,
-                                              keyTypes: plan.groupKeys.map(\.type), emitChanges: emitChanges,
-                                              shardCount: shards.count)
-                let keyTypes = plan.groupKeys.map { $0.type == .null ? ValueType.string : $0.type }
-                let aggregateTypes = plan.aggregates.map { $0.type == .null ? ValueType.double : $0.type }
-                let chunk = DataChunk(types: keyTypes + aggregateTypes + [.timestamp, .timestamp])
-                groupOutput = chunk
-                groupKeyVectors = Array(chunk.columns[0..<keyTypes.count])
-                aggregateVectors = Array(chunk.columns[keyTypes.count..<keyTypes.count + aggregateTypes.count])
-                windowStartVector = chunk.columns[keyTypes.count + aggregateTypes.count]
-                windowEndVector = chunk.columns[keyTypes.count + aggregateTypes.count + 1]
-                let groupColumns = chunk.columns
-                let keyCount = keyTypes.count
-                let aggregateCount = aggregateTypes.count
-                let groupResolver = SlotResolver { kind in
-                    switch kind {
-                    case let .groupKey(i): return i < keyCount ? groupColumns[i] : nil
-                    case let .aggregate(i): return i < aggregateCount ? groupColumns[keyCount + i] : nil
-                    case .windowStart: return groupColumns[keyCount + aggregateCount]
-                    case .windowEnd: return groupColumns[keyCount + aggregateCount + 1]
-                    default: return nil
-                    }
-                }
-                let stage = try DetectorStage.make(plan.detectors, resolver: groupResolver, nowMs: nowMs,
-                                                   time: plan.window == nil ? nil : BoundExpression(.windowStart, type: .timestamp),
-                                                   wantsGrades: plan.readsAnomalyGrade)
-                detectors = stage
-                let scoredResolver = stage?.resolver(over: groupResolver) ?? groupResolver
-                let groupCompiler = ExpressionCompiler(resolver: scoredResolver, nowMs: nowMs)
-                let compiledOutputs = try plan.outputs.map { o throws(ExpressionCompileError) in try groupCompiler.compile(o.expression) }
-                outputs = compiledOutputs
-                outputFilter = try plan.outputFilter.map { e throws(ExpressionCompileError) in
-                    try ExpressionCompiler(resolver: Self.withOutputs(scoredResolver, compiledOutputs), nowMs: nowMs).compile(e)
-                }
-            } else {
-                keyExpressions = []
-                argumentExpressions = []
-                aggregator = nil
-                groupOutput = nil
-                let record = recordColumn
-                let eventTime: BoundExpression = switch plan.eventTime {
-                case let .field(index): BoundExpression(.field(index), type: .timestamp)
-                case .arrival: BoundExpression(.arrivalTime, type: .timestamp)
-                }
-                let stage = try DetectorStage.make(plan.detectors, resolver: inputResolver, nowMs: nowMs, time: eventTime,
-                                                   wantsGrades: plan.readsAnomalyGrade)
-                detectors = stage
-                let projectionResolver = stage?.resolver(over: inputResolver) ?? inputResolver
-                var compiledOutputs: [VectorExpression] = []
-                if plan.selectsWholeRecord, let record {
-                    compiledOutputs = [ColumnReferenceExpression(record)]
-                } else {
-                    let compiler = ExpressionCompiler(resolver: projectionResolver, nowMs: nowMs)
-                    compiledOutputs = try plan.outputs.map { o throws(ExpressionCompileError) in try compiler.compile(o.expression) }
-                }
-                outputs = compiledOutputs
-                outputFilter = try plan.outputFilter.map { e throws(ExpressionCompileError) in
-                    try ExpressionCompiler(resolver: Self.withOutputs(projectionResolver, compiledOutputs), nowMs: nowMs).compile(e)
-                }
-            }
-        } catch let error as RuntimeError {
-            throw error
-        } catch {
-            throw .internalError("\(error)")
-        }
-    }
-
-    private static func withOutputs(_ base: SlotResolver, _ outputs: [VectorExpression]) -> SlotResolver {
-        SlotResolver { kind in
-            if case let .output(i) = kind { return i < outputs.count ? outputs[i].result : nil }
-            return base.vectorFor(kind)
-        }
+        watermark = Watermark(shardCount: shards.count, graceMs: plan.window?.graceMs ?? 0, tracksIdleness: !plan.isBounded)
+        pipeline = try PipelineBuilder.build(plan, input: input, watermark: watermark, nowMs: nowMs)
+        orderLimit = OrderLimit(orderBy: plan.orderBy, limit: plan.limit)
     }
 
     static func readPosition(_ start: RangeStart, now: Int64) -> ReadPosition {
@@ -270,7 +174,7 @@ public final class QueryExecution {
                 var waiting = false
                 while true {
                     if control.isCancelled() {
-                        statistics.cancelled = true
+                        counters.cancelled = true
                         break
                     }
                     switch try step(emit: sink) {
@@ -286,7 +190,7 @@ public final class QueryExecution {
                     }
                     break
                 }
-                if !statistics.cancelled && !stopped { finish(emit: sink) }
+                if !counters.cancelled && !stopped { finish(emit: sink) }
                 return .success(statistics)
             } catch {
                 return .failure(error)
@@ -309,10 +213,10 @@ public final class QueryExecution {
     /// completes. Between steps the query's state is consistent with
     /// `nextSequences`: a job checkpoints there.
     public func step(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) -> StepOutcome {
-        if stopped || plan.limit == 0 { return .finished }
+        if stopped || orderLimit.emitsNothing { return .finished }
         // Which shards hold the watermark back for this batch, decided before it
         // is read: a shard that finishes while this batch is read still has rows in it.
-        let active = aggregator == nil ? [] : activeShards()
+        if aggregator != nil { watermark.updateActiveShards(finished: cursor.finishedShards) }
         input.reset(count: batchRowCapacity)
         var filled = 0
         let n: Int
@@ -334,19 +238,14 @@ public final class QueryExecution {
         } catch {
             throw .storage("\(error)")
         }
-        statistics.recordsRead += n
-        statistics.badRecords = decoder.badRecords
-        statistics.missingRecords = decoder.missingRecords
-        if n > 0 && !plan.isBounded {
-            if lastRecordNs.count != cursor.finishedShards.count { lastRecordNs = [UInt64](repeating: monotonicNs(), count: cursor.finishedShards.count) }
-            let now = monotonicNs()
-            var seen = [Bool](repeating: false, count: lastRecordNs.count)
-            for row in 0..<n { seen[Int(rowShards[row])] = true }
-            for s in seen.indices where seen[s] { lastRecordNs[s] = now }
-        }
+        assert(n == filled && n <= batchRowCapacity, "one decoded row per record read, at most a batch")
+        counters.recordsRead += n
+        counters.badRecords = decoder.badRecords
+        counters.missingRecords = decoder.missingRecords
+        watermark.noteRecords(rowShards, count: n)
         if n > 0 {
-            try process(rows: n, active: active, emitRow(emit))
-            statistics.lateRecords = aggregator?.lateRecords ?? 0
+            try process(rows: n, emitRow(emit))
+            counters.lateRecords = aggregator?.lateRecords ?? 0
             return stopped ? .finished : .progressed(n)
         }
         return cursor.isAtEnd ? .finished : .idle
@@ -359,27 +258,7 @@ public final class QueryExecution {
             if aggregator.emitChanges { flushGroups(aggregator.drainChanged, emitRow) }
             flushGroups(aggregator.drainAll, emitRow)
         }
-        if !plan.orderBy.isEmpty {
-            sortRows()
-            for row in orderedRows {
-                if let limit = plan.limit, statistics.rowsEmitted >= limit { break }
-                statistics.rowsEmitted += 1
-                if !emit(row) { break }
-            }
-            orderedRows.removeAll()
-        }
-    }
-
-    /// Which shards hold the watermark back: not finished, and (tailing) not idle.
-    private func activeShards() -> [Bool] {
-        let finished = cursor.finishedShards
-        if lastRecordNs.count != finished.count { lastRecordNs = [UInt64](repeating: monotonicNs(), count: finished.count) }
-        let now = monotonicNs()
-        return finished.indices.map { s in
-            if finished[s] { return false }
-            if plan.isBounded { return true }
-            return now - lastRecordNs[s] < Self.shardIdleMs * 1_000_000
-        }
+        orderLimit.finish(to: emit)
     }
 
     /// Per shard read (in the order of `shards`), the sequence of the next record to read.
@@ -387,32 +266,24 @@ public final class QueryExecution {
     /// Counters so far.
     public var currentStatistics: QueryStatistics { statistics }
 
-    /// Wraps `emit` with ORDER BY buffering and LIMIT.
+    /// `emit` behind ORDER BY buffering and LIMIT.
     private func emitRow(_ emit: @escaping (EmittedRow) -> Bool) -> (EmittedRow) -> Bool {
-        { [self] row in
-            if !plan.orderBy.isEmpty {
-                orderedRows.append(row)
-                return true
-            }
-            statistics.rowsEmitted += 1
-            if !emit(row) { stopped = true; return false }
-            if let limit = plan.limit, statistics.rowsEmitted >= limit { stopped = true; return false }
-            return true
-        }
+        { [orderLimit] row in orderLimit.offer(row, to: emit) }
     }
 
     /// Runs one filled input batch through the pipeline.
-    private func process(rows: Int, active: [Bool], _ emitRow: @escaping (EmittedRow) -> Bool) throws(RuntimeError) {
+    private func process(rows: Int, _ emitRow: @escaping (EmittedRow) -> Bool) throws(RuntimeError) {
         input.count = rows
         for column in input.columns { column.count = rows }
-        if let filter {
+        let outputs = pipeline.outputs, outputFilter = pipeline.outputFilter
+        if let filter = pipeline.filter {
             filter.evaluate(rows: rows)
             var selection: [Int32] = []
             selection.reserveCapacity(rows)
             for i in 0..<rows where !filter.result.isNull[i] && filter.result.bools[i] { selection.append(Int32(i)) }
             input.selection = selection
         }
-        guard let aggregator else {
+        guard let grouping = pipeline.grouping else {
             detectors?.score(rows: rows, selection: input.selection)
             for output in outputs { output.evaluate(rows: rows) }
             outputFilter?.evaluate(rows: rows)
@@ -426,10 +297,10 @@ public final class QueryExecution {
             }
             return
         }
-        for expression in keyExpressions { expression.evaluate(rows: rows) }
-        for expression in argumentExpressions { expression?.evaluate(rows: rows) }
-        aggregator.setActiveShards(active)
-        try aggregator.consume(input, keys: keyExpressions.map(\.result), arguments: argumentExpressions.map { $0?.result },
+        let aggregator = grouping.aggregator
+        for expression in grouping.keyExpressions { expression.evaluate(rows: rows) }
+        for expression in grouping.argumentExpressions { expression?.evaluate(rows: rows) }
+        try aggregator.consume(input, keys: grouping.keyExpressions.map(\.result), arguments: grouping.argumentExpressions.map { $0?.result },
                                eventTime: plan.window == nil ? nil : eventTime, shards: UnsafePointer(rowShards))
         if aggregator.emitChanges {
             flushGroups(aggregator.drainChanged, emitRow)
@@ -441,7 +312,10 @@ public final class QueryExecution {
 
     /// Writes the groups `drain` yields into output batches and emits their rows.
     private func flushGroups(_ drain: ((Int32) -> Void) -> Void, _ emitRow: @escaping (EmittedRow) -> Bool) {
-        guard let aggregator, let groupOutput, let windowStartVector, let windowEndVector else { return }
+        guard let grouping = pipeline.grouping else { return }
+        let aggregator = grouping.aggregator, groupOutput = grouping.output, groupKeyVectors = grouping.keyVectors
+        let windowStartVector = grouping.windowStart, windowEndVector = grouping.windowEnd
+        let outputs = pipeline.outputs, outputFilter = pipeline.outputFilter
         var row = 0
         groupOutput.reset(count: batchRowCapacity)
         var keepGoing = true
@@ -463,7 +337,7 @@ public final class QueryExecution {
             groupOutput.reset(count: batchRowCapacity)
         }
         drain { slot in
-            aggregator.write(slot, keys: groupKeyVectors, aggregates: aggregateVectors,
+            aggregator.write(slot, keys: groupKeyVectors, aggregates: grouping.aggregateVectors,
                              windowStart: windowStartVector, windowEnd: windowEndVector, row: row)
             row += 1
             if row == batchRowCapacity { flush() }
@@ -492,8 +366,8 @@ public final class QueryExecution {
     public func restoreState(_ bytes: [UInt8]) throws(StateError) {
         var reader = StateReader(bytes)
         try reader.expectVersion(Self.stateVersion, of: "query")
-        statistics.recordsRead = Int(try reader.readInt64())
-        statistics.rowsEmitted = Int(try reader.readInt64())
+        counters.recordsRead = Int(try reader.readInt64())
+        orderLimit.rowsEmitted = Int(try reader.readInt64())
         decoder.restoreBadRecords(Int(try reader.readInt64()))
         let hasAggregator = try reader.readBool()
         guard hasAggregator == (aggregator != nil) else { throw .mismatch("aggregation differs") }
@@ -502,41 +376,7 @@ public final class QueryExecution {
         if let detectors {
             try detectors.operator.restore(from: detectorState)
         }
-        statistics.lateRecords = aggregator?.lateRecords ?? 0
-        statistics.badRecords = decoder.badRecords
-    }
-
-    private func sortRows() {
-        let keys = plan.orderBy
-        orderedRows.sort { a, b in
-            for key in keys {
-                let order = compareValues(a.values[key.output], b.values[key.output])
-                if order != 0 { return key.descending ? order > 0 : order < 0 }
-            }
-            return false
-        }
-    }
-}
-
-/// Orders values for ORDER BY: NULLs first (as SQLite), then by value.
-func compareValues(_ a: Value, _ b: Value) -> Int {
-    switch (a, b) {
-    case (.null, .null): return 0
-    case (.null, _): return -1
-    case (_, .null): return 1
-    case let (.string(x), .string(y)): return x < y ? -1 : (x > y ? 1 : 0)
-    case let (.boolean(x), .boolean(y)): return x == y ? 0 : (x ? 1 : -1)
-    default:
-        let x = numericValue(a), y = numericValue(b)
-        return x < y ? -1 : (x > y ? 1 : 0)
-    }
-}
-
-private func numericValue(_ v: Value) -> Double {
-    switch v {
-    case let .bigint(i), let .timestamp(i): return Double(i)
-    case let .double(d): return d
-    case let .boolean(b): return b ? 1 : 0
-    default: return 0
+        counters.lateRecords = aggregator?.lateRecords ?? 0
+        counters.badRecords = decoder.badRecords
     }
 }
