@@ -56,7 +56,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         guard (1...10_000).contains(rate) else { throw SpateError.invalidArgument("--rate must be 1 to 10000 transactions a second") }
-        guard let durationMs = DurationText.parseMs(duration), durationMs <= 86_400_000 else {
+        guard let durationMs = HumanDuration.parseMs(duration), durationMs <= 86_400_000 else {
             throw SpateError.invalidArgument("--duration '\(duration)' is not a duration up to 24h; write 30s, 2m or 1h")
         }
         guard (0...1).contains(anomalies) else { throw SpateError.invalidArgument("--anomalies is a fraction from 0 to 1, not \(anomalies)") }
@@ -66,7 +66,7 @@ struct DemoCommand: ParsableCommand {
         let database = try global.open()
         let pipeline = DemoPipeline(database: database)
         let output = FileOutput.standardOutput
-        output.write("Spate demo on \(database.dataDirectory): \(rate) transactions a second for \(DurationText.format(ms: durationMs)). Ctrl-C stops.\n")
+        output.write("Spate demo on \(database.dataDirectory): \(rate) transactions a second for \(HumanDuration.format(ms: durationMs)). Ctrl-C stops.\n")
         for message in try pipeline.setUp() { output.write("  \(message)\n") }
         let firstAlertID = try pipeline.lastAlertID()
         var options = SampleTransactions.Options()

@@ -46,7 +46,7 @@ struct StreamCommand: ParsableCommand {
                 shards       \(description.shards.count)
                 retention    \(retentionText(settings))
                 durability   \(settings.durability.rawValue)
-                segments     roll at \(Terminal.bytes(settings.segmentBytesMax)) or \(DurationText.format(ms: settings.segmentAgeMaxMs))
+                segments     roll at \(Terminal.bytes(settings.segmentBytesMax)) or \(HumanDuration.format(ms: settings.segmentAgeMaxMs))
                 created      \(UTCTimestamp.format(description.createdMs))
                 records      \(Terminal.grouped(Int(description.recordCount)))
                 bytes        \(Terminal.bytes(description.bytes))
@@ -174,7 +174,7 @@ struct StreamCommand: ParsableCommand {
 
 func retentionText(_ settings: StreamSettings) -> String {
     var parts: [String] = []
-    if let age = settings.retentionAgeMs { parts.append(DurationText.format(ms: age)) }
+    if let age = settings.retentionAgeMs { parts.append(HumanDuration.format(ms: age)) }
     if let bytes = settings.retentionBytes { parts.append(Terminal.bytes(Int(bytes))) }
     if let records = settings.retentionRecords { parts.append("\(Terminal.grouped(Int(records))) records") }
     return parts.isEmpty ? "unlimited" : parts.joined(separator: ", ")

@@ -137,7 +137,7 @@ extension Session {
             let definition = try database.streamDefinition(name)
             sink.row([
                 .string(name), .bigint(Int64(description.shards.count)), .bigint(Int64(description.recordCount)),
-                .bigint(Int64(description.bytes)), .string(description.settings.retentionAgeMs.map { DurationText.format(ms: $0) } ?? "unlimited"),
+                .bigint(Int64(description.bytes)), .string(description.settings.retentionAgeMs.map { HumanDuration.format(ms: $0) } ?? "unlimited"),
                 definition?.keyColumn.map(Value.string) ?? .null, definition?.eventTimeColumn.map(Value.string) ?? .null,
                 .string(definition.map { $0.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") } ?? "(schemaless JSON)"),
             ])
@@ -158,7 +158,7 @@ extension Session {
             rows.append(("key", definition?.keyColumn ?? "(none: round-robin)"))
             rows.append(("event_time", definition?.eventTimeColumn ?? "(arrival time)"))
             rows.append(("shards", "\(description.shards.count)"))
-            rows.append(("retention", description.settings.retentionAgeMs.map { DurationText.format(ms: $0) } ?? "unlimited"))
+            rows.append(("retention", description.settings.retentionAgeMs.map { HumanDuration.format(ms: $0) } ?? "unlimited"))
             if let bytes = description.settings.retentionBytes { rows.append(("retention_bytes", "\(bytes)")) }
             if let records = description.settings.retentionRecords { rows.append(("retention_records", "\(records)")) }
             rows.append(("durability", description.settings.durability.rawValue))

@@ -13,7 +13,7 @@ public enum StreamSettingText {
     public static func retentionAgeMs(_ text: String) -> Result<Int64?, SettingTextError> {
         let trimmed = text.trimmingCharacters(in: " \t")
         if ["unlimited", "none"].contains(trimmed.lowercased()) { return .success(nil) }
-        guard let ms = DurationText.parseMs(trimmed), ms > 0 else {
+        guard let ms = HumanDuration.parseMs(trimmed), ms > 0 else {
             return .failure(SettingTextError("'\(text)' is not a duration; use e.g. '24 hours', '7d', '90m', or 'unlimited'"))
         }
         return .success(ms)
@@ -29,7 +29,7 @@ public enum StreamSettingText {
 
     /// A segment age in ms.
     public static func segmentAgeMs(_ text: String) -> Result<Int64, SettingTextError> {
-        guard let ms = DurationText.parseMs(text.trimmingCharacters(in: " \t")), ms > 0 else {
+        guard let ms = HumanDuration.parseMs(text.trimmingCharacters(in: " \t")), ms > 0 else {
             return .failure(SettingTextError("'\(text)' is not a duration; use e.g. '1 hour' or '10m'"))
         }
         return .success(ms)

@@ -109,7 +109,7 @@ struct DashboardReads {
 
     static func retentionText(_ settings: StreamSettings) -> String {
         var parts: [String] = []
-        if let age = settings.retentionAgeMs { parts.append(DurationText.format(ms: age)) }
+        if let age = settings.retentionAgeMs { parts.append(HumanDuration.format(ms: age)) }
         if let bytes = settings.retentionBytes { parts.append(ValueFormat.bytes(Double(bytes))) }
         if let records = settings.retentionRecords { parts.append("\(records) records") }
         return parts.isEmpty ? "unlimited" : parts.joined(separator: ", ")

@@ -17,7 +17,7 @@ struct AlarmsPage {
             let name = HTML.escape(alarm.name)
             body += #"<article class="card alarm" id="alarm-\#(HTML.urlComponent(alarm.name))" data-name="\#(name)"><h3>\#(name) <span data-field="state">\#(Layout.badge(alarm.state))</span></h3>"#
             body += "<p>\(HTML.escape(alarm.statistic))(\(HTML.escape(alarm.metric))) \(HTML.escape(alarm.dimensions == "{}" ? "" : alarm.dimensions)) "
-            body += "\(HTML.escape(alarm.comparison)) \(ValueFormat.trimmed(alarm.threshold)) for \(alarm.datapointsToAlarm) of \(alarm.evaluationPeriods) periods of \(DurationText.format(ms: alarm.periodMs))</p>"
+            body += "\(HTML.escape(alarm.comparison)) \(ValueFormat.trimmed(alarm.threshold)) for \(alarm.datapointsToAlarm) of \(alarm.evaluationPeriods) periods of \(HumanDuration.format(ms: alarm.periodMs))</p>"
             body += #"<p class="reason" data-field="reason">\#(HTML.escape(alarm.stateReason ?? ""))</p>"#
             body += Fragments.chartBox("alarm:" + alarm.name, title: "\(alarm.statistic)(\(alarm.metric)) per period, threshold \(ValueFormat.trimmed(alarm.threshold))", chart: Charts.alarm(alarm))
             body += #"<h4>State history</h4><ol class="history" data-field="history">"#

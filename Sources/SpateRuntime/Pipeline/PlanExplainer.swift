@@ -18,9 +18,9 @@ public enum PlanExplainer {
             lines.append("StreamCursor \(name) from \(describe(plan.start)) \(plan.end.map(describe) ?? "and tail the log")")
             lines.append("  → RecordDecoder JSON fields [\(fields.isEmpty ? "none" : fields)]" + (plan.selectsWholeRecord ? " + whole record" : ""))
         case let .catalogTable(name, sql):
-            lines.append("CatalogQuery \(name) (SQLite): \(sql)")
+            lines.append("SQLite (catalog table \(name)): \(sql)")
         case .none:
-            lines.append("Constant (no FROM: one row)")
+            lines.append("ConstantEvaluator (no FROM: one row)")
         }
         if let filter = plan.filter { lines.append("  → Filter \(namer.name(filter))") }
         if plan.isAggregating {
@@ -37,7 +37,7 @@ public enum PlanExplainer {
             case .arrival: time = "arrival time"
             case let .field(i): time = "event time \(plan.fields[i].dottedPath)"
             }
-            lines.append("  → WindowAggregator \(window)\(grace) on \(time), Watermark = per shard max event time − grace")
+            lines.append("  → WindowAggregator \(window)\(grace) on \(time), Watermark = per-shard max \(time) − grace")
             lines.append("      keys [\(plan.groupKeys.map(namer.name).joined(separator: ", "))]")
             lines.append("      aggregates [\(plan.aggregates.map(namer.aggregate).joined(separator: ", "))]")
             lines.append("      emit \(plan.emit == .final ? "FINAL (when the watermark passes a window's end)" : "CHANGES (after each batch)")")

@@ -1,7 +1,7 @@
 // What the analyzer knows about the relations a query may read: streams with
 // their declared columns (or none: schemaless JSON read by field name), key and
-// event-time column, and the catalog's tables. The catalog implements
-// `SchemaProvider`; tests implement it with plain values.
+// event-time column, and the catalog's tables. The facade implements
+// `SchemaProvider` (Spate/Session/SessionSchemas.swift); tests implement it with plain values.
 
 /// A declared column of a stream.
 public struct SchemaColumn: Hashable, Sendable {

@@ -1,6 +1,6 @@
 // The Kinesis Data Streams API over the Spate facade (Database). A request is an operation name
 // (from `X-Amz-Target: Kinesis_20131202.<Operation>`) and a JSON body; the answer
-// is a JSON body or a KinesisError. No HTTP here: KinesisHTTPHandler does that.
+// is a JSON body or a KinesisError. No HTTP here: EndpointHTTPHandler does that.
 //
 // Stream names map 1:1 to the database's streams, so what a producer puts here is
 // what `spate cat`, `spate stream list` and the REPL see, and the reverse; creating,
