@@ -127,15 +127,7 @@ extension JSONParser {
     private func plainStringEnd(from start: Int) -> Int? {
         var index = start
         while true {
-            while index + 8 <= end {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let special = Self.specialStringBytes(word) | (word & 0x8080_8080_8080_8080)
-                if special != 0 {
-                    index += special.trailingZeroBitCount >> 3
-                    break
-                }
-                index += 8
-            }
+            index = plainASCIIRunEnd(from: index)
             guard index < end else { return nil }
             let byte = base[index]
             if byte == JSONByte.quote { return index }

@@ -99,17 +99,7 @@ struct JSONParser {
         var index = start + 1
         var hasEscapes = false
         while true {
-            // Skip 8 ordinary ASCII bytes at a time; stop at the first special
-            // or non-ASCII one.
-            while index + 8 <= end {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let special = Self.specialStringBytes(word) | (word & 0x8080_8080_8080_8080)
-                if special != 0 {
-                    index += special.trailingZeroBitCount >> 3
-                    break
-                }
-                index += 8
-            }
+            index = plainASCIIRunEnd(from: index)
             guard index < end else { break }
             let byte = base[index]
             if byte == JSONByte.quote { return (index + 1, hasEscapes) }
@@ -129,6 +119,21 @@ struct JSONParser {
             index += 1
         }
         throw JSONSyntaxError(offset: start, reason: .unterminatedString)
+    }
+
+    /// The offset of the first byte at or after `index` that is `"`, `\\`, a
+    /// control byte or non-ASCII, 8 bytes a step; when fewer than 8 bytes are
+    /// left, the first of them (the caller's byte loop decides those).
+    @inline(__always)
+    func plainASCIIRunEnd(from start: Int) -> Int {
+        var index = start
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let special = Self.specialStringBytes(word) | (word & 0x8080_8080_8080_8080)
+            if special != 0 { return index + special.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        return index
     }
 
     /// A mask with the high bit set in (at least) the lowest byte of `word`

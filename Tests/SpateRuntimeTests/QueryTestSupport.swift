@@ -32,25 +32,13 @@ struct Transaction {
 /// `count` transactions over `users` users, event times increasing by 0-2 s
 /// from 2024-11-24 (deterministic for a seed).
 func generateTransactions(count: Int, users: Int, seed: UInt64 = 42) -> [Transaction] {
-    var random = SplitMix(seed: seed)
+    var random = SplitMix64(seed: seed)
     var t: Int64 = 1_732_400_000_000
     return (0..<count).map { _ in
         t += Int64(random.next() % 2000)
         let user = Int(random.next() % UInt64(users))
         let cents = Int(random.next() % 100_000)
         return Transaction(userId: "user\(user)", amount: Double(cents) / 100, timestamp: t)
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
