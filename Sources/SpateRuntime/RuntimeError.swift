@@ -1,4 +1,8 @@
-// The runtime's one error type: what running a query or a job can fail with.
+// RuntimeError: what running a query or a job can fail with — the error the
+// runtime hands to the facade. Two narrower ones stay inside the runtime and
+// reach users through it or through the job's error: DetectorError (a
+// detector option out of range) and StateError (a checkpoint that cannot be
+// read back).
 
 /// Errors while running a query.
 /// Every case but `internalError` is a condition a user can cause, and its
