@@ -201,7 +201,8 @@ extension Catalog {
         }
     }
 
-    /// Deletes metric minutes before `olderThanMs`; returns how many.
+    /// Deletes metric minutes (and jobs' score minutes) before `olderThanMs`;
+    /// returns how many metric minutes.
     @discardableResult
     public func deleteMetrics(olderThanMs: Int64) throws(CatalogError) -> Int {
         try withDatabase { database throws(CatalogError) in
@@ -212,6 +213,11 @@ extension Catalog {
             }
             // An hour goes once all of its minutes have.
             try database.withStatement("DELETE FROM metric_hours WHERE hour_at + 3600000 <= ?1") { statement throws(CatalogError) in
+                try statement.bind(olderThanMs)
+                try statement.run()
+            }
+            // Jobs' score series are kept as long as their metrics.
+            try database.withStatement("DELETE FROM detector_scores WHERE minute_at < ?1") { statement throws(CatalogError) in
                 try statement.bind(olderThanMs)
                 try statement.run()
             }

@@ -40,7 +40,8 @@ extension Catalog {
     /// queued in the outbox (`deliveries`) for the channels of the job's current
     /// `notify` option, in the same transaction.
     public func commitCheckpoint(job: String, owner: String, nowMs: Int64, leaseDurationMs: Int64,
-                                 checkpoint: CheckpointData, alerts: [NewAlert], results: [NewResult]) throws(CatalogError) -> Bool {
+                                 checkpoint: CheckpointData, alerts: [NewAlert], results: [NewResult],
+                                 scores: [ScoreMinute] = []) throws(CatalogError) -> Bool {
         try transaction { database throws(CatalogError) in
             let held = try database.withStatement("""
                 UPDATE jobs SET lease_expires_at = ?3 WHERE name = ?1 AND lease_owner = ?2 AND state = 'running'
@@ -84,6 +85,20 @@ extension Catalog {
                                               windowStartMs: alert.windowStartMs, windowEndMs: alert.windowEndMs, score: alert.score,
                                               rowJSON: alert.rowJSON, createdMs: alert.createdMs, explanationJSON: alert.explanationJSON, database)
                 try Self.enqueueDeliveries(alertID: id, channels: channels, nowMs: nowMs, exempt: false, database)
+            }
+            // A minute that spans checkpoints arrives in parts: merged here.
+            for point in scores {
+                try database.withStatement("""
+                    INSERT INTO detector_scores (job, key, minute_at, score_max, threshold, rows, flagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                    ON CONFLICT (job, key, minute_at) DO UPDATE SET
+                        threshold = CASE WHEN excluded.score_max > score_max THEN excluded.threshold ELSE threshold END,
+                        score_max = max(score_max, excluded.score_max),
+                        rows = rows + excluded.rows, flagged = flagged + excluded.flagged
+                    """) { statement throws(CatalogError) in
+                    try statement.bind(job, point.key, point.minuteMs, point.scoreMax,
+                                       point.threshold.isFinite ? CatalogValue.real(point.threshold) : .null, point.rows, point.flagged)
+                    try statement.run()
+                }
             }
             for result in results {
                 try database.withStatement("""

@@ -101,13 +101,14 @@ extension Catalog {
         }
     }
 
-    /// Forgets a job's checkpoint and makes it start from `startFrom` next time
+    /// Forgets a job's checkpoint (and its score series, which it scores again)
+    /// and makes it start from `startFrom` next time
     /// it runs (running state, error cleared). The lease is released so that the
     /// process running it notices and starts over.
     @discardableResult
     public func restartJob(_ name: String, startFrom: String, nowMs: Int64) throws(CatalogError) -> Bool {
         try transaction { database throws(CatalogError) in
-            for table in ["checkpoints", "checkpoint_offsets", "operator_state"] {
+            for table in ["checkpoints", "checkpoint_offsets", "operator_state", "detector_scores"] {
                 try database.withStatement("DELETE FROM \(table) WHERE job = ?") { statement throws(CatalogError) in
                     try statement.bind(name)
                     try statement.run()

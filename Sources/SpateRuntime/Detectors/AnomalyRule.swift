@@ -42,6 +42,14 @@ public struct AnomalyRule: Sendable, Equatable {
     /// Whether `raw` flags; learns it into `calibrator` when it does not.
     @inline(__always)
     public func decide(_ raw: Double, _ calibrator: inout ScoreCalibrator) -> Bool {
+        var threshold = 0.0
+        return decide(raw, &calibrator, threshold: &threshold)
+    }
+
+    /// `decide`, also giving the threshold `raw` was held to (what a job's
+    /// score series draws as the alert line).
+    @inline(__always)
+    public func decide(_ raw: Double, _ calibrator: inout ScoreCalibrator, threshold decided: inout Double) -> Bool {
         let risk = alertsPerDay == nil ? self.risk : self.risk(of: calibrator)
         let floor = alertsPerDay == nil || risk == self.risk
             ? calibratedFloor : DetectorConfiguration.calibratedFloor(kind: kind, inputCount: inputCount, risk: risk)
@@ -49,6 +57,7 @@ public struct AnomalyRule: Sendable, Equatable {
         // A raw threshold (the user's, or the default before calibration) is
         // reached at equality, as it always was; a calibrated one must be passed.
         let flagged = fixedThreshold != nil || !calibrator.isReady ? raw >= threshold : raw > threshold
+        decided = threshold
         if !flagged {
             calibrator.learn(raw, risk: risk)
         } else if learnsFlaggedCapped {

@@ -30,6 +30,19 @@ struct DetectorOutputs {
     let explanations: ColumnVector?
     /// TIMESTAMP: each row's event time (or window start), for alerts_per_day; nil when not needed.
     var times: ColumnVector? = nil
+    /// DOUBLE: the threshold each scored row was held to, when a job records its score series.
+    var thresholds: ColumnVector? = nil
+}
+
+/// The rule's decision for row `row`, writing its threshold when the job records scores.
+@inline(__always)
+private func decide(_ row: Int, _ raw: Double, _ rule: AnomalyRule, _ calibrator: inout ScoreCalibrator,
+                    _ outputs: DetectorOutputs) -> Bool {
+    guard let thresholds = outputs.thresholds else { return rule.decide(raw, &calibrator) }
+    var threshold = 0.0
+    let flagged = rule.decide(raw, &calibrator, threshold: &threshold)
+    thresholds.set(row, double: threshold)
+    return flagged
 }
 
 /// Notes row `row`'s event time in the calibrator when the rule needs the key's rate.
@@ -123,7 +136,7 @@ private func scoreSingleInput(rows: UnsafeBufferPointer<Int32>, slots: UnsafeBuf
                 scoreNull[row] = false
                 scoreValues[row] = value
                 observeTime(row, outputs, &calibrators[slot])
-                flagged = rule.decide(value, &calibrators[slot])
+                flagged = decide(row, value, rule, &calibrators[slot], outputs)
                 if flagged { flagValues[row] = true }
                 if wantsCalibrated {
                     writeCalibrated(row, raw: value, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) { explanation }
@@ -293,7 +306,7 @@ final class ForestBank: DetectorBank {
             if let score = scaled.withUnsafeBufferPointer({ forest.score($0, warmupCount: warmup) }) {
                 outputs.scores.set(row, double: score)
                 observeTime(row, outputs, &calibrators[slot])
-                let flagged = rule.decide(score, &calibrators[slot])
+                let flagged = decide(row, score, rule, &calibrators[slot], outputs)
                 if flagged { outputs.flags.bools[row] = true }
                 writeCalibrated(row, raw: score, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) { explanation }
             } else {
@@ -361,7 +374,7 @@ final class MahalanobisBank: DetectorBank {
                 if let distance = states[slot].distance(x, warmupCount: c.warmupCount) {
                     outputs.scores.set(row, double: distance)
                     observeTime(row, outputs, &calibrators[slot])
-                    flagged = rule.decide(distance, &calibrators[slot])
+                    flagged = decide(row, distance, rule, &calibrators[slot], outputs)
                     if flagged { outputs.flags.bools[row] = true }
                     writeCalibrated(row, raw: distance, flagged: flagged, calibrator: calibrators[slot], outputs: outputs) {
                         states[slot].explain(x, warmupCount: c.warmupCount).map {

@@ -126,9 +126,11 @@ public final class DetectorOperator {
     ///   - grades: per detector, a DOUBLE vector for the calibrated grade (nil: not computed).
     ///   - explanations: a STRING vector, NULL on entry, for flagged rows' explanations (nil: none).
     ///   - times: TIMESTAMP per row (event time or window start), read by detectors with alerts_per_day.
+    ///   - thresholds: per detector, a DOUBLE vector for the threshold each scored row was held to (nil: not kept).
     public func process(keys: [[ColumnVector]], inputs: [[ColumnVector]], rows: Int, selection: [Int32]?,
                         into scores: [ColumnVector], flags: ColumnVector,
-                        grades: [ColumnVector]? = nil, explanations: ColumnVector? = nil, times: ColumnVector? = nil) {
+                        grades: [ColumnVector]? = nil, explanations: ColumnVector? = nil, times: ColumnVector? = nil,
+                        thresholds: [ColumnVector]? = nil) {
         precondition(keys.count == partitions.count && inputs.count == banks.count && scores.count == banks.count,
                      "one key list per partition, one input list and one score vector per detector")
         var scratch = Scratch()
@@ -145,7 +147,7 @@ public final class DetectorOperator {
         }
         let outputs = banks.indices.map {
             DetectorOutputs(scores: scores[$0], flags: flags, grades: grades?[$0], explanations: explanations,
-                            times: configurations[$0].alertsPerDay == nil ? nil : times)
+                            times: configurations[$0].alertsPerDay == nil ? nil : times, thresholds: thresholds?[$0])
         }
         for partition in partitions.indices {
             process(partition: partition, keys: keys[partition], inputs: inputs, outputs: outputs, scratch: &scratch)

@@ -94,11 +94,11 @@ final class JobWorker: @unchecked Sendable {
                     resume[offset.shard] = UInt64(offset.nextOffset)
                 }
                 execution = try ParallelQueryExecution(plan: definition.plan, stream: input, parallelism: definition.parallelism,
-                                                       nowMs: environment.nowMs, resumeAt: resume)
+                                                       nowMs: environment.nowMs, resumeAt: resume, recordsScores: true)
                 if let state = checkpoint.operatorStates[Self.queryOperator] { try execution.restoreState(state) }
             } else {
                 execution = try ParallelQueryExecution(plan: definition.plan, stream: input, parallelism: definition.parallelism,
-                                                       nowMs: environment.nowMs, start: Self.start(record.startFrom))
+                                                       nowMs: environment.nowMs, start: Self.start(record.startFrom), recordsScores: true)
             }
         } catch let error as RuntimeError {
             throw JobFailure.failed(error.description)
@@ -140,7 +140,8 @@ final class JobWorker: @unchecked Sendable {
                 operatorStates: [Self.queryOperator: execution.saveState()])
             let held = try catalog.commitCheckpoint(job: name, owner: environment.owner, nowMs: environment.nowMs(),
                                                     leaseDurationMs: environment.options.leaseDurationMs,
-                                                    checkpoint: data, alerts: output.pendingAlerts, results: output.pendingResults)
+                                                    checkpoint: data, alerts: output.pendingAlerts, results: output.pendingResults,
+                                                    scores: execution.drainScores().points)
             guard held else { throw JobFailure.leaseLost }
             committedOffsets = offsets
             FaultInjection.point("after checkpoint")

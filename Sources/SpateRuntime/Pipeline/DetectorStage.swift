@@ -5,7 +5,9 @@
 // the output filter then read as `.detector(i)` and `.anomaly` — and, for
 // `.anomalyGrade` and `.anomalyExplanation`, the calibrated grade (computed
 // for every scored row only when the query reads it) and the explanation of
-// each flagged row (always: flagged rows are few, and alerts carry it).
+// each flagged row (always: flagged rows are few, and alerts carry it). A job
+// also keeps its score series (ScoreSeries: per key and minute, the highest
+// score and its threshold) for the dashboard.
 
 import SpateSQL
 
@@ -22,10 +24,17 @@ final class DetectorStage {
     /// The highest grade over the detectors (what `anomaly_grade` reads).
     let bestGrade = ColumnVector(type: .double, capacity: batchRowCapacity)
     let explanations = ColumnVector(type: .string, capacity: batchRowCapacity)
+    /// A job's score series, with per detector the threshold each row was held to (nil: not kept).
+    let series: ScoreSeries?
+    private let thresholds: [ColumnVector]?
+    private let nowMs: () -> Int64
 
     private init(operator: DetectorOperator, inputs: [[VectorExpression]], keys: [[VectorExpression]], time: VectorExpression?,
-                 wantsGrades: Bool) {
+                 wantsGrades: Bool, recordsScores: Bool, nowMs: @escaping () -> Int64) {
         self.time = time
+        self.nowMs = nowMs
+        series = recordsScores ? ScoreSeries() : nil
+        thresholds = recordsScores ? inputs.map { _ in ColumnVector(type: .double, capacity: batchRowCapacity) } : nil
         self.operator = `operator`
         self.inputs = inputs
         self.keys = keys
@@ -35,9 +44,9 @@ final class DetectorStage {
     }
 
     /// The stage for `plans` (nil when the query has no detector); `wantsGrades`
-    /// when the query reads anomaly_grade.
+    /// when the query reads anomaly_grade; `recordsScores` for a job (ScoreSeries).
     static func make(_ plans: [DetectorPlan], resolver: SlotResolver, nowMs: @escaping () -> Int64,
-                     time: BoundExpression?, wantsGrades: Bool = false) throws -> DetectorStage? {
+                     time: BoundExpression?, wantsGrades: Bool = false, recordsScores: Bool = false) throws -> DetectorStage? {
         guard !plans.isEmpty else { return nil }
         let compiler = ExpressionCompiler(resolver: resolver, nowMs: nowMs)
         let detectorOperator: DetectorOperator
@@ -58,8 +67,9 @@ final class DetectorStage {
         guard !needsTime || time != nil else {
             throw RuntimeError.unsupported("alerts_per_day needs a time for each scored row: use it per event, or in a windowed query")
         }
-        let compiledTime = needsTime ? try time.map { try compiler.compile($0) } : nil
-        return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys, time: compiledTime, wantsGrades: wantsGrades)
+        let compiledTime = needsTime || recordsScores ? try time.map { try compiler.compile($0) } : nil
+        return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys, time: compiledTime, wantsGrades: wantsGrades,
+                             recordsScores: recordsScores, nowMs: nowMs)
     }
 
     /// `base`, plus the detectors' scores and the anomaly flag.
@@ -87,15 +97,37 @@ final class DetectorStage {
         explanations.reset(count: rows)
         for i in 0..<rows { explanations.isNull[i] = true }
         if let grades { for vector in grades { vector.reset(count: rows); for i in 0..<rows { vector.isNull[i] = true } } }
+        if let thresholds { for vector in thresholds { vector.reset(count: rows); for i in 0..<rows { vector.isNull[i] = true } } }
         `operator`.process(keys: keys.map { $0.map(\.result) }, inputs: inputs.map { $0.map(\.result) }, rows: rows,
                            selection: selection, into: scores, flags: flags, grades: grades, explanations: explanations,
-                           times: time?.result)
+                           times: time?.result, thresholds: thresholds)
+        if let series { record(into: series, rows: rows, selection: selection) }
         bestGrade.reset(count: rows)
         for i in 0..<rows {
             var best: Double?
             for vector in grades ?? [] where !vector.isNull[i] { best = max(best ?? 0, vector.doubles[i]) }
             if let best { bestGrade.set(i, double: best) } else { bestGrade.setNull(i) }
         }
+    }
+
+    /// Notes each scored row's highest score (and its detector's threshold) in the series.
+    private func record(into series: ScoreSeries, rows: Int, selection: [Int32]?) {
+        guard let thresholds else { return }
+        let keyVectors = keys.first?.map(\.result) ?? []
+        let times = time?.result
+        let now = nowMs()
+        func note(_ row: Int) {
+            var best = -Double.infinity, threshold = 0.0, scored = false
+            for (d, vector) in scores.enumerated() where !vector.isNull[row] && vector.doubles[row] > best {
+                best = vector.doubles[row]
+                threshold = thresholds[d].isNull[row] ? .nan : thresholds[d].doubles[row]
+                scored = true
+            }
+            guard scored else { return }
+            let t = times.map { $0.isNull[row] ? now : $0.ints[row] } ?? now
+            series.record(keys: keyVectors, row: row, timeMs: t, score: best, threshold: threshold, flagged: flags.bools[row])
+        }
+        if let selection { for row in selection { note(Int(row)) } } else { for row in 0..<rows { note(row) } }
     }
 
     /// Why row `row` was flagged (explanation JSON; nil when it was not).

@@ -18,6 +18,7 @@
 // close as its own shards progress. With one worker this is QueryExecution
 // itself, and the checkpoint state is byte for byte what QueryExecution writes.
 
+import SpateCatalog
 import SpateLog
 import SpateSQL
 
@@ -35,7 +36,7 @@ public final class ParallelQueryExecution {
 
     /// `parallelism` workers over `stream` (fewer when the stream has fewer shards).
     public init(plan: QueryPlan, stream: LogStream, parallelism: Int, nowMs: @escaping () -> Int64 = wallClockMs,
-                resumeAt: [UInt64]? = nil, start: RangeStart? = nil) throws(RuntimeError) {
+                resumeAt: [UInt64]? = nil, start: RangeStart? = nil, recordsScores: Bool = false) throws(RuntimeError) {
         let shardCount = stream.shards.count
         let workers = max(1, min(parallelism, shardCount))
         streamShardCount = shardCount
@@ -46,10 +47,23 @@ public final class ParallelQueryExecution {
         for worker in 0..<workers {
             let shards = Array(stride(from: worker, to: shardCount, by: workers))
             parts.append(try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, shards: workers == 1 ? nil : shards,
-                                            resumeAt: resumeAt.map { all in shards.map { all[$0] } }, start: start))
+                                            resumeAt: resumeAt.map { all in shards.map { all[$0] } }, start: start,
+                                            recordsScores: recordsScores))
         }
         self.parts = parts
         threads = parts.count > 1 ? ForkJoinThreads(width: parts.count) : nil
+    }
+
+    /// Every worker's score series since the last drain (a key's rows are all in
+    /// one worker's shards), and the scored rows they had no room for.
+    public func drainScores() -> (points: [ScoreMinute], droppedRows: Int64) {
+        var points: [ScoreMinute] = [], dropped: Int64 = 0
+        for part in parts {
+            let drained = part.drainScores()
+            points += drained.points
+            dropped += drained.droppedRows
+        }
+        return (points, dropped)
     }
 
     /// Workers running (the parallelism asked for, at most one per shard).

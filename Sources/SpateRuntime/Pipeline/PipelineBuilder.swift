@@ -37,7 +37,7 @@ struct Pipeline {
 enum PipelineBuilder {
     /// The operators of `plan` over an input batch whose columns are the
     /// plan's fields, then the arrival time, then (SELECT *) the whole record.
-    static func build(_ plan: QueryPlan, input: DataChunk, watermark: Watermark,
+    static func build(_ plan: QueryPlan, input: DataChunk, watermark: Watermark, recordsScores: Bool = false,
                       nowMs: @escaping () -> Int64) throws(RuntimeError) -> Pipeline {
         let inputColumns = input.columns
         let fieldCount = plan.fields.count
@@ -57,7 +57,7 @@ enum PipelineBuilder {
                 case .arrival: BoundExpression(.arrivalTime, type: .timestamp)
                 }
                 let record = plan.selectsWholeRecord ? inputColumns[fieldCount + 1] : nil
-                let tail = try projection(plan, over: inputResolver, time: eventTime, wholeRecord: record, nowMs: nowMs)
+                let tail = try projection(plan, over: inputResolver, time: eventTime, wholeRecord: record, recordsScores: recordsScores, nowMs: nowMs)
                 return Pipeline(filter: filter, grouping: nil, detectors: tail.detectors, outputs: tail.outputs, outputFilter: tail.outputFilter)
             }
             let grouping = try self.grouping(plan, compiler: inputCompiler, watermark: watermark)
@@ -73,7 +73,7 @@ enum PipelineBuilder {
                 }
             }
             let time = plan.window == nil ? nil : BoundExpression(.windowStart, type: .timestamp)
-            let tail = try projection(plan, over: groupResolver, time: time, wholeRecord: nil, nowMs: nowMs)
+            let tail = try projection(plan, over: groupResolver, time: time, wholeRecord: nil, recordsScores: recordsScores, nowMs: nowMs)
             return Pipeline(filter: filter, grouping: grouping, detectors: tail.detectors, outputs: tail.outputs, outputFilter: tail.outputFilter)
         } catch let error as RuntimeError {
             throw error
@@ -101,10 +101,10 @@ enum PipelineBuilder {
 
     /// The detectors, the outputs and the output filter over one stage (`resolver`).
     private static func projection(_ plan: QueryPlan, over resolver: SlotResolver, time: BoundExpression?, wholeRecord: ColumnVector?,
-                                   nowMs: @escaping () -> Int64) throws
+                                   recordsScores: Bool, nowMs: @escaping () -> Int64) throws
         -> (detectors: DetectorStage?, outputs: [VectorExpression], outputFilter: VectorExpression?) {
         let detectors = try DetectorStage.make(plan.detectors, resolver: resolver, nowMs: nowMs, time: time,
-                                               wantsGrades: plan.readsAnomalyGrade)
+                                               wantsGrades: plan.readsAnomalyGrade, recordsScores: recordsScores)
         let scored = detectors?.resolver(over: resolver) ?? resolver
         let outputs: [VectorExpression]
         if let wholeRecord {

@@ -9,6 +9,7 @@
 // log, polling for appends, until cancelled. Memory: the batch vectors, plus
 // one slot per open (group, window) and one entry per key with an open window.
 
+import SpateCatalog
 import SpateLog
 import SpateSQL
 
@@ -96,8 +97,9 @@ public final class QueryExecution {
     /// ranges. `shards` limits the query to some of the stream's shards (a
     /// parallel job's worker; all when nil). `resumeAt` (per shard read, the next
     /// sequence) overrides the plan's start: a job resuming from its checkpoint.
+    /// `recordsScores`: keep the detectors' score series (a job; `drainScores`).
     public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs, shards: [Int]? = nil,
-                resumeAt: [UInt64]? = nil, start: RangeStart? = nil) throws(RuntimeError) {
+                resumeAt: [UInt64]? = nil, start: RangeStart? = nil, recordsScores: Bool = false) throws(RuntimeError) {
         self.plan = plan
         columns = plan.outputs.map { ($0.name, $0.type) }
         let now = nowMs()
@@ -134,7 +136,7 @@ public final class QueryExecution {
         }
 
         watermark = Watermark(shardCount: shards.count, graceMs: plan.window?.graceMs ?? 0, tracksIdleness: !plan.isBounded)
-        pipeline = try PipelineBuilder.build(plan, input: input, watermark: watermark, nowMs: nowMs)
+        pipeline = try PipelineBuilder.build(plan, input: input, watermark: watermark, recordsScores: recordsScores, nowMs: nowMs)
         orderLimit = OrderLimit(orderBy: plan.orderBy, limit: plan.limit)
     }
 
@@ -267,6 +269,13 @@ public final class QueryExecution {
     public var currentStatistics: QueryStatistics { statistics }
 
     /// `emit` behind ORDER BY buffering and LIMIT.
+    /// The score series since the last drain (empty unless `recordsScores`), and
+    /// how many scored rows it had no room for.
+    public func drainScores() -> (points: [ScoreMinute], droppedRows: Int64) {
+        guard let series = detectors?.series else { return ([], 0) }
+        return (series.drain(), series.droppedRows)
+    }
+
     private func emitRow(_ emit: @escaping (EmittedRow) -> Bool) -> (EmittedRow) -> Bool {
         { [orderLimit] row in orderLimit.offer(row, to: emit) }
     }
