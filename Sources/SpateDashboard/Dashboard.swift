@@ -61,7 +61,7 @@ public final class Dashboard: Sendable {
                 guard let job = try DashboardFailure.catalog({ () throws(SpateError) in try reads.jobs(named: route[1]) }).first else {
                     throw .notFound("no job named '\(route[1])'")
                 }
-                return .html(try page { () throws(SpateError) in try JobPage(reads: reads, job: job, range: range, canWrite: canWrite).render() })
+                return .html(try page { () throws(SpateError) in try JobPage(reads: reads, job: job, range: range, key: request.parameter("key"), canWrite: canWrite).render() })
             case ["static", "dashboard.css"]:
                 return DashboardResponse(status: 200, contentType: "text/css; charset=utf-8", body: Array(DashboardAssets.stylesheet.utf8))
             case ["static", "dashboard.js"]:
@@ -70,6 +70,8 @@ public final class Dashboard: Sendable {
             case ["api", "jobs"]: return .json(try api.jobs(request))
             case let route where route.count == 4 && route[0] == "api" && route[1] == "jobs" && route[3] == "metrics":
                 return .json(try api.jobMetrics(route[2], request))
+            case let route where route.count == 4 && route[0] == "api" && route[1] == "jobs" && route[3] == "scores":
+                return .json(try api.jobScores(route[2], request))
             case ["api", "alerts"]: return .json(try api.alerts(request, canWrite: canWrite))
             case ["api", "alarms"]: return .json(try api.alarms(request))
             default:

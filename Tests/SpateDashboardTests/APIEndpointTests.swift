@@ -95,6 +95,46 @@ import Testing
         #expect(f.get("/api/jobs/nope/metrics").status == 404)
     }
 
+    @Test func jobScoresOfferTheAlertedKeysAndChartAKeysScoreThresholdAndFlags() throws {
+        // u2 alerted twice, u1 once; u3 only scored in the latest minute.
+        f.insertAlert(job: "spikes", key: "u1", score: 9, createdMs: DashboardFixture.minute(ago: 3))
+        f.insertAlert(job: "spikes", key: "u2", score: 8, createdMs: DashboardFixture.minute(ago: 2))
+        f.insertAlert(job: "spikes", key: "u2", score: 7, createdMs: DashboardFixture.minute(ago: 1))
+        for (key, ago, score, threshold, flagged) in [("u2", 2, 8.0, 4.0, 1), ("u2", 1, 7.5, 4.5, 1), ("u2", 0, 1.0, 4.5, 0),
+                                                      ("u1", 3, 9.0, 5.0, 1), ("u3", 0, 2.0, 6.0, 0)] {
+            f.write("""
+                INSERT INTO detector_scores (job, key, minute_at, score_max, threshold, rows, flagged)
+                VALUES ('spikes', '\(key)', \(DashboardFixture.minute(ago: Int64(ago))), \(score), \(threshold), 6, \(flagged));
+                """)
+        }
+        let json = try f.json("/api/jobs/spikes/scores?range=1h&svg=1")
+        let keys = try #require(json["keys"] as? [[String: Any]])
+        #expect(keys.map { $0["key"] as? String } == ["u2", "u1", "u3"])
+        #expect(keys.map { $0["alerts"] as? Int } == [2, 1, 0])
+        #expect(json["key"] as? String == "u2", "the most alerted key by default")
+        let scores = try #require(json["scores"] as? [Any])
+        #expect(scores.count == 60)
+        #expect(scores.suffix(3).map { $0 as? Double } == [8, 7.5, 1])
+        #expect((json["thresholds"] as? [Any])?.suffix(3).map { $0 as? Double } == [4, 4.5, 4.5])
+        #expect(json["flaggedBuckets"] as? [Int] == [57, 58])
+        let chart = try #require(json["chart"] as? String)
+        #expect(chart.contains(#"data-points="6""#) && chart.components(separatedBy: #"class="mark""#).count == 3)
+
+        let u1 = try f.json("/api/jobs/spikes/scores?range=1h&key=u1")
+        #expect((u1["scores"] as? [Any])?.compactMap { $0 as? Double } == [9])
+        #expect(u1["chart"] == nil, "charts only with svg=1")
+        #expect(f.get("/api/jobs/nope/scores").status == 404)
+        #expect(f.get("/api/jobs/spikes/scores?range=2y").status == 400)
+    }
+
+    @Test func aJobWithoutScoresSaysSo() throws {
+        let json = try f.json("/api/jobs/spikes/scores")
+        #expect((json["keys"] as? [Any])?.isEmpty == true)
+        #expect(json["key"] is NSNull)
+        let page = String(decoding: f.get("/jobs/spikes").body, as: UTF8.self)
+        #expect(page.contains("no scores yet"))
+    }
+
     @Test func alertsFilterByJobKeyStateAndTimeNewestFirst() throws {
         let now = DashboardFixture.nowMs
         f.insertAlert(job: "spikes", key: "user1", score: 5, createdMs: now - 7_200_000)

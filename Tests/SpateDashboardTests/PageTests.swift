@@ -46,7 +46,11 @@ import Testing
         let page = f.get("/jobs/spikes?range=24h")
         #expect(page.status == 200)
         #expect(page.text.contains("ANOMALY_SCORE(amount) OVER (PARTITION BY userId)"))
-        #expect(page.text.components(separatedBy: #"<svg class="chart""#).count - 1 == 4)
+        // Four metric charts and the detector score of the alerted key, offered (escaped) in the key chooser.
+        #expect(page.text.components(separatedBy: #"<svg class="chart""#).count - 1 == 5)
+        #expect(page.text.contains(#"<option value="&lt;script&gt;alert(1)&lt;/script&gt;" selected>"#))
+        #expect(page.text.contains(#"data-chart="scores""#) && !page.text.contains("<script>alert(1)"))
+        #expect(page.text.contains(#"data-src="/api/jobs/spikes/scores?range=24h&amp;svg=1&amp;key=%3Cscript%3Ealert%281%29%3C%2Fscript%3E""#))
         #expect(page.text.contains(#"data-src="/api/alerts?job=spikes&amp;limit=50""#))
         #expect(f.get("/jobs/nope").status == 404)
     }

@@ -21,7 +21,7 @@
 # usage: dashboard_browser_test.py --spate PATH --scratch DIR [--chromium PATH]
 # Exit status: 0 passed, 1 failed, 77 skipped (no chromium; the reason is printed).
 
-import argparse, base64, json, os, shutil, socket, sqlite3, struct, subprocess, sys, time, urllib.request
+import argparse, base64, json, os, shutil, socket, sqlite3, struct, subprocess, sys, time, urllib.parse, urllib.request
 
 SKIP = 77
 
@@ -231,9 +231,20 @@ def main():
         browser = Browser(args.chromium, scratch)
         browser.open(base + "/jobs/scores")
         points = browser.evaluate("Array.from(document.querySelectorAll('svg.chart')).map(s => Number(s.dataset.points))")
-        check(len(points) == 4 and points[0] > 0, f"the job page's charts have data points ({points})")
+        check(len(points) == 5 and points[0] > 0, f"the job page's charts (4 metrics, 1 score) have data points ({points})")
         check(browser.evaluate("document.querySelectorAll('svg.chart polyline, svg.chart circle').length") > 0, "the job page drew lines")
+        score_points = browser.evaluate("Number(document.querySelector('[data-chart=scores] svg').dataset.points)")
+        marks = browser.evaluate("document.querySelectorAll('[data-chart=scores] rect.mark').length")
+        check(score_points > 0 and marks > 0, f"the score chart has points ({score_points}) and flagged minutes shaded ({marks})")
+        keys = browser.evaluate("Array.from(document.querySelectorAll('select[name=key] option')).map(o => o.value)")
+        check(len(keys) > 1, f"the key chooser offers the alerted keys ({len(keys)})")
         browser.screenshot(os.path.join(scratch, "job.png"))
+        # Choosing another key reloads the page with that key's score.
+        browser.evaluate("(() => { const s = document.querySelector('select[name=key]'); s.value = s.options[1].value;"
+                         " s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()")
+        wait_for(lambda: ("key=" + urllib.parse.quote(keys[1], safe="")) in browser.evaluate("location.href"), 10,
+                 "the key chooser to load the other key")
+        browser.screenshot(os.path.join(scratch, "job-other-key.png"))
 
         browser.open(base + "/")
         browser.screenshot(os.path.join(scratch, "overview.png"))

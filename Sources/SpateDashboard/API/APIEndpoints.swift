@@ -107,6 +107,37 @@ struct APIEndpoints {
         return object.json
     }
 
+    // MARK: /api/jobs/NAME/scores
+
+    /// The keys the job scored (`keys`), and for `key` (default: the first of
+    /// them) its score, threshold and flagged buckets over the range.
+    func jobScores(_ name: String, _ request: DashboardRequest) throws(DashboardFailure) -> String {
+        let range = try self.range(request)
+        let found = try DashboardFailure.catalog { () throws(SpateError) in try reads.jobs(named: name) }
+        guard let job = found.first else { throw .notFound("no job named '\(name)' (GET /api/jobs lists them)") }
+        let keys = try DashboardFailure.catalog { () throws(SpateError) in try reads.scoredKeys(job: job.name) }
+        var object = JSONObject()
+        object.string("job", job.name)
+        Self.rangeJSON(range, into: &object)
+        object.raw("keys", JSONOut.array(keys.map { key in
+            var item = JSONObject()
+            item.string("key", key.key)
+            item.int("alerts", key.alerts)
+            return item.json
+        }))
+        guard let key = request.parameter("key") ?? keys.first?.key else {
+            object.string("key", nil)
+            return object.json
+        }
+        let series = try DashboardFailure.catalog { () throws(SpateError) in try reads.scoreSeries(job: job.name, key: key, range: range) }
+        object.string("key", key)
+        object.raw("scores", JSONOut.series(series.scores))
+        object.raw("thresholds", JSONOut.series(series.thresholds))
+        object.raw("flaggedBuckets", JSONOut.array(series.flaggedBuckets.sorted().map { String($0) }))
+        if request.parameter("svg") == "1" { object.string("chart", Charts.scores(series, key: key, range: range).render()) }
+        return object.json
+    }
+
     // MARK: /api/alerts
 
     func alerts(_ request: DashboardRequest, canWrite: Bool) throws(DashboardFailure) -> String {

@@ -253,6 +253,64 @@ struct DashboardReads {
         }
     }
 
+    // MARK: detector scores
+
+    /// A key a job scored: its alerts among the job's newest, and its latest alert.
+    struct ScoredKey: Equatable {
+        var key: String
+        var alerts: Int64
+    }
+
+    /// The keys the job page offers: those of the job's newest 500 alerts, most
+    /// alerted first, then keys scored in the job's latest minute (at most 50
+    /// in all). Both reads are index seeks (alerts_by_job; detector_scores by
+    /// job and minute), whatever the number of keys the job scores.
+    func scoredKeys(job: String, limit: Int = 50) throws(SpateError) -> [ScoredKey] {
+        let alerted = try database.catalogQuery(sql: """
+            SELECT key, COUNT(*) FROM (SELECT key FROM alerts WHERE job = ?1 AND key IS NOT NULL ORDER BY id DESC LIMIT 500)
+            GROUP BY key ORDER BY 2 DESC, key LIMIT ?2
+            """, parameters: [.text(job), .integer(Int64(limit))])
+        var keys = (0..<alerted.rowCount).compactMap { row in
+            alerted[row, 0].text.map { ScoredKey(key: $0, alerts: alerted[row, 1].int ?? 0) }
+        }
+        guard keys.count < limit else { return keys }
+        let latest = try database.catalogQuery(sql: """
+            SELECT key FROM detector_scores WHERE job = ?1
+              AND minute_at = (SELECT MAX(minute_at) FROM detector_scores WHERE job = ?1) ORDER BY key LIMIT ?2
+            """, parameters: [.text(job), .integer(Int64(limit))])
+        let seen = Set(keys.map(\.key))
+        for row in 0..<latest.rowCount {
+            guard let key = latest[row, 0].text, !seen.contains(key), keys.count < limit else { continue }
+            keys.append(ScoredKey(key: key, alerts: 0))
+        }
+        return keys
+    }
+
+    /// One key's scores over a range, per bucket: the highest score, the
+    /// threshold that score was held to, and whether any row was flagged.
+    struct ScoreSeries: Equatable {
+        var scores: [Double?]
+        var thresholds: [Double?]
+        var flaggedBuckets: Set<Int>
+    }
+
+    func scoreSeries(job: String, key: String, range: ChartRange) throws(SpateError) -> ScoreSeries {
+        // SQLite gives a bare column the value of the row MAX() picked: the threshold of the highest score.
+        let rows = try database.catalogQuery(sql: """
+            SELECT (minute_at - ?3) / ?4, MAX(score_max), threshold, SUM(flagged) FROM detector_scores
+            WHERE job = ?1 AND key = ?2 AND minute_at >= ?3 AND minute_at < ?5 GROUP BY 1
+            """, parameters: [.text(job), .text(key), .integer(range.fromMs), .integer(range.bucketMs), .integer(range.toMs)])
+        var series = ScoreSeries(scores: Array(repeating: nil, count: range.bucketCount),
+                                 thresholds: Array(repeating: nil, count: range.bucketCount), flaggedBuckets: [])
+        for row in 0..<rows.rowCount {
+            guard let bucket = rows[row, 0].int, bucket >= 0, bucket < range.bucketCount else { continue }
+            series.scores[Int(bucket)] = rows[row, 1].double
+            series.thresholds[Int(bucket)] = rows[row, 2].double
+            if (rows[row, 3].int ?? 0) > 0 { series.flaggedBuckets.insert(Int(bucket)) }
+        }
+        return series
+    }
+
     // MARK: alarms
 
     struct AlarmSummary {

@@ -39,6 +39,16 @@ enum Charts {
         return [SVGChart(range: range, series: Array(series[0...1]))] + series[2...].map { SVGChart(range: range, series: [$0]) }
     }
 
+    /// A key's detector score: the score line, the threshold line it was held
+    /// to (calibrated thresholds move, so it is a series, not one level), and
+    /// the buckets with flagged rows shaded.
+    static func scores(_ series: DashboardReads.ScoreSeries, key: String, range: ChartRange) -> SVGChart {
+        SVGChart(range: range,
+                 series: [TimeSeries(name: "score of \(key)", unit: .score, values: series.scores),
+                          TimeSeries(name: "threshold", unit: .score, values: series.thresholds)],
+                 markedBuckets: series.flaggedBuckets)
+    }
+
     static func alarm(_ alarm: DashboardReads.AlarmSummary) -> SVGChart {
         SVGChart(range: alarm.range, series: [TimeSeries(name: "\(alarm.statistic)(\(alarm.metric))", unit: .count, values: alarm.values)],
                  threshold: alarm.threshold, markedBuckets: alarm.breachingBuckets)

@@ -6,6 +6,7 @@
 // - every 2 s refreshes each live region (data-live) from its JSON endpoint
 //   (data-src); it keeps polling through errors, so the page comes back by
 //   itself after the server restarts, and says so in the header meanwhile;
+// - submits the job page's key chooser when it changes;
 // - draws alert rows and job rows with the same columns as the server does
 //   (Fragments.swift), and swaps in the charts the endpoints draw (svg=1);
 // - sends Acknowledge/Resolve as POST /api/alerts/ID/ack|resolve with the
@@ -65,6 +66,7 @@ enum DashboardAssets {
     .badges a { margin-right: 12px; }
     button { font: inherit; font-size: 12px; padding: 2px 8px; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); color: var(--fg); cursor: pointer; }
     form.filters { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; margin-bottom: 12px; }
+    form.keys { margin: 0 0 8px; } p.note { color: var(--muted); font-size: 0.85em; margin: 4px 0 0; }
     input, select { font: inherit; padding: 2px 6px; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 4px; }
     pre { background: var(--card); border: 1px solid var(--line); padding: 8px; overflow-x: auto; white-space: pre-wrap; }
     .error { color: var(--alarm); } .empty { color: var(--muted); }
@@ -195,6 +197,13 @@ enum DashboardAssets {
         },
         "job-charts": function (el, data) {
           (data.charts || []).forEach(function (svg, i) { setChart(el, "job:" + i, svg); });
+        },
+        "job-scores": async function (el, data) {
+          var offered = Array.prototype.map.call(el.querySelectorAll('select[name="key"] option'), function (o) { return o.value; });
+          var keys = data.keys.map(function (k) { return k.key; });
+          if (data.key == null) return;
+          if (offered.length === 0 || keys.some(function (k) { return offered.indexOf(k) < 0; })) return reloadSection(el);
+          setChart(el, "scores", data.chart);
         }
       };
       async function refresh(el) {
@@ -233,6 +242,9 @@ enum DashboardAssets {
           live.textContent = String(err.message || err);
           live.className = "live down";
         }
+      });
+      document.addEventListener("change", function (event) {
+        if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
       });
       localize(document);
       document.querySelectorAll("td.why").forEach(explain);
