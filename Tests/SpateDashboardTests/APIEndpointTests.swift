@@ -177,6 +177,21 @@ import Testing
         #expect(chart.contains(#"class="mark""#))       // the breaching minute is shaded
     }
 
+    /// 2 of 3: the breaching minutes are shaded, and the band marks every window of 3 periods holding 2 breaches.
+    @Test func alarmChartsBandTheWindowsWhereMOfNHeld() throws {
+        try f.run("CREATE ALARM two ON METRIC job.anomalies WHERE job = 'spikes' STATISTIC SUM PERIOD 1 MINUTE WHEN > 3 FOR 2 OF 3 PERIODS;")
+        // Buckets 50, 52 breach (a window 50…52 holds 2 of 3); 56 breaches alone; 51, 53…55 do not.
+        for (ago, sum) in [(9, 5.0), (8, 1.0), (7, 6.0), (6, 0.0), (5, 0.0), (4, 0.0), (3, 9.0)] {
+            try f.metric("job.anomalies", "job", "spikes", minuteMs: DashboardFixture.minute(ago: Int64(ago)), sum: sum)
+        }
+        let alarm = try #require((try f.json("/api/alarms?svg=1")["alarms"] as? [[String: Any]])?.first)
+        #expect(alarm["breachingBuckets"] as? [Int] == [50, 52, 56])
+        #expect(alarm["alarmingBuckets"] as? [Int] == [50, 51, 52])
+        let chart = try #require(alarm["chart"] as? String)
+        #expect(chart.components(separatedBy: #"<rect class="window""#).count - 1 == 3)
+        #expect(chart.components(separatedBy: #"<rect class="mark""#).count - 1 == 3)
+    }
+
     @Test func acknowledgeAndResolveChangeTheAlertInTheCatalog() throws {
         f.insertAlert(job: "spikes", key: "user1", score: 5, createdMs: DashboardFixture.nowMs)
         let acked = f.post("/api/alerts/1/ack")

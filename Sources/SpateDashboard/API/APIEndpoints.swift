@@ -221,6 +221,8 @@ struct APIEndpoints {
             item.int("stateChangedAtMs", alarm.stateChangedAtMs)
             item.int("fromMs", alarm.range.fromMs)
             item.raw("values", JSONOut.series(alarm.values))
+            item.raw("breachingBuckets", JSONOut.array(alarm.breachingBuckets.sorted().map { String($0) }))
+            item.raw("alarmingBuckets", JSONOut.array(alarm.alarmingWindows.sorted().map { String($0) }))
             item.raw("history", JSONOut.array(alarm.history.map { change in
                 var entry = JSONObject()
                 entry.string("oldState", change.oldState)

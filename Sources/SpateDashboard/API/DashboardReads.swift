@@ -330,6 +330,19 @@ struct DashboardReads {
         var range: ChartRange
         var values: [Double?]
 
+        /// The buckets of every evaluation window (N periods) in which at
+        /// least M datapoints breach: where the alarm's rule held. A missing
+        /// datapoint counts as not breaching (CloudWatch's `missing`).
+        var alarmingWindows: Set<Int> {
+            let breaching = breachingBuckets, n = Int(max(1, evaluationPeriods)), m = Int(max(1, datapointsToAlarm))
+            var windows = Set<Int>()
+            for end in values.indices {
+                let window = max(0, end - n + 1)...end
+                if window.count(where: breaching.contains) >= m { windows.formUnion(window) }
+            }
+            return windows
+        }
+
         /// The buckets whose value breaches the threshold.
         var breachingBuckets: Set<Int> {
             Set(values.indices.filter { index in

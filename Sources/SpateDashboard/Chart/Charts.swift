@@ -51,6 +51,6 @@ enum Charts {
 
     static func alarm(_ alarm: DashboardReads.AlarmSummary) -> SVGChart {
         SVGChart(range: alarm.range, series: [TimeSeries(name: "\(alarm.statistic)(\(alarm.metric))", unit: .count, values: alarm.values)],
-                 threshold: alarm.threshold, markedBuckets: alarm.breachingBuckets)
+                 threshold: alarm.threshold, markedBuckets: alarm.breachingBuckets, windowBuckets: alarm.alarmingWindows)
     }
 }

@@ -1,7 +1,8 @@
 // Draws a chart as an SVG fragment: time axis (TimeTicks), value axis
 // (ValueScale, labels with units), one polyline per run of consecutive values
 // (a nil value ends the run: gaps stay visible), an optional threshold line,
-// and optional marked buckets (breaching datapoints, flagged points) shaded.
+// optional marked buckets (breaching datapoints, flagged points) shaded, and
+// optional window buckets (an alarm's M-of-N windows that held) banded below.
 // The SVG keeps its aspect ratio (text is never stretched) and fills the
 // width of its container.
 // Colours come from CSS classes (s0, s1, … threshold, mark), so the page's
@@ -16,15 +17,19 @@ public struct SVGChart: Sendable {
     public var threshold: Double?
     /// Buckets to shade (e.g. an alarm's breaching datapoints).
     public var markedBuckets: Set<Int> = []
+    /// Buckets to band along the plot's foot (e.g. where an alarm's M-of-N rule held).
+    public var windowBuckets: Set<Int> = []
 
     static let width = 640.0, height = 180.0
     static let left = 78.0, right = 22.0, top = 12.0, bottom = 26.0
 
-    public init(range: ChartRange, series: [TimeSeries], threshold: Double? = nil, markedBuckets: Set<Int> = []) {
+    public init(range: ChartRange, series: [TimeSeries], threshold: Double? = nil, markedBuckets: Set<Int> = [],
+                windowBuckets: Set<Int> = []) {
         self.range = range
         self.series = series
         self.threshold = threshold
         self.markedBuckets = markedBuckets
+        self.windowBuckets = windowBuckets
     }
 
     public var scale: ValueScale {
@@ -46,6 +51,9 @@ public struct SVGChart: Sendable {
         let points = series.reduce(0) { $0 + $1.pointCount }
         var svg = #"<svg class="chart" viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" role="img" data-points="\#(points)">"#
         let bucketWidth = (Self.width - Self.left - Self.right) / Double(range.bucketCount)
+        for index in windowBuckets.sorted() where index >= 0 && index < range.bucketCount {
+            svg += #"<rect class="window" x="\#(fixed(x(bucket: index) - bucketWidth / 2))" y="\#(fixed(plotBottom - 5))" width="\#(fixed(bucketWidth))" height="5"><title>M of N breaching: the alarm's rule held</title></rect>"#
+        }
         for index in markedBuckets.sorted() where index >= 0 && index < range.bucketCount {
             svg += #"<rect class="mark" x="\#(fixed(x(bucket: index) - bucketWidth / 2))" y="\#(Int(Self.top))" width="\#(fixed(bucketWidth))" height="\#(fixed(plotBottom - Self.top))"/>"#
         }

@@ -1,6 +1,8 @@
 // The alarms page at /alarms: per alarm its state, its definition in words,
-// its metric per period with the threshold line and the breaching periods
-// shaded, and its state history, newest first. Live from /api/alarms.
+// its metric per period with the threshold line, the breaching periods
+// shaded and a band under the periods of every window in which M of N
+// breached (where the rule held), and its state history, newest first. Live
+// from /api/alarms.
 
 import Spate
 

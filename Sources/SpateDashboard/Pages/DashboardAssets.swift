@@ -51,7 +51,7 @@ enum DashboardAssets {
     .key.k0::before { background: var(--s0); } .key.k1::before { background: var(--s1); }
     .key.k2::before { background: var(--s2); } .key.k3::before { background: var(--s3); }
     svg.chart .threshold { stroke: var(--threshold); stroke-dasharray: 5 4; stroke-width: 1.5; }
-    svg.chart .mark { fill: var(--mark); }
+    svg.chart .mark { fill: var(--mark); } svg.chart .window { fill: var(--threshold); opacity: 0.7; }
     .scroll { overflow-x: auto; }
     table { border-collapse: collapse; width: 100%; }
     th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
