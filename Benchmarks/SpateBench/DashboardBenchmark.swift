@@ -2,7 +2,8 @@
 // pages and JSON endpoints (Dashboard.respond, no network) over a catalog of
 // the size issue 16 budgets for: 20 streams, 50 jobs, 100,000 alerts, 7 days
 // of per-minute stream metrics and 24 hours of job metrics (about 760,000
-// metric rows), 5 alarms. Budgets: a page ≤ 50 ms, a JSON endpoint ≤ 20 ms.
+// metric rows), 5 alarms, and a day of one job's score series for 500 keys
+// (720,000 rows). Budgets: a page ≤ 50 ms, a JSON endpoint ≤ 20 ms.
 // Each request is timed 30 times (10 with --quick) after one warm-up; the
 // table gives the median and the slowest. Alerts and metrics are written
 // straight into the catalog file in one transaction (jobs make them only by
@@ -73,7 +74,7 @@ func runDashboardBenchmark(in parent: String, repetitions: Int) throws {
     let nowMs = database.now()
     let minuteMs: Int64 = 60_000
     let nowMinute = nowMs / minuteMs * minuteMs
-    var rows = 0
+    var rows = 0, scoreRows = 0
     try withCatalogFile(path + "/catalog.sqlite") { handle in
         try exec(handle, "BEGIN")
         try insertRows(handle, "INSERT INTO alerts (job, source, kind, key, score, row_json, created_at, state, explanation) VALUES (?, ?, 'job', ?, ?, ?, ?, ?, ?)") { statement in
@@ -119,6 +120,22 @@ func runDashboardBenchmark(in parent: String, repetitions: Int) throws {
                 }
             }
         }
+        // A day of job7's score series for its 500 users: one row per key and minute, as its checkpoints commit them.
+        try insertRows(handle, "INSERT INTO detector_scores (job, key, minute_at, score_max, threshold, rows, flagged) VALUES ('job7', ?, ?, ?, ?, 10, ?)") { statement in
+            for minute in 0..<Int64(1_440) {
+                for user in 0..<500 {
+                    sqlite3_bind_text(statement, 1, "user\(user)", -1, transient)
+                    sqlite3_bind_int64(statement, 2, nowMinute - minute * minuteMs)
+                    let score = 1 + Double((Int(minute) * 7 + user) % 40) / 10
+                    sqlite3_bind_double(statement, 3, score)
+                    sqlite3_bind_double(statement, 4, 4.5)
+                    sqlite3_bind_int64(statement, 5, score > 4.5 ? 1 : 0)
+                    guard sqlite3_step(statement) == SQLITE_DONE else { throw BenchFailure("score insert: \(String(cString: sqlite3_errmsg(handle)))") }
+                    sqlite3_reset(statement)
+                    scoreRows += 1
+                }
+            }
+        }
         // The hourly roll-up that Catalog.addMetrics keeps beside the minutes (written directly here, so rolled up once).
         try exec(handle, """
             INSERT INTO metric_hours (name, dimensions, hour_at, sum_value, sample_count, min_value, max_value, last_value, last_minute_at)
@@ -128,7 +145,7 @@ func runDashboardBenchmark(in parent: String, repetitions: Int) throws {
             """)
         try exec(handle, "COMMIT")
     }
-    printLine("catalog: \(alertCount) alerts and \(rows) metric minutes written in \(formatNs(monotonicNs() - setupStart))")
+    printLine("catalog: \(alertCount) alerts, \(rows) metric minutes and \(scoreRows) score minutes (job7: 500 keys, 24 h) written in \(formatNs(monotonicNs() - setupStart))")
 
     let dashboard = Dashboard(database: database)
     let requests: [(String, String, Double)] = [
@@ -138,6 +155,8 @@ func runDashboardBenchmark(in parent: String, repetitions: Int) throws {
         ("json", "/api/jobs", 20), ("json", "/api/jobs/job7/metrics?range=1h", 20), ("json", "/api/jobs/job7/metrics?range=24h&svg=1", 20),
         ("json", "/api/alerts", 20), ("json", "/api/alerts?limit=10", 20), ("json", "/api/alerts?job=job7&key=user7", 20),
         ("json", "/api/alerts?state=acknowledged", 20), ("json", "/api/alerts?since=1h", 20), ("json", "/api/alarms?svg=1", 20),
+        ("json", "/api/jobs/job7/scores?range=1h&svg=1", 20), ("json", "/api/jobs/job7/scores?range=24h&key=user7&svg=1", 20),
+        ("json", "/api/jobs/job7/scores?range=7d&key=user7", 20),
     ]
     let table = Table([Table.Column(title: "request", width: 42, leftAligned: true), Table.Column(title: "bytes", width: 8),
                        Table.Column(title: "median", width: 9), Table.Column(title: "slowest", width: 9),

@@ -6,6 +6,7 @@
 
 import Spate
 import SpateCatalog
+import SpateDashboard
 import SpateLog
 import SpateRuntime
 import SpateSQL
@@ -67,7 +68,91 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
         parallelTable.printRow(["\(workers)", groupedRate(Double(count) / elapsed), fixed(elapsed, 2) + " s", fixed(cpu, 2)])
     }
     printLine("  CPU: cores busy on average (process CPU time / wall time)")
+    try runDashboardLoad(database, count: count)
     try runAlertLatency(in: directory + "/latency", scale: scale)
+}
+
+/// Issue 16's budget: an open dashboard costs a running job ≤ 2 % of its
+/// throughput. A scoring job over the stored transactions, alternately alone
+/// and with a dashboard page open on it: the page rendered once, then every
+/// 2 s the requests its script makes (the job's row, metric charts, score
+/// chart, alerts, alarm badges), served by Dashboard.respond on a thread of
+/// their own as `spate serve` would. Best of two runs each.
+private func runDashboardLoad(_ database: Database, count: Int) throws {
+    printSection("Jobs: a scoring job (ANOMALY_SCORE per userId) over \(grouped(count)) transactions, alone and with a dashboard page open on it")
+    let table = Table([Table.Column(title: "dashboard", width: 22, leftAligned: true), Table.Column(title: "events/s", width: 12),
+                       Table.Column(title: "time", width: 8), Table.Column(title: "requests", width: 8),
+                       Table.Column(title: "server ms / poll", width: 16)])
+    table.printHeader()
+    let dashboard = Dashboard(database: database)
+    var best: [Bool: Double] = [:]
+    for (run, withPage) in [false, true, false, true].enumerated() {
+        let name = "scoring_\(run)"
+        try execute(database, """
+            CREATE JOB \(name) AS SELECT userId, amount, ANOMALY_SCORE(amount) OVER (PARTITION BY userId) AS score
+              FROM transactions SINCE EARLIEST WHERE anomaly;
+            """)
+        let stop = StopFlag()
+        let served = PerThread(count: 2, initial: (requests: 0, ns: UInt64(0)))
+        let elapsed = PerThread(count: 2, initial: 0.0)
+        let failure = PerThread<String?>(count: 2, initial: nil)
+        runOnThreads(withPage ? 2 : 1) { thread in
+            if thread == 1 {
+                served[1] = openJobPage(dashboard, job: name, until: stop)
+                return
+            }
+            defer { stop.set() }
+            do {
+                let start = monotonicNs()
+                let runner = database.startJobRunner(options: JobRunnerOptions(scanIntervalMs: 10, pollIntervalMs: 5))
+                defer { runner.stop() }
+                while try (database.jobCheckpoint(name)?.recordsIn ?? 0) < Int64(count) { usleep(5_000) }
+                elapsed[0] = seconds(from: start, to: monotonicNs())
+            } catch {
+                failure[0] = "\(error)"
+            }
+        }
+        if let message = failure[0] { throw BenchError("scoring job: \(message)") }
+        try execute(database, "DROP JOB \(name);")
+        let rate = Double(count) / elapsed[0]
+        best[withPage] = max(best[withPage] ?? 0, rate)
+        let (requests, ns) = served[1]
+        let polls = max(1, (requests - 1) / 5)
+        table.printRow([withPage ? "a job page, 2 s polls" : "none", groupedRate(rate), fixed(elapsed[0], 2) + " s",
+                        withPage ? grouped(requests) : "-", withPage ? fixed(Double(ns) / 1e6 / Double(polls), 1) : "-"])
+    }
+    let alone = best[false]!, watched = best[true]!
+    printLine("  an open dashboard page costs the job \(fixed((1 - watched / alone) * 100, 1)) % of its throughput (best of two each; budget ≤ 2 %)")
+}
+
+/// What a browser with /jobs/NAME open asks for: the page, then every 2 s its
+/// live regions. Returns the requests served and their server time.
+private func openJobPage(_ dashboard: Dashboard, job: String, until stop: StopFlag) -> (requests: Int, ns: UInt64) {
+    var requests = 0, ns: UInt64 = 0
+    func get(_ target: String) {
+        let start = monotonicNs()
+        _ = dashboard.respond(to: DashboardRequest(method: "GET", target: target), canWrite: true)
+        ns += monotonicNs() - start
+        requests += 1
+    }
+    get("/jobs/\(job)")
+    while !stop.isSet {
+        for _ in 0..<20 where !stop.isSet { usleep(100_000) }
+        guard !stop.isSet else { break }
+        for target in ["/api/alarms", "/api/jobs", "/api/jobs/\(job)/metrics?range=1h&svg=1",
+                       "/api/jobs/\(job)/scores?range=1h&svg=1", "/api/alerts?job=\(job)&limit=50"] { get(target) }
+    }
+    return (requests, ns)
+}
+
+/// Set once by one thread, read by another.
+private final class StopFlag: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var value = false
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func set() { pthread_mutex_lock(&mutex); value = true; pthread_mutex_unlock(&mutex) }
+    var isSet: Bool { pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }; return value }
 }
 
 /// Append acknowledged → alert committed, at 10,000 events/s; one event in 100 raises an alert.

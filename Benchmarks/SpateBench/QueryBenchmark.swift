@@ -120,6 +120,49 @@ func runQueryBenchmark(in directory: String, scale: Scale) throws {
     }
     printDuckDBComparison(jsonPath: jsonPath, count: count, spateOne: best.one, spateTwo: best.two)
     unlink(jsonPath)
+    try runScoreSeriesCost(stream: stream, count: count)
+}
+
+/// What keeping a job's score series costs a scoring query: the same
+/// per-event detector over the same records with the series off and on,
+/// alternated (off, on, off, on), best of two each.
+private func runScoreSeriesCost(stream: LogStream, count: Int) throws {
+    let sql = "SELECT userId, amount, ANOMALY_SCORE(amount) OVER (PARTITION BY userId) AS score FROM transactions SINCE EARLIEST UNTIL NOW WHERE anomaly"
+    printSection("A scoring query (ANOMALY_SCORE per userId, every event, WHERE anomaly) over the same \(grouped(count)) records, without and with a job's score series")
+    let statement: Statement
+    do { statement = try Parser.parseStatement(sql) } catch { throw BenchError("\(error)") }
+    guard case let .select(select) = statement.kind else { throw BenchError("not a SELECT") }
+    let plan: QueryPlan
+    do { plan = try Analyzer.plan(select, schemas: TransactionsSchema(), nowMs: wallClockMs()) } catch { throw BenchError("\(error)") }
+    let table = Table([Table.Column(title: "score series", width: 12, leftAligned: true), Table.Column(title: "events/s", width: 12),
+                       Table.Column(title: "rows out", width: 10), Table.Column(title: "points", width: 10), Table.Column(title: "time", width: 8)])
+    table.printHeader()
+    var bestRate: [Bool: Double] = [:]
+    for records in [false, true, false, true] {
+        let execution: QueryExecution
+        do { execution = try QueryExecution(plan: plan, stream: stream, recordsScores: records) } catch { throw BenchError("\(error)") }
+        var rows = 0, points = 0
+        let startNs = monotonicNs()
+        // A job drains the series at each checkpoint; here every 64 batches.
+        var batches = 0
+        loop: while true {
+            let outcome: QueryExecution.StepOutcome
+            do { outcome = try execution.step { _ in rows += 1; return true } } catch { throw BenchError("\(error)") }
+            switch outcome {
+            case .progressed:
+                batches += 1
+                if batches % 64 == 0 { points += execution.drainScores().points.count }
+            case .finished: break loop
+            case .idle: usleep(1_000)
+            }
+        }
+        points += execution.drainScores().points.count
+        let elapsed = seconds(from: startNs, to: monotonicNs())
+        bestRate[records] = max(bestRate[records] ?? 0, Double(count) / elapsed)
+        table.printRow([records ? "on" : "off", groupedRate(Double(count) / elapsed), grouped(rows), grouped(points), fixed(elapsed, 2) + " s"])
+    }
+    let off = bestRate[false]!, on = bestRate[true]!
+    printLine("  the score series costs \(fixed((1 - on / off) * 100, 1)) % of a scoring query's throughput (best of two each)")
 }
 
 /// The best events/s of the runs above (one thread, two workers).

@@ -65,6 +65,9 @@ public final class DetectorOperator {
     /// per-row access to a class's stored arrays pays a dynamic exclusivity check
     /// (see DetectorBank.swift).
     private var scratch = Scratch()
+    /// When set (a job keeping its score series), each scored row's hash of its
+    /// first partition's key, by batch row: what ScoreSeries groups by.
+    var keyHashes: UnsafeMutablePointer<UInt64>?
 
     struct Scratch {
         var rows: [Int32] = []
@@ -175,6 +178,7 @@ public final class DetectorOperator {
             // One global state: one slot for every row.
             let slot = map.count == 0 ? insertKey(partition, UnsafeRawBufferPointer(start: nil, count: 0), into: &map) : Int(map.newest)
             for index in 0..<count { scratch.slots[index] = Int32(slot) }
+            if partition == 0, let keyHashes { for index in 0..<count { keyHashes[Int(scratch.rows[index])] = 0 } }
         } else {
             let codec = codecs[partition]
             let keyViews = keys.map(\.view)
@@ -182,7 +186,9 @@ public final class DetectorOperator {
                 scratch.key.removeAll()
                 keyViews.withUnsafeBufferPointer { codec.encode($0, Int(scratch.rows[index]), into: scratch.key) }
                 let bytes = scratch.key.bytes
-                let slot = map.lookup(bytes, hash: hashBytes(bytes))
+                let hash = hashBytes(bytes)
+                if partition == 0, let keyHashes { keyHashes[Int(scratch.rows[index])] = hash }
+                let slot = map.lookup(bytes, hash: hash)
                 if let slot {
                     scratch.slots[index] = Int32(slot)
                     continue

@@ -27,6 +27,8 @@ final class DetectorStage {
     /// A job's score series, with per detector the threshold each row was held to (nil: not kept).
     let series: ScoreSeries?
     private let thresholds: [ColumnVector]?
+    /// Per batch row, the operator's hash of the row's key (with `series`).
+    private let keyHashes: UnsafeMutablePointer<UInt64>?
     private let nowMs: () -> Int64
 
     private init(operator: DetectorOperator, inputs: [[VectorExpression]], keys: [[VectorExpression]], time: VectorExpression?,
@@ -35,6 +37,8 @@ final class DetectorStage {
         self.nowMs = nowMs
         series = recordsScores ? ScoreSeries() : nil
         thresholds = recordsScores ? inputs.map { _ in ColumnVector(type: .double, capacity: batchRowCapacity) } : nil
+        keyHashes = recordsScores ? UnsafeMutablePointer<UInt64>.allocate(capacity: batchRowCapacity) : nil
+        `operator`.keyHashes = keyHashes
         self.operator = `operator`
         self.inputs = inputs
         self.keys = keys
@@ -71,6 +75,8 @@ final class DetectorStage {
         return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys, time: compiledTime, wantsGrades: wantsGrades,
                              recordsScores: recordsScores, nowMs: nowMs)
     }
+
+    deinit { keyHashes?.deallocate() }
 
     /// `base`, plus the detectors' scores and the anomaly flag.
     func resolver(over base: SlotResolver) -> SlotResolver {
@@ -112,20 +118,31 @@ final class DetectorStage {
 
     /// Notes each scored row's highest score (and its detector's threshold) in the series.
     private func record(into series: ScoreSeries, rows: Int, selection: [Int32]?) {
-        guard let thresholds else { return }
+        guard let thresholds, let keyHashes else { return }
         let keyVectors = keys.first?.map(\.result) ?? []
         let times = time?.result
         let now = nowMs()
-        func note(_ row: Int) {
-            var best = -Double.infinity, threshold = 0.0, scored = false
-            for (d, vector) in scores.enumerated() where !vector.isNull[row] && vector.doubles[row] > best {
-                best = vector.doubles[row]
-                threshold = thresholds[d].isNull[row] ? .nan : thresholds[d].doubles[row]
-                scored = true
+        let flagValues = flags.bools
+        // One detector (the usual case): its score and threshold as they are.
+        let single = scores.count == 1 ? (scores[0].isNull, scores[0].doubles, thresholds[0].doubles) : nil
+        @inline(__always) func note(_ row: Int) {
+            var best = -Double.infinity, threshold = Double.nan
+            if let (isNull, values, limits) = single {
+                guard !isNull[row] else { return }
+                best = values[row]
+                threshold = limits[row]
+            } else {
+                var scored = false
+                for d in scores.indices where !scores[d].isNull[row] && scores[d].doubles[row] > best {
+                    best = scores[d].doubles[row]
+                    threshold = thresholds[d].isNull[row] ? .nan : thresholds[d].doubles[row]
+                    scored = true
+                }
+                guard scored else { return }
             }
-            guard scored else { return }
             let t = times.map { $0.isNull[row] ? now : $0.ints[row] } ?? now
-            series.record(keys: keyVectors, row: row, timeMs: t, score: best, threshold: threshold, flagged: flags.bools[row])
+            series.record(keyHash: keyHashes[row], keys: keyVectors, row: row, timeMs: t, score: best, threshold: threshold,
+                          flagged: flagValues[row])
         }
         if let selection { for row in selection { note(Int(row)) } } else { for row in 0..<rows { note(row) } }
     }
