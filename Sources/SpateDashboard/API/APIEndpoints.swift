@@ -84,12 +84,18 @@ struct APIEndpoints {
         return item.json
     }
 
+    /// Job `name`, or 404.
+    private func job(named name: String) throws(DashboardFailure) -> DashboardReads.JobSummary {
+        let found = try DashboardFailure.catalog { () throws(SpateError) in try reads.jobs(named: name) }
+        guard let job = found.first else { throw .notFound("no job named '\(name)' (GET /api/jobs lists them)") }
+        return job
+    }
+
     // MARK: /api/jobs/NAME/metrics
 
     func jobMetrics(_ name: String, _ request: DashboardRequest) throws(DashboardFailure) -> String {
         let range = try self.range(request)
-        let found = try DashboardFailure.catalog { () throws(SpateError) in try reads.jobs(named: name) }
-        guard let job = found.first else { throw .notFound("no job named '\(name)' (GET /api/jobs lists them)") }
+        let job = try self.job(named: name)
         let series = try DashboardFailure.catalog { () throws(SpateError) in try Charts.jobSeries(job.name, reads: reads, range: range) }
         var object = JSONObject()
         object.string("job", job.name)
@@ -113,8 +119,7 @@ struct APIEndpoints {
     /// them) its score, threshold and flagged buckets over the range.
     func jobScores(_ name: String, _ request: DashboardRequest) throws(DashboardFailure) -> String {
         let range = try self.range(request)
-        let found = try DashboardFailure.catalog { () throws(SpateError) in try reads.jobs(named: name) }
-        guard let job = found.first else { throw .notFound("no job named '\(name)' (GET /api/jobs lists them)") }
+        let job = try self.job(named: name)
         let keys = try DashboardFailure.catalog { () throws(SpateError) in try reads.scoredKeys(job: job.name) }
         var object = JSONObject()
         object.string("job", job.name)
