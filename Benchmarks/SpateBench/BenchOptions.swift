@@ -53,6 +53,7 @@ struct BenchOptions {
     var runsRead: Bool
     var runsQuery = false
     var runsJobs = false
+    var runsIngest = false
     var parentDirectory: String
     var scale: Scale
 
@@ -65,6 +66,7 @@ struct BenchOptions {
         case "all": options = BenchOptions(runsAppend: true, runsRead: true, runsQuery: true, parentDirectory: "", scale: Scale(isQuick: false))
         case "query": options = BenchOptions(runsAppend: false, runsRead: false, runsQuery: true, parentDirectory: "", scale: Scale(isQuick: false))
         case "jobs": options = BenchOptions(runsAppend: false, runsRead: false, runsJobs: true, parentDirectory: "", scale: Scale(isQuick: false))
+        case "ingest": options = BenchOptions(runsAppend: false, runsRead: false, runsIngest: true, parentDirectory: "", scale: Scale(isQuick: false))
         default: throw BenchError("unknown command '\(command)'")
         }
         options.parentDirectory = "./.bench-data"

@@ -4,6 +4,7 @@
 //   spate-bench read   [--dir DIR] [--quick]   sequential read and seek of one shard
 //   spate-bench query  [--dir DIR] [--quick]   the reference windowed query (issue 3)
 //   spate-bench jobs   [--dir DIR] [--quick]   job throughput, checkpoint cost, alert latency (issue 4)
+//   spate-bench ingest [--dir DIR] [--quick]   spate put of JSON lines vs a copy of the file + fdatasync (issue 17)
 //   spate-bench all    [--dir DIR] [--quick]   append, read and query
 //   spate-bench detectors [--quick]             detector throughput and state per key (no disk)
 //   spate-bench dashboard [--dir DIR] [--quick] dashboard pages and JSON endpoints, server time (issue 16)
@@ -19,7 +20,7 @@ import Glibc
 #endif
 
 let usage = """
-    usage: spate-bench append|read|query|jobs|all [--dir DIR] [--quick]
+    usage: spate-bench append|read|query|jobs|ingest|all [--dir DIR] [--quick]
            spate-bench detectors [--quick]
            spate-bench dashboard [--dir DIR] [--quick]
       --dir DIR   parent of the scratch data directory (default ./.bench-data); must be a disk, not tmpfs
@@ -62,6 +63,9 @@ do {
     }
     if options.runsJobs {
         try runJobBenchmark(in: directory.path, scale: options.scale)
+    }
+    if options.runsIngest {
+        try runIngestBenchmark(in: directory.path, scale: options.scale)
     }
 } catch let error as LogError {
     directory.remove()

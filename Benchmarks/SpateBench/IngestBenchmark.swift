@@ -1,0 +1,107 @@
+// `spate-bench ingest`: the path users take to load data — `spate put` of JSON
+// lines (Database.jsonLinesIngester over a file descriptor, batch durability)
+// — against the disk in the same run: a copy of the same file with 1 MiB
+// reads and writes and one fdatasync at the end (what `dd conv=fdatasync`
+// does), median of three. Two record sizes (about 100 B and 1 KiB of JSON),
+// each without a key (round-robin over 2 shards), with `--key userId`, and
+// with `--strict` (which reads its input twice). The input file is read once
+// before timing, so both sides read it from the page cache. Budget (issue 17):
+// put ≥ 0.7 × the copy.
+
+import Spate
+import SpateLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func runIngestBenchmark(in directory: String, scale: Scale) throws {
+    let totalBytes = scale.isQuick ? 128 << 20 : 1 << 30
+    for (label, padding) in [("100 B", 40), ("1 KiB", 960)] {
+        let input = directory + "/ingest-\(padding).jsonl"
+        let (lines, bytes) = try writeJSONLines(input, bytes: totalBytes, padding: padding)
+        printSection("Ingest: \(grouped(lines)) JSON lines of about \(label) (\(fixed(Double(bytes) / 1e6, 0)) MB), spate put vs a copy of the file + fdatasync")
+        let table = Table([Table.Column(title: "what", width: 34, leftAligned: true), Table.Column(title: "records/s", width: 12),
+                           Table.Column(title: "MB/s", width: 8), Table.Column(title: "time", width: 8), Table.Column(title: "× copy", width: 7)])
+        table.printHeader()
+        _ = try copyWithSync(input, to: directory + "/ingest-warm.bin")   // into the page cache
+        var copies: [Double] = []
+        for run in 1...3 {
+            let elapsed = try copyWithSync(input, to: directory + "/ingest-copy.bin")
+            copies.append(Double(bytes) / elapsed / 1e6)
+            table.printRow(["copy \(run) (1 MiB read/write + fdatasync)", "", fixed(copies.last!, 0), fixed(elapsed, 2) + " s", ""])
+        }
+        let copy = copies.sorted()[1]
+        for (name, key, strict) in [("put, no key (2 shards)", nil as String?, false), ("put --key userId (2 shards)", "userId", false),
+                                    ("put --key userId --strict", "userId", true)] {
+            let database = try Database.open(directory + "/ingest-db")
+            let stream = try database.createStream("t", settings: StreamSettings(shardCount: 2, durability: .batch))
+            var options = IngestOptions(keyField: key, strict: strict)
+            options.rejectionsKeptMax = 10
+            let ingester = try database.jsonLinesIngester(into: stream, named: "t", options: options)
+            let fd = open(input, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw BenchError("open \(input): \(errorText(errno))") }
+            let start = monotonicNs()
+            let report = try ingester.ingest(fd: fd)
+            let elapsed = seconds(from: start, to: monotonicNs())
+            close(fd)
+            guard report.appended == lines, report.failure == nil else {
+                throw BenchError("\(name): appended \(report.appended) of \(lines) (\(report.failure.map { "\($0)" } ?? "no failure"))")
+            }
+            let rate = Double(bytes) / elapsed / 1e6
+            table.printRow([name, groupedRate(Double(lines) / elapsed), fixed(rate, 0), fixed(elapsed, 2) + " s", fixed(rate / copy, 2)])
+            try database.deleteStream("t")
+        }
+        printLine("  copy median \(fixed(copy, 0)) MB/s; budget: put ≥ 0.70 × copy")
+        unlink(input)
+        unlink(directory + "/ingest-warm.bin")
+    }
+}
+
+/// Writes JSON lines of transactions (a `note` field of `padding` characters
+/// sets the size) until `bytes`; returns (lines, bytes).
+private func writeJSONLines(_ path: String, bytes target: Int, padding: Int) throws -> (Int, Int) {
+    guard let file = fopen(path, "w") else { throw BenchError("cannot write \(path)") }
+    defer { fclose(file) }
+    var random = SplitMix64(seed: 7)
+    let note = String(repeating: "x", count: padding)
+    var lines = 0, bytes = 0
+    var t: Int64 = 1_732_400_000_000
+    while bytes < target {
+        t += Int64(random.next(below: 7))
+        let cents = 50 + random.next(below: 60_000)
+        let line = #"{"userId":"user\#(1 + random.next(below: 500))","amount":\#(cents / 100).\#(cents % 100),"ts":\#(t),"note":"\#(note)"}"# + "\n"
+        fputs(line, file)
+        bytes += line.utf8.count
+        lines += 1
+    }
+    return (lines, bytes)
+}
+
+/// Copies `source` to `target` in 1 MiB reads and writes, then fdatasync; returns seconds.
+private func copyWithSync(_ source: String, to target: String) throws -> Double {
+    let input = open(source, O_RDONLY | O_CLOEXEC)
+    let output = open(target, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
+    guard input >= 0, output >= 0 else { throw BenchError("copy \(source): \(errorText(errno))") }
+    defer {
+        close(input)
+        close(output)
+        unlink(target)
+    }
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+    defer { buffer.deallocate() }
+    let start = monotonicNs()
+    while true {
+        let n = read(input, buffer, 1 << 20)
+        guard n >= 0 else { throw BenchError("read \(source): \(errorText(errno))") }
+        if n == 0 { break }
+        var done = 0
+        while done < n {
+            let w = write(output, buffer + done, n - done)
+            guard w > 0 else { throw BenchError("write \(target): \(errorText(errno))") }
+            done += w
+        }
+    }
+    guard fdatasync(output) == 0 else { throw BenchError("fdatasync \(target): \(errorText(errno))") }
+    return seconds(from: start, to: monotonicNs())
+}
