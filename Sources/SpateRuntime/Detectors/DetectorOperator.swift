@@ -65,9 +65,17 @@ public final class DetectorOperator {
     /// per-row access to a class's stored arrays pays a dynamic exclusivity check
     /// (see DetectorBank.swift).
     private var scratch = Scratch()
-    /// When set (a job keeping its score series), each scored row's hash of its
-    /// first partition's key, by batch row: what ScoreSeries groups by.
-    var keyHashes: UnsafeMutablePointer<UInt64>?
+    /// After `keepKeyHashes()` (a job keeping its score series), each scored
+    /// row's hash of its first partition's key, by batch row: what ScoreSeries
+    /// groups by. Owned here, `batchRowCapacity` long.
+    private(set) var keyHashes: UnsafeMutablePointer<UInt64>?
+
+    /// Starts writing `keyHashes` for every batch scored from now on.
+    func keepKeyHashes() {
+        if keyHashes == nil { keyHashes = .allocate(capacity: batchRowCapacity) }
+    }
+
+    deinit { keyHashes?.deallocate() }
 
     struct Scratch {
         var rows: [Int32] = []

@@ -27,8 +27,6 @@ final class DetectorStage {
     /// A job's score series, with per detector the threshold each row was held to (nil: not kept).
     let series: ScoreSeries?
     private let thresholds: [ColumnVector]?
-    /// Per batch row, the operator's hash of the row's key (with `series`).
-    private let keyHashes: UnsafeMutablePointer<UInt64>?
     private let nowMs: () -> Int64
 
     private init(operator: DetectorOperator, inputs: [[VectorExpression]], keys: [[VectorExpression]], time: VectorExpression?,
@@ -37,8 +35,7 @@ final class DetectorStage {
         self.nowMs = nowMs
         series = recordsScores ? ScoreSeries() : nil
         thresholds = recordsScores ? inputs.map { _ in ColumnVector(type: .double, capacity: batchRowCapacity) } : nil
-        keyHashes = recordsScores ? UnsafeMutablePointer<UInt64>.allocate(capacity: batchRowCapacity) : nil
-        `operator`.keyHashes = keyHashes
+        if recordsScores { `operator`.keepKeyHashes() }
         self.operator = `operator`
         self.inputs = inputs
         self.keys = keys
@@ -75,8 +72,6 @@ final class DetectorStage {
         return DetectorStage(operator: detectorOperator, inputs: inputs, keys: keys, time: compiledTime, wantsGrades: wantsGrades,
                              recordsScores: recordsScores, nowMs: nowMs)
     }
-
-    deinit { keyHashes?.deallocate() }
 
     /// `base`, plus the detectors' scores and the anomaly flag.
     func resolver(over base: SlotResolver) -> SlotResolver {
@@ -118,7 +113,7 @@ final class DetectorStage {
 
     /// Notes each scored row's highest score (and its detector's threshold) in the series.
     private func record(into series: ScoreSeries, rows: Int, selection: [Int32]?) {
-        guard let thresholds, let keyHashes else { return }
+        guard let thresholds, let keyHashes = `operator`.keyHashes else { return }
         let keyVectors = keys.first?.map(\.result) ?? []
         let times = time?.result
         let now = nowMs()
