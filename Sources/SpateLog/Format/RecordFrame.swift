@@ -41,22 +41,53 @@ public enum RecordFrame {
         sequence: UInt64, arrivalMs: Int64,
         key: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer
     ) -> Int {
+        let length = encodeUnsealed(into: destination, key: key, payload: payload)
+        seal(destination, sequence: sequence, arrivalMs: arrivalMs)
+        return length
+    }
+
+    /// Writes a frame's length, key length, key and payload at `destination`,
+    /// leaving its sequence, arrival time and CRC for `seal` (a frame is built
+    /// on any thread, and sealed by the shard that appends it); returns its bytes.
+    static func encodeUnsealed(
+        into destination: UnsafeMutableRawPointer,
+        key: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer
+    ) -> Int {
         let bodyLength = bodyFixedBytes + key.count + payload.count
         // The append path checks limits before it frames (an error for the caller); here they are invariants.
         assert(key.count <= Int(UInt16.max), "a partition key is at most \(UInt16.max) bytes, this one \(key.count)")
         assert(bodyLength <= Int(UInt32.max), "a frame's body length fits its 32-bit length field")
         let body = destination + headerBytes
-        body.storeBytes(of: sequence.littleEndian, toByteOffset: 0, as: UInt64.self)
-        body.storeBytes(of: arrivalMs.littleEndian, toByteOffset: 8, as: Int64.self)
         body.storeBytes(of: UInt16(key.count).littleEndian, toByteOffset: 16, as: UInt16.self)
         if key.count > 0 { (body + bodyFixedBytes).copyMemory(from: key.baseAddress!, byteCount: key.count) }
         if payload.count > 0 {
             (body + bodyFixedBytes + key.count).copyMemory(from: payload.baseAddress!, byteCount: payload.count)
         }
-        let crc = CRC32C.updateRaw(0, UnsafeRawPointer(body), bodyLength)
         destination.storeBytes(of: UInt32(bodyLength).littleEndian, toByteOffset: 0, as: UInt32.self)
-        destination.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self)
         return headerBytes + bodyLength
+    }
+
+    /// Stores the sequence and arrival time of the unsealed frame at `frame`
+    /// and then its CRC, which covers them.
+    @inline(__always)
+    static func seal(_ frame: UnsafeMutableRawPointer, sequence: UInt64, arrivalMs: Int64) {
+        stamp(frame, sequence: sequence, arrivalMs: arrivalMs)
+        let bodyLength = Int(UInt32(littleEndian: frame.loadUnaligned(as: UInt32.self)))
+        frame.storeBytes(of: CRC32C.updateRaw(0, UnsafeRawPointer(frame + headerBytes), bodyLength).littleEndian,
+                         toByteOffset: 4, as: UInt32.self)
+    }
+
+    /// Stores the sequence and arrival time of the frame at `frame` (its CRC is then stale).
+    @inline(__always)
+    static func stamp(_ frame: UnsafeMutableRawPointer, sequence: UInt64, arrivalMs: Int64) {
+        frame.storeBytes(of: sequence.littleEndian, toByteOffset: headerBytes, as: UInt64.self)
+        frame.storeBytes(of: arrivalMs.littleEndian, toByteOffset: headerBytes + 8, as: Int64.self)
+    }
+
+    /// The body length of the frame at `frame`.
+    @inline(__always)
+    static func bodyLength(_ frame: UnsafeRawPointer) -> Int {
+        Int(UInt32(littleEndian: frame.loadUnaligned(as: UInt32.self)))
     }
 
     /// What `decode` finds at a position.

@@ -73,7 +73,8 @@ public final class Shard: @unchecked Sendable {
     private var settings: StreamSettings
     private var activeFile: LogFile
     private var active: SegmentIndex
-    private var writeBuffer: UnsafeMutableRawBufferPointer
+    /// Frames of an `AppendBatch` appended here (reused: no allocation per append).
+    private let framing = FrameBatch(byteCapacity: 1 << 20)
     private var recoveryEvents: [RecoveryEvent] = []
     private var tornTailsCut = 0
     private let onRecovery: (@Sendable (RecoveryEvent) -> Void)?
@@ -89,14 +90,11 @@ public final class Shard: @unchecked Sendable {
         self.settings = settings
         self.now = now
         self.appendLock = try ShardLock(path: directory.lockPath)
-        self.writeBuffer = .allocate(byteCount: 1 << 20, alignment: 16)
         let firsts = try directory.segmentFirstSequences()
         let first = firsts.last ?? 0
         self.activeFile = try LogFile.openForWriting(directory.logPath(first), create: firsts.isEmpty)
         self.active = SegmentIndex(firstSequence: first)
     }
-
-    deinit { writeBuffer.deallocate() }
 
     /// Most bytes one write call carries (bounds the write buffer per shard).
     static let writeChunkBytesMax = 8 << 20
@@ -150,33 +148,45 @@ public final class Shard: @unchecked Sendable {
     /// in flight, or route one batch to many shards and wait once.
     public func appendWithoutWaiting(_ batch: AppendBatch) throws(LogError) -> PendingAppend {
         try withAppendLock { () throws(LogError) -> PendingAppend in
-            try catchUp(repairingTail: true)
-            let arrivalMs = max(now(), active.recordCount > 0 ? active.arrivalMsMax : .min)
-            let firstSequence = active.nextSequence
-            var generation: UInt64 = 0
-            var next = 0
-            var start = (segment: active.firstSequence, position: active.segmentBytes)
-            do throws(LogError) {
-                try withBytes(batch.storage) { (storage) throws(LogError) in
-                    while next < batch.count {
-                        next = try writeChunk(batch, storage, from: next, arrivalMs: arrivalMs)
-                        // A roll before the first chunk moves where the append starts.
-                        if next > 0 && active.firstSequence > start.segment && active.firstSequence <= firstSequence {
-                            start = (active.firstSequence, 0)
-                        }
-                        if settings.durability == .batch { generation = commit.noteWritten(to: activeFile) }
-                    }
-                }
-            } catch {
-                // Leave none of the batch behind when it fails part way (an
-                // earlier chunk written, a later one not), unless a roll sealed some.
-                if next > 0 { _ = try? cutActive(to: start, ifNextSequenceIs: active.nextSequence) }
-                throw error
-            }
-            return PendingAppend(result: ShardAppendResult(firstSequence: firstSequence, count: batch.count, arrivalMs: arrivalMs),
-                                 generation: generation, file: activeFile, durability: settings.durability,
-                                 startSegment: start.segment, startPosition: start.position)
+            framing.removeAll()
+            try framing.append(contentsOf: batch)
+            return try appendLocked(framing)
         }
+    }
+
+    /// Seals `frames` in place and writes them without waiting for durability
+    /// (see `appendWithoutWaiting(_: AppendBatch)`). The frames were built by
+    /// the caller, on any thread; here they are only stamped, checksummed and written.
+    public func appendWithoutWaiting(_ frames: FrameBatch) throws(LogError) -> PendingAppend {
+        try withAppendLock { () throws(LogError) -> PendingAppend in try appendLocked(frames) }
+    }
+
+    /// The append itself. Requires the append lock.
+    private func appendLocked(_ frames: FrameBatch) throws(LogError) -> PendingAppend {
+        try catchUp(repairingTail: true)
+        let arrivalMs = max(now(), active.recordCount > 0 ? active.arrivalMsMax : .min)
+        let firstSequence = active.nextSequence
+        var generation: UInt64 = 0
+        var next = 0
+        var start = (segment: active.firstSequence, position: active.segmentBytes)
+        do throws(LogError) {
+            while next < frames.count {
+                next = try writeChunk(frames, from: next, firstSequence: firstSequence, arrivalMs: arrivalMs)
+                // A roll before the first chunk moves where the append starts.
+                if next > 0 && active.firstSequence > start.segment && active.firstSequence <= firstSequence {
+                    start = (active.firstSequence, 0)
+                }
+                if settings.durability == .batch { generation = commit.noteWritten(to: activeFile) }
+            }
+        } catch {
+            // Leave none of the batch behind when it fails part way (an
+            // earlier chunk written, a later one not), unless a roll sealed some.
+            if next > 0 { _ = try? cutActive(to: start, ifNextSequenceIs: active.nextSequence) }
+            throw error
+        }
+        return PendingAppend(result: ShardAppendResult(firstSequence: firstSequence, count: frames.count, arrivalMs: arrivalMs),
+                             generation: generation, file: activeFile, durability: settings.durability,
+                             startSegment: start.segment, startPosition: start.position)
     }
 
     /// Takes back an append that is written but was not acknowledged (a bulk
@@ -203,25 +213,20 @@ public final class Shard: @unchecked Sendable {
         return true
     }
 
-    /// Writes the records of `batch` from `first` on that fit in the active
+    /// Seals and writes the frames from `first` on that fit in the active
     /// segment (rolling it first when it is full), with one write call; returns
-    /// the index of the first record not written. A batch larger than a segment
+    /// the index of the first frame not written. A batch larger than a segment
     /// spans segments; a record larger than a segment gets one of its own.
-    private func writeChunk(_ batch: AppendBatch, _ storage: UnsafeRawBufferPointer, from first: Int,
-                            arrivalMs: Int64) throws(LogError) -> Int {
-        func frameBytes(_ i: Int) -> Int {
-            RecordFrame.frameBytes(keyCount: batch.entries[i].keyCount, payloadCount: batch.entries[i].payloadCount)
-        }
-        if active.recordCount > 0 && shouldRoll(addingBytes: frameBytes(first)) { try roll() }
+    private func writeChunk(_ frames: FrameBatch, from first: Int, firstSequence: UInt64, arrivalMs: Int64) throws(LogError) -> Int {
+        if active.recordCount > 0 && shouldRoll(addingBytes: frames.frameBytes(first)) { try roll() }
         let start = active.segmentBytes
         var end = first
         var chunkBytes = 0
-        while end < batch.count && (end == first || (start + chunkBytes + frameBytes(end) <= settings.segmentBytesMax
-                                                      && chunkBytes + frameBytes(end) <= Self.writeChunkBytesMax)) {
-            chunkBytes += frameBytes(end)
+        while end < frames.count && (end == first || (start + chunkBytes + frames.frameBytes(end) <= settings.segmentBytesMax
+                                                       && chunkBytes + frames.frameBytes(end) <= Self.writeChunkBytesMax)) {
+            chunkBytes += frames.frameBytes(end)
             end += 1
         }
-        ensureWriteBuffer(chunkBytes)
         // Remember the scalar state so a failed write can be undone without
         // copying the index (which would copy its entries on every append).
         let saved = (active.nextSequence, active.segmentBytes, active.entries.count, active.arrivalMsMin, active.arrivalMsMax)
@@ -229,20 +234,19 @@ public final class Shard: @unchecked Sendable {
         // times never go back within a segment; sequences go up by one per record.
         assert(active.recordCount == 0 || arrivalMs >= active.arrivalMsMax,
                "arrival \(arrivalMs) is before the segment's latest \(active.arrivalMsMax)")
-        var written = 0
-        for entry in batch.entries[first..<end] {
-            let key = UnsafeRawBufferPointer(rebasing: storage[entry.keyStart..<entry.keyStart + entry.keyCount])
-            let payload = UnsafeRawBufferPointer(rebasing: storage[entry.payloadStart..<entry.payloadStart + entry.payloadCount])
-            let sequence = active.nextSequence
-            let length = RecordFrame.encode(into: writeBuffer.baseAddress! + written, sequence: sequence,
-                                            arrivalMs: arrivalMs, key: key, payload: payload)
-            active.add(sequence: sequence, arrivalMs: arrivalMs, position: start + written, frameLength: length)
-            written += length
+        assert(active.nextSequence == firstSequence + UInt64(first), "a chunk starts at the shard's next sequence")
+        frames.seal(first..<end, firstSequence: active.nextSequence, arrivalMs: arrivalMs)
+        var position = start
+        for i in first..<end {
+            let length = frames.frameBytes(i)
+            active.add(sequence: active.nextSequence, arrivalMs: arrivalMs, position: position, frameLength: length)
+            position += length
         }
+        let bytes = frames.bytes(first..<end)
         assert(active.nextSequence == saved.0 + UInt64(end - first), "sequence numbers go up by one per record")
-        assert(written == chunkBytes, "the frames are the bytes measured for them")
+        assert(bytes.count == chunkBytes && position - start == chunkBytes, "the frames are the bytes measured for them")
         do throws(LogError) {
-            try activeFile.write(UnsafeRawBufferPointer(rebasing: writeBuffer[0..<written]), at: start)
+            try activeFile.write(bytes, at: start)
         } catch {
             // Leave no partial frames behind a failed write (e.g. a full disk).
             try? activeFile.truncate(to: start)
@@ -265,12 +269,6 @@ public final class Shard: @unchecked Sendable {
     private func shouldRoll(addingBytes bytes: Int) -> Bool {
         active.segmentBytes + bytes > settings.segmentBytesMax
             || now() - active.arrivalMsMin >= settings.segmentAgeMaxMs
-    }
-
-    private func ensureWriteBuffer(_ bytes: Int) {
-        guard bytes > writeBuffer.count else { return }
-        writeBuffer.deallocate()
-        writeBuffer = .allocate(byteCount: max(bytes, writeBuffer.count * 2), alignment: 16)
     }
 
     /// Runs `body` holding the in-process mutex and the cross-process lock.

@@ -19,7 +19,8 @@ public struct StreamAppendResult: Sendable {
 /// A stream append whose records are written but not yet known durable.
 public struct PendingStreamAppend: Sendable {
     let count: Int
-    /// Shard of each record (nil: a single-shard stream).
+    /// Shard of each record (nil: a single-shard stream, or a batch routed by
+    /// its caller, whose records are listed shard by shard).
     let route: [Int]?
     /// Per shard, the append made there.
     let pending: [PendingAppend?]
@@ -90,24 +91,36 @@ public final class LogStream: @unchecked Sendable {
         if shards.count == 1 {
             return PendingStreamAppend(count: batch.count, route: nil, pending: [try shards[0].appendWithoutWaiting(batch)])
         }
-        var perShard = [AppendBatch](repeating: AppendBatch(), count: shards.count)
+        let perShard = (0..<shards.count).map { _ in FrameBatch(byteCapacity: batch.frameBytes / shards.count + 1024) }
         var route = [Int](repeating: 0, count: batch.count)
         for i in 0..<batch.count {
             let shard = batch.withRecord(i) { key, _ in shardIndex(forKey: key) }
             route[i] = shard
             try batch.withRecord(i) { (key, payload) throws(LogError) in try perShard[shard].append(key: key, payload: payload) }
         }
+        let routed = try appendWithoutWaiting(routed: perShard)
+        return PendingStreamAppend(count: routed.count, route: route, pending: routed.pending)
+    }
+
+    /// Writes batches already routed by the caller (`perShard[i]` for shard
+    /// `i`, routed with `router` or spread as the caller chose) without waiting
+    /// for durability. A bulk writer frames on its own threads and routes once;
+    /// here each shard only seals and writes. The result lists records shard by shard.
+    /// - Precondition: one batch per shard.
+    public func appendWithoutWaiting(routed perShard: [FrameBatch]) throws(LogError) -> PendingStreamAppend {
+        precondition(perShard.count == shards.count, "one frame batch per shard")
         var pending: [PendingAppend?] = Array(repeating: nil, count: shards.count)
-        for (i, sub) in perShard.enumerated() where !sub.isEmpty {
+        let count = perShard.reduce(0) { $0 + $1.count }
+        for (i, frames) in perShard.enumerated() where !frames.isEmpty {
             do throws(LogError) {
-                pending[i] = try shards[i].appendWithoutWaiting(sub)
+                pending[i] = try shards[i].appendWithoutWaiting(frames)
             } catch {
                 // All or nothing where it can be: take back what earlier shards got.
-                _ = retract(PendingStreamAppend(count: batch.count, route: route, pending: pending))
+                _ = retract(PendingStreamAppend(count: count, route: nil, pending: pending))
                 throw error
             }
         }
-        return PendingStreamAppend(count: batch.count, route: route, pending: pending)
+        return PendingStreamAppend(count: count, route: nil, pending: pending)
     }
 
     /// Takes back a written, unacknowledged append from every shard it went to
@@ -130,13 +143,18 @@ public final class LogStream: @unchecked Sendable {
             try shards[i].waitDurable(p)
             arrivalMs = max(arrivalMs, p.result.arrivalMs)
         }
-        var nextInShard = pending.pending.map { $0?.result.firstSequence ?? 0 }
         var records: [AppendedRecord] = []
         records.reserveCapacity(pending.count)
-        for i in 0..<pending.count {
-            let shard = pending.route?[i] ?? 0
-            records.append(AppendedRecord(shard: shard, sequence: nextInShard[shard]))
-            nextInShard[shard] += 1
+        if let route = pending.route {
+            var nextInShard = pending.pending.map { $0?.result.firstSequence ?? 0 }
+            for shard in route {
+                records.append(AppendedRecord(shard: shard, sequence: nextInShard[shard]))
+                nextInShard[shard] += 1
+            }
+        } else {
+            for case let (shard, p?) in pending.pending.enumerated() {
+                for k in 0..<UInt64(p.result.count) { records.append(AppendedRecord(shard: shard, sequence: p.result.firstSequence + k)) }
+            }
         }
         return StreamAppendResult(records: records, arrivalMs: arrivalMs)
     }

@@ -1,0 +1,129 @@
+// The work of one ingest thread on one chunk of input: split it into lines,
+// check each (`IngestLineChecker`), route it to a shard by its partition key
+// (`PartitionRouteCache`: exactly Kinesis' MD5 routing, memoized), and frame it
+// into that shard's `FrameBatch`. This is most of an ingest's CPU time, and
+// chunks are independent, so several framers run at once; the writer appends
+// their batches in input order.
+//
+// A chunk yields one or more `IngestBatch`es of at most `batchRecordsMax`
+// records; a batch is the unit of an append and of durability ("every line up
+// to L is durable"), so its last line is recorded. Line numbers here are
+// relative to the chunk (1-based); the writer, which sees chunks in order,
+// makes them absolute.
+
+import SpateLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One append's worth of framed records, per shard.
+final class IngestBatch: @unchecked Sendable {
+    /// Frames for shard `i` at index `i`.
+    let frames: [FrameBatch]
+    /// Records in all shards.
+    var records = 0
+    /// The last input line this batch covers (records, blank and rejected lines).
+    var lastLine = 0
+
+    init(shardCount: Int) {
+        frames = (0..<shardCount).map { _ in FrameBatch(byteCapacity: 256 << 10) }
+    }
+
+    func removeAll() {
+        for batch in frames { batch.removeAll() }
+        records = 0
+        lastLine = 0
+    }
+}
+
+/// What a framer made of one chunk.
+struct FramedChunk: @unchecked Sendable {
+    var chunk: InputChunk
+    /// Lines in the chunk, blank ones included.
+    var lineCount = 0
+    var batches: [IngestBatch] = []
+    /// Rejected lines (chunk-relative numbers) with why, the first `rejectionsKeptMax`.
+    var rejections: [IngestRejection] = []
+    var rejectedCount = 0
+}
+
+/// Frames chunks of input for a stream's shards; one per thread.
+struct IngestChunkFramer {
+    private var checker: IngestLineChecker
+    private var routes: PartitionRouteCache
+    private let usesKey: Bool
+    private let checkOnly: Bool
+    private let batchRecordsMax: Int
+    private let rejectionsKeptMax: Int
+
+    /// - Parameter checkOnly: check lines without framing them (the first pass of `--strict`).
+    init(options: IngestOptions, router: PartitionRouter, checkOnly: Bool) throws(SpateError) {
+        checker = try IngestLineChecker(keyField: options.keyField, keyFieldIsDeclared: options.keyFieldIsDeclared)
+        routes = PartitionRouteCache(router: router)
+        usesKey = options.keyField != nil
+        self.checkOnly = checkOnly
+        batchRecordsMax = options.batchRecordsMax
+        rejectionsKeptMax = options.rejectionsKeptMax
+    }
+
+    /// Frames `chunk` into batches taken from `newBatch`.
+    mutating func frame(_ chunk: InputChunk, newBatch: () -> IngestBatch) -> FramedChunk {
+        var result = FramedChunk(chunk: chunk)
+        let shardCount = routes.router.shardCount
+        var batch: IngestBatch? = nil
+        // Records without a key alternate over the shards, from a shard that moves with the chunk.
+        var roundRobin = chunk.index % shardCount
+        let bytes = chunk.bytes
+        var start = 0
+        var lineNumber = 0
+        while start < bytes.count {
+            let end = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start)
+                .map { $0 - UnsafeMutableRawPointer(mutating: bytes.baseAddress!) } ?? bytes.count
+            var line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            start = end + 1
+            lineNumber += 1
+            if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if let reason = checker.reject(line) {
+                note(&result, IngestRejection(line: lineNumber, reason: reason))
+                continue
+            }
+            if checkOnly { continue }
+            let current = batch ?? newBatch()
+            batch = current
+            let shard: Int
+            if usesKey {
+                shard = checker.key.withUnsafeBytes { routes.shard(forKey: $0) }
+            } else {
+                shard = roundRobin
+                roundRobin = roundRobin + 1 == shardCount ? 0 : roundRobin + 1
+            }
+            do throws(LogError) {
+                try withBytes(checker.key) { (key) throws(LogError) in try current.frames[shard].append(key: key, payload: line) }
+            } catch {
+                note(&result, IngestRejection(line: lineNumber, reason: error.description))
+                continue
+            }
+            current.records += 1
+            current.lastLine = lineNumber
+            if current.records == batchRecordsMax {
+                result.batches.append(current)
+                batch = nil
+            }
+        }
+        result.lineCount = lineNumber
+        if let batch { result.batches.append(batch) }
+        // The last batch covers the chunk's trailing blank and rejected lines too.
+        if !checkOnly {
+            if result.batches.isEmpty { result.batches.append(newBatch()) }
+            result.batches[result.batches.count - 1].lastLine = lineNumber
+        }
+        return result
+    }
+
+    private func note(_ result: inout FramedChunk, _ rejection: IngestRejection) {
+        result.rejectedCount += 1
+        if result.rejections.count < rejectionsKeptMax { result.rejections.append(rejection) }
+    }
+}
