@@ -72,6 +72,7 @@ struct IngestChunkFramer {
         var result = FramedChunk(chunk: chunk)
         let shardCount = routes.router.shardCount
         var batch: IngestBatch? = nil
+        var batchRecords = 0
         // Records without a key alternate over the shards, from a shard that moves with the chunk.
         var roundRobin = chunk.index % shardCount
         let bytes = chunk.bytes
@@ -105,15 +106,20 @@ struct IngestChunkFramer {
                 note(&result, IngestRejection(line: lineNumber, reason: error.description))
                 continue
             }
-            current.records += 1
-            current.lastLine = lineNumber
-            if current.records == batchRecordsMax {
+            batchRecords += 1
+            if batchRecords == batchRecordsMax {
+                current.records = batchRecords
+                current.lastLine = lineNumber
                 result.batches.append(current)
                 batch = nil
+                batchRecords = 0
             }
         }
         result.lineCount = lineNumber
-        if let batch { result.batches.append(batch) }
+        if let batch {
+            batch.records = batchRecords
+            result.batches.append(batch)
+        }
         // The last batch covers the chunk's trailing blank and rejected lines too.
         if !checkOnly {
             if result.batches.isEmpty { result.batches.append(newBatch()) }

@@ -1,12 +1,17 @@
 // One pass of a bulk ingest over its input: the reader (the calling thread),
-// the framer threads, the writer thread and the settler thread of
-// `JSONLinesIngester`'s pipeline, the queues between them, and the report they
-// fill. A run is used once.
+// the framer threads, the sequencer, one writer thread per shard and the
+// settler of `JSONLinesIngester`'s pipeline, the queues between them, and the
+// report they fill. A run is used once.
+//
+// Why a writer per shard: with records of 1 KiB, copying the frames into the
+// page cache (the kernel's side of pwrite) was half of all CPU time, on one
+// thread; shards are separate files, so their writes run side by side.
 //
 // Invariants:
-// - The writer appends batches in input order (it reorders the framers'
-//   chunks by index), and the settler settles them in that order; so
-//   `lastLineDurable` only moves forward, and everything before it is durable.
+// - The sequencer hands batches on in input order (it reorders the framers'
+//   chunks by index); each shard writer appends its part of them in that
+//   order, and the settler settles them in that order; so `lastLineDurable`
+//   only moves forward, and everything before it is durable in every shard.
 // - After the first failure nothing more is appended; what was written but not
 //   settled is taken back, newest first, once every thread has stopped.
 // - Every chunk taken from the reader's pool returns to it (through the
@@ -17,12 +22,37 @@ import Synchronization
 
 /// One pass of an ingest: check only (the first pass of `--strict`) or append.
 final class IngestRun: @unchecked Sendable {
-    /// An appended batch on its way to durability, or a chunk's end.
-    private struct Settling {
-        var batch: IngestBatch?
-        var pending: PendingStreamAppend?
+    /// A batch on its way through the shard writers to durability, or a chunk's end.
+    private final class Settling: @unchecked Sendable {
+        let batch: IngestBatch?
+        /// Per shard, the append of its part (nil: nothing to write, or not
+        /// written). Each shard writer stores only its own slot, at once with
+        /// the others, so this is raw memory, not an Array (whose elements
+        /// are not separately writable from several threads).
+        let pending: UnsafeMutableBufferPointer<PendingAppend?>
+        /// One token per shard writer done with its part.
+        let partsDone: BlockingQueue<Void>
         /// The chunk to give back to the reader once this is settled (on a chunk's last batch).
-        var chunk: InputChunk?
+        let chunk: InputChunk?
+
+        init(batch: IngestBatch?, chunk: InputChunk?, shardCount: Int) {
+            self.batch = batch
+            self.chunk = chunk
+            pending = .allocate(capacity: shardCount)
+            pending.initialize(repeating: nil)
+            partsDone = BlockingQueue(capacity: shardCount)
+        }
+
+        deinit {
+            pending.deinitialize()
+            pending.deallocate()
+        }
+
+        /// Whether every shard's part that has frames was written.
+        var isWhole: Bool {
+            guard let batch else { return true }
+            return batch.frames.indices.allSatisfy { batch.frames[$0].isEmpty || pending[$0] != nil }
+        }
     }
 
     private let stream: LogStream
@@ -30,13 +60,14 @@ final class IngestRun: @unchecked Sendable {
     private let checkOnly: Bool
     private let toFrame: BlockingQueue<InputChunk>
     private let framed: BlockingQueue<FramedChunk>
+    private let toWrite: [BlockingQueue<Settling>]
     private let toSettle: BlockingQueue<Settling>
     private let freeChunks: BlockingQueue<InputChunk>
     private let freeBatches: BlockingQueue<IngestBatch>
     private let stopped = Atomic<Bool>(false)
     private let report: Mutex<IngestReport>
     /// Written, not settled, after a failure: taken back at the end (settler only, then the caller).
-    private var toRetract: [PendingStreamAppend] = []
+    private var toRetract: [(shard: Int, pending: PendingAppend)] = []
 
     init(stream: LogStream, options: IngestOptions, checkOnly: Bool) {
         self.stream = stream
@@ -45,6 +76,7 @@ final class IngestRun: @unchecked Sendable {
         let chunks = max(2, options.chunksInFlightMax)
         toFrame = BlockingQueue(capacity: chunks)
         framed = BlockingQueue(capacity: chunks)
+        toWrite = stream.shards.map { _ in BlockingQueue(capacity: max(1, options.inFlightBatchesMax)) }
         toSettle = BlockingQueue(capacity: max(1, options.inFlightBatchesMax))
         freeChunks = BlockingQueue(capacity: chunks)
         freeBatches = BlockingQueue(capacity: 64)
@@ -62,7 +94,8 @@ final class IngestRun: @unchecked Sendable {
             framers.append(try IngestChunkFramer(options: options, router: stream.router, checkOnly: checkOnly))
         }
         let framerThreads = framers.map { framer in JoinableThread { [self] in runFramer(framer) } }
-        let writer = JoinableThread { [self] in runWriter() }
+        let sequencer = JoinableThread { [self] in runSequencer() }
+        let writers = stream.shards.indices.map { shard in JoinableThread { [self] in runShardWriter(shard) } }
         let settler = JoinableThread { [self] in runSettler() }
 
         let reader = InputChunkReader(fd: fd, skipLines: options.skipLines)
@@ -95,15 +128,17 @@ final class IngestRun: @unchecked Sendable {
         toFrame.close()
         for thread in framerThreads { thread.join() }
         framed.close()
-        writer.join()
+        sequencer.join()
+        for queue in toWrite { queue.close() }
+        for thread in writers { thread.join() }
         toSettle.close()
         settler.join()
 
         var result = report.withLock { $0 }
         result.bytesRead = reader.bytesRead
         // Newest first, so each is the last thing in its shards when taken back.
-        for pending in toRetract.reversed() {
-            for (shard, n) in stream.retract(pending).enumerated() { result.recordsNotTakenBack[shard] += n }
+        for (shard, pending) in toRetract.reversed() where (try? stream.shards[shard].retract(pending)) != true {
+            result.recordsNotTakenBack[shard] += pending.result.count
         }
         return result
     }
@@ -121,8 +156,9 @@ final class IngestRun: @unchecked Sendable {
         }
     }
 
-    /// Appends chunks in input order; chunks after a failure only pass through.
-    private func runWriter() {
+    /// Hands batches on to the shard writers and the settler in input order;
+    /// notes rejected lines with their absolute numbers.
+    private func runSequencer() {
         var waiting: [Int: FramedChunk] = [:]
         var nextIndex = 0
         var linesBefore = options.skipLines
@@ -141,31 +177,48 @@ final class IngestRun: @unchecked Sendable {
                 }
                 for (i, batch) in chunk.batches.enumerated() {
                     batch.lastLine += linesBefore
-                    var settling = Settling(batch: batch, chunk: i == chunk.batches.count - 1 ? chunk.chunk : nil)
-                    if !stopped.load(ordering: .acquiring) {
-                        do throws(LogError) {
-                            settling.pending = try stream.appendWithoutWaiting(routed: batch.frames)
-                        } catch {
-                            fail(.log(error))
-                        }
-                    }
+                    let settling = Settling(batch: batch, chunk: i == chunk.batches.count - 1 ? chunk.chunk : nil,
+                                            shardCount: stream.shards.count)
+                    for queue in toWrite { queue.push(settling) }
                     toSettle.push(settling)
                 }
-                if chunk.batches.isEmpty { toSettle.push(Settling(chunk: chunk.chunk)) }
+                if chunk.batches.isEmpty {
+                    let settling = Settling(batch: nil, chunk: chunk.chunk, shardCount: stream.shards.count)
+                    for queue in toWrite { queue.push(settling) }
+                    toSettle.push(settling)
+                }
                 linesBefore += chunk.lineCount
             }
         }
     }
 
-    /// Waits for each batch's durability, in order; after a failure, keeps the
-    /// rest to be taken back.
+    /// Appends shard `shard`'s part of each batch, in order; after a failure, nothing.
+    private func runShardWriter(_ shard: Int) {
+        while let settling = toWrite[shard].pop() {
+            if let frames = settling.batch?.frames[shard], !frames.isEmpty, !stopped.load(ordering: .acquiring) {
+                do throws(LogError) {
+                    settling.pending[shard] = try stream.shards[shard].appendWithoutWaiting(frames)
+                } catch {
+                    fail(.log(error))
+                }
+            }
+            settling.partsDone.push(())
+        }
+    }
+
+    /// Waits for each batch's parts to be written and durable, in order; from
+    /// the first failure on, keeps what was written to be taken back.
     private func runSettler() {
         var settling = true
         while let item = toSettle.pop() {
-            if let pending = item.pending, let batch = item.batch {
+            for _ in stream.shards.indices { _ = item.partsDone.pop() }
+            if let batch = item.batch {
+                let written = item.pending.enumerated().compactMap { shard, p in p.map { (shard: shard, pending: $0) } }
+                // A batch with a part not written (it failed, or came after a failure) is not kept.
+                if !item.isWhole { settling = false }
                 if settling {
                     do throws(LogError) {
-                        _ = try stream.waitDurable(pending)
+                        for (shard, pending) in written { try stream.shards[shard].waitDurable(pending) }
                         report.withLock { report in
                             report.appended += batch.records
                             for (shard, frames) in batch.frames.enumerated() { report.appendedPerShard[shard] += frames.count }
@@ -174,13 +227,11 @@ final class IngestRun: @unchecked Sendable {
                     } catch {
                         settling = false
                         fail(.log(error))
-                        toRetract.append(pending)
                     }
-                } else {
-                    toRetract.append(pending)
                 }
+                if !settling { toRetract.append(contentsOf: written) }
+                giveBack(batch)
             }
-            if let batch = item.batch { giveBack(batch) }
             if let chunk = item.chunk { freeChunks.push(chunk) }
         }
     }

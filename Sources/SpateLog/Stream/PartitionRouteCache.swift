@@ -48,7 +48,8 @@ public struct PartitionRouteCache {
         let slot = Int(truncatingIfNeeded: h >> UInt64(64 - Self.slotBits))
         return slots.withUnsafeMutableBufferPointer { slots in
             let found = slots[slot]
-            if found.lengthPlusOne == Int32(key.count + 1) && found.words == words { return Int(found.shard) }
+            if found.lengthPlusOne == Int32(key.count + 1) && found.words.0 == words.0 && found.words.1 == words.1
+                && found.words.2 == words.2 && found.words.3 == words.3 { return Int(found.shard) }
             let shard = router.shard(forKey: key)
             slots[slot] = Slot(words: words, lengthPlusOne: Int32(key.count + 1), shard: Int32(shard))
             return shard
