@@ -76,6 +76,7 @@ extension KinesisService {
         }
         append(batches, stream: stream, outcomes: &outcomes)
         var w = JSONWriter(capacity: 64 + entries.count * 100)
+        let shardIDs = stream.shards.indices.map(KinesisNames.shardID)
         var failed = 0
         w.beginObject()
         w.key("Records"); w.beginArray()
@@ -83,8 +84,8 @@ extension KinesisService {
             w.beginObject()
             switch outcome {
             case let .stored(shard, offset):
-                w.key("SequenceNumber"); w.string(SequenceNumber(shard: shard, offset: offset).text)
-                w.key("ShardId"); w.string(KinesisNames.shardID(shard))
+                w.key("SequenceNumber"); SequenceNumber(shard: shard, offset: offset).write(to: &w)
+                w.key("ShardId"); w.string(shardIDs[shard])
             case let .failed(error):
                 failed += 1
                 w.key("ErrorCode"); w.string(error.type)

@@ -121,7 +121,7 @@ extension KinesisService {
                 bytes += size
                 count += 1
                 w.beginObject()
-                w.key("SequenceNumber"); w.string(SequenceNumber(shard: shard, offset: record.sequence).text)
+                w.key("SequenceNumber"); SequenceNumber(shard: shard, offset: record.sequence).write(to: &w)
                 w.key("ApproximateArrivalTimestamp"); w.epochSeconds(ms: record.arrivalMs)
                 w.key("Data"); w.base64String(record.payload)
                 w.key("PartitionKey"); w.string(bytes: record.partitionKey)

@@ -11,17 +11,39 @@
 // shard is in the number so that a sequence number from another shard is
 // recognised and refused (InvalidArgumentException), as Kinesis refuses it.
 
+import SpateJSON
+
 /// A (shard, offset) pair written as a Kinesis sequence number.
 struct SequenceNumber: Equatable, Sendable {
     static let digitCount = 26
     var shard: Int
     var offset: UInt64
 
-    var text: String {
-        let shardDigits = String(shard)
-        let offsetDigits = String(offset)
-        return "4" + String(repeating: "0", count: 5 - shardDigits.count) + shardDigits
-            + String(repeating: "0", count: 20 - offsetDigits.count) + offsetDigits
+    var text: String { withDigits { String(decoding: $0, as: UTF8.self) } }
+
+    /// Writes the number as a JSON string into `w` without allocating (a
+    /// GetRecords or PutRecords answer writes one per record).
+    func write(to w: inout JSONWriter) {
+        withDigits { w.string(bytes: $0) }
+    }
+
+    /// Calls `body` with the 26 ASCII digits, formatted on the stack.
+    private func withDigits<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &storage) { digits in
+            digits[0] = UInt8(ascii: "4")
+            var rest = shard
+            for i in stride(from: 5, through: 1, by: -1) {
+                digits[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            var offsetRest = offset
+            for i in stride(from: Self.digitCount - 1, through: 6, by: -1) {
+                digits[i] = UInt8(ascii: "0") + UInt8(offsetRest % 10)
+                offsetRest /= 10
+            }
+            return body(UnsafeRawBufferPointer(rebasing: digits[0..<Self.digitCount]))
+        }
     }
 
     init(shard: Int, offset: UInt64) {
