@@ -94,6 +94,25 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows
         #expect(throws: SpateError.self) { try f.run("ACK ALERT 999;") }
     }
 
+    /// Rows held for a checkpoint are bounded (JobOutput.pendingRowsMax): a job
+    /// whose interval is 10 minutes still commits its results in pieces, each
+    /// exactly once, while its query runs on.
+    @Test func rowsPilingUpAreCheckpointedBeforeTheInterval() throws {
+        let f = try setUp()
+        try f.run("""
+            CREATE JOB every WITH (checkpoint_interval = '10 minutes') AS SELECT userId, amount FROM tx SINCE EARLIEST;
+            """)
+        let records = (0..<3).flatMap { _ in events(minutes: 12 * 60, users: 4) }  // 51,840 rows
+        try append(f, records)
+        let runner = f.database.startJobRunner(options: options)
+        defer { runner.stop() }
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results;") == Int64(records.count) })
+        // The first (start) checkpoint, at least three for the rows, and the caught-up one.
+        let checkpoints = try #require(try f.database.jobCheckpoint("every")).sequence
+        #expect(checkpoints >= 2 + Int64(records.count / 16_384), "\(checkpoints) checkpoints")
+        #expect(try count(f, "SELECT COUNT(*) FROM job_results;") == Int64(records.count), "each row once")
+    }
+
     @Test func pauseResumeRestartAndDrop() throws {
         let f = try setUp()
         try f.run("CREATE JOB counts WITH (checkpoint_interval = '20 ms') AS SELECT userId, COUNT(*) AS n FROM tx SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;")

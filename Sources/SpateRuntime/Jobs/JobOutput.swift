@@ -14,6 +14,8 @@ final class JobOutput {
     let job: String
     let kind: JobOutputKind
     let columnNames: [String]
+    /// The column names quoted once, for each row's JSON.
+    private let members: JSONText.Members
     let nowMs: @Sendable () -> Int64
     private(set) var pendingAlerts: [NewAlert] = []
     private(set) var pendingResults: [NewResult] = []
@@ -32,6 +34,7 @@ final class JobOutput {
         self.job = job
         self.kind = kind
         self.columnNames = columnNames
+        members = JSONText.Members(names: columnNames)
         self.stream = stream
         self.keyColumn = keyColumn
         self.recordsOut = recordsOut
@@ -45,7 +48,7 @@ final class JobOutput {
 
     /// Takes one output row.
     func add(_ row: EmittedRow) throws(LogError) {
-        let json = JSONText.object(names: columnNames, values: row.values)
+        let json = JSONText.object(members: members, values: row.values)
         switch kind {
         case .alerts:
             pendingAlerts.append(NewAlert(job: job, key: row.key, windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs,
@@ -85,6 +88,12 @@ final class JobOutput {
     }
 
     var hasPendingRows: Bool { !pendingAlerts.isEmpty || !pendingResults.isEmpty }
+    /// Alerts and results held for the next checkpoint.
+    var pendingRowCount: Int { pendingAlerts.count + pendingResults.count }
+    /// Rows held before a checkpoint is taken whatever the interval: bounds
+    /// the memory they hold, and commits them in pieces that overlap the
+    /// query's next steps instead of one long commit at the interval's end.
+    static let pendingRowsMax = 16_384
     var hasPendingAlerts: Bool { !pendingAlerts.isEmpty }
 
     /// The checkpoint committed what was pending.

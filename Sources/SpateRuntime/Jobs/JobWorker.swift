@@ -2,7 +2,11 @@
 // job's lease: compile the definition, resume from the checkpoint (or start),
 // then step the query, hand its rows to the output, and checkpoint — every
 // `checkpoint_interval`, and at once when alerts or results are waiting (the
-// latency from an append to its alert is one step plus one commit). A stop
+// latency from an append to its alert is one step plus one commit). The query's
+// workers run the next step in the background while this thread hands on the
+// last step's rows and commits (`ParallelQueryExecution.launchStep`); a
+// checkpoint is the snapshot taken when that last step ended, with exactly the
+// rows of the steps up to it, so overlapping changes nothing a crash can see. A stop
 // request ends with a final checkpoint. Any error marks the job FAILED with a
 // one-line reason, reported to the runner (which `spate run` prints) — the
 // other jobs keep running; a lost lease (another process took over, the job
@@ -125,28 +129,29 @@ final class JobWorker: @unchecked Sendable {
 
         // A checkpoint's input offsets never move back (TigerStyle: asserted in debug builds and tests).
         var committedOffsets = [UInt64](repeating: 0, count: execution.nextSequences.count)
-        func commit() throws {
-            let offsets = execution.nextSequences
+        /// Commits `snapshot` (taken when the last step handed on ended) with the rows waiting.
+        func commit(_ snapshot: ParallelQueryExecution.Snapshot) throws {
+            let offsets = snapshot.nextSequences
             assert(offsets.count == committedOffsets.count && zip(offsets, committedOffsets).allSatisfy { $0 >= $1 },
                    "job \(name): checkpoint offsets moved back from \(committedOffsets) to \(offsets)")
             let anomalies = output.pendingAlerts.count
             let startNs = monotonicNs()
             let data = CheckpointData(
-                recordsIn: Int64(execution.currentStatistics.recordsRead), recordsOut: output.recordsOut,
-                inputOffsets: execution.nextSequences.enumerated().map {
+                recordsIn: Int64(snapshot.statistics.recordsRead), recordsOut: output.recordsOut,
+                inputOffsets: offsets.enumerated().map {
                     ShardOffset(stream: definition.inputStream, shard: $0.offset, nextOffset: Int64($0.element))
                 },
                 outputOffsets: definition.outputStream.map { output.outputOffsets(stream: $0) } ?? [],
-                operatorStates: [Self.queryOperator: execution.saveState()])
+                operatorStates: [Self.queryOperator: snapshot.state])
             let held = try catalog.commitCheckpoint(job: name, owner: environment.owner, nowMs: environment.nowMs(),
                                                     leaseDurationMs: environment.options.leaseDurationMs,
                                                     checkpoint: data, alerts: output.pendingAlerts, results: output.pendingResults,
-                                                    scores: execution.drainScores().points)
+                                                    scores: snapshot.scores)
             guard held else { throw JobFailure.leaseLost }
             committedOffsets = offsets
             FaultInjection.point("after checkpoint")
             output.committed()
-            let nowMs = environment.nowMs(), late = Int64(execution.currentStatistics.lateRecords)
+            let nowMs = environment.nowMs(), late = Int64(snapshot.statistics.lateRecords)
             metrics.record(BuiltinMetric.jobRecordsIn.name, "job", name, Double(data.recordsIn - recordedIn), atMs: nowMs)
             metrics.record(BuiltinMetric.jobRecordsOut.name, "job", name, Double(data.recordsOut - recordedOut), atMs: nowMs)
             metrics.record(BuiltinMetric.jobAnomalies.name, "job", name, Double(anomalies), atMs: nowMs)
@@ -154,36 +159,50 @@ final class JobWorker: @unchecked Sendable {
             metrics.record(BuiltinMetric.jobCheckpointMs.name, "job", name, Double(monotonicNs() - startNs) / 1_000_000, atMs: nowMs)
             (recordedIn, recordedOut, recordedLate) = (data.recordsIn, data.recordsOut, late)
         }
-
-        // The first checkpoint pins where the job starts (and the output stream's
-        // position), so a crash before the next one resumes from the same place.
-        if checkpoint == nil { try commit() }
-        var lastCommitNs = monotonicNs()
-        var recordsAtLastCommit = Int64(execution.currentStatistics.recordsRead)
-        var outputError: LogError?
-        var crashCountCleared = record.crashesInARow == 0
-        let emit: (EmittedRow) -> Bool = { row in
-            do throws(LogError) { try output.add(row) } catch { outputError = error; return false }
-            return true
-        }
-        while !shouldStop {
-            let outcome: QueryExecution.StepOutcome
-            FaultInjection.trapIfChosen(job: name)
-            do { outcome = try execution.step(emit: emit) } catch { throw JobFailure.failed(error.description) }
-            if let outputError { throw JobFailure.failed("writing the output stream: \(outputError)") }
+        /// Hands `rows` to the output and appends the stream rows among them.
+        func handOn(_ rows: [EmittedRow]) throws {
+            for row in rows {
+                do throws(LogError) { try output.add(row) } catch { throw JobFailure.failed("writing the output stream: \(error)") }
+            }
             FaultInjection.point("after a step, before its output is appended")
             do { try output.flushStream() } catch { throw JobFailure.failed("writing the output stream: \(error)") }
             FaultInjection.point("after output is appended, before the checkpoint")
+        }
+
+        // The first checkpoint pins where the job starts (and the output stream's
+        // position), so a crash before the next one resumes from the same place.
+        if checkpoint == nil { try commit(execution.snapshot()) }
+        var lastCommitNs = monotonicNs()
+        var recordsAtLastCommit = Int64(execution.currentStatistics.recordsRead)
+        var crashCountCleared = record.crashesInARow == 0
+        let dueNs = UInt64(definition.checkpointIntervalMs) * 1_000_000
+        // Leaving on an error: wait for the workers before their state goes.
+        defer { execution.abandonStep() }
+        FaultInjection.trapIfChosen(job: name)
+        execution.launchStep()
+        while !shouldStop {
+            let (outcome, rows): (QueryExecution.StepOutcome, [EmittedRow])
+            do { (outcome, rows) = try execution.collectStep() } catch { throw JobFailure.failed(error.description) }
+            // The workers are quiet: decide on a checkpoint and take it now.
             // Checkpoint when the interval is up, at once when alerts wait (their
             // latency matters), and when the job has caught up with its stream
-            // (a quiet moment: its state is saved before it waits).
-            let dueNs = UInt64(definition.checkpointIntervalMs) * 1_000_000
+            // (a quiet moment: its state is saved before it waits), and when
+            // the rows held reach their bound.
             let read = Int64(execution.currentStatistics.recordsRead)
-            let caughtUp = outcome == .idle && (read > recordsAtLastCommit || output.hasPendingRows)
-            if output.hasPendingAlerts || caughtUp || monotonicNs() - lastCommitNs >= dueNs {
-                try commit()
+            let alertsWait = output.hasPendingAlerts || (definition.outputKind == .alerts && !rows.isEmpty)
+            let caughtUp = outcome == .idle && (read > recordsAtLastCommit || output.hasPendingRows || !rows.isEmpty)
+            let rowsFull = output.pendingRowCount + rows.count >= JobOutput.pendingRowsMax
+            let snapshot = alertsWait || caughtUp || rowsFull || outcome == .finished || monotonicNs() - lastCommitNs >= dueNs
+                ? execution.snapshot() : nil
+            if case .progressed = outcome, !shouldStop {
+                FaultInjection.trapIfChosen(job: name)
+                execution.launchStep()
+            }
+            try handOn(rows)
+            if let snapshot {
+                try commit(snapshot)
                 lastCommitNs = monotonicNs()
-                recordsAtLastCommit = read
+                recordsAtLastCommit = Int64(snapshot.statistics.recordsRead)
             }
             switch outcome {
             case .progressed: continue
@@ -196,12 +215,15 @@ final class JobWorker: @unchecked Sendable {
                 JobCrashNote.leaveStep(crashSlot)
                 usleep(useconds_t(environment.options.pollIntervalMs * 1000))
                 JobCrashNote.enterStep(crashSlot)
+                if !shouldStop { execution.launchStep() }
             case .finished:
-                try commit()
                 throw JobFailure.failed("the job's query ended (it should tail its stream)")
             }
         }
-        try commit()
+        if execution.stepInFlight {
+            do { try handOn(try execution.collectStep().rows) } catch let error as RuntimeError { throw JobFailure.failed(error.description) }
+        }
+        try commit(execution.snapshot())
     }
 
     static let queryOperator = "query"

@@ -14,6 +14,12 @@
 // as with one worker. Between steps all workers are quiet: the checkpoint takes
 // every worker's state and per-shard positions at one consistent point.
 //
+// A job overlaps its own work with the workers' (`launchStep`, `collectStep`):
+// while the workers run step k+1 in the background, the job's thread hands on
+// step k's rows and commits the checkpoint it took (`snapshot`) when step k
+// ended. Measured: done in turn, the hand-on and commit of the reference job's
+// 250 k result rows left the workers idle, and parallelism 2 used 1.36 cores.
+//
 // Watermarks are per worker (over its shards), as in Flink: a worker's windows
 // close as its own shards progress. With one worker this is QueryExecution
 // itself, and the checkpoint state is byte for byte what QueryExecution writes.
@@ -28,6 +34,10 @@ public final class ParallelQueryExecution {
     private let streamShardCount: Int
     /// One thread per worker beyond the first (nil with one worker).
     private let threads: ForkJoinThreads?
+    /// One thread per worker, for steps run in the background (made on the first `launchStep`).
+    private var backgroundThreads: ForkJoinThreads?
+    /// The results of a launched step not yet collected.
+    private var launched: UnsafeMutableBufferPointer<WorkerStep>?
     /// Batches each worker may run in one parallel step: enough to pay for the
     /// fork and join (~10 µs) many times over, few enough to keep alerts prompt.
     static let batchesPerStep = 8
@@ -71,32 +81,101 @@ public final class ParallelQueryExecution {
 
     /// Runs one step of every worker and emits their rows (worker by worker).
     public func step(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) -> QueryExecution.StepOutcome {
+        precondition(launched == nil, "a launched step must be collected first")
         if parts.count == 1 { return try parts[0].step(emit: emit) }
-        let results = UnsafeMutableBufferPointer<WorkerStep>.allocate(capacity: parts.count)
-        results.initialize(repeating: WorkerStep())
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
+        let results = Self.newResults(parts.count)
+        defer { Self.free(results) }
         // Each worker touches only its own QueryExecution and its own result slot.
         let shared = WorkersAndResults(parts: parts, results: results)
         threads?.run { index in
             shared.results[index] = Self.run(shared.parts[index])
         }
-        var progressed = 0, finished = 0
+        let outcome = try Self.outcome(of: results)
         for index in 0..<parts.count {
-            switch results[index].outcome {
+            for row in results[index].rows where !emit(row) { return .finished }
+        }
+        return outcome
+    }
+
+    /// Starts a step of every worker on threads of their own and returns at
+    /// once, so that the caller can hand on the previous step's rows and
+    /// commit meanwhile; `collectStep` waits for it. Until then nothing else
+    /// may be asked of this execution.
+    public func launchStep() {
+        precondition(launched == nil, "one step in flight at a time")
+        let results = Self.newResults(parts.count)
+        let crew = backgroundThreads ?? ForkJoinThreads(width: parts.count, callerRuns: false)
+        backgroundThreads = crew
+        let shared = WorkersAndResults(parts: parts, results: results)
+        crew.start { index in
+            shared.results[index] = Self.run(shared.parts[index])
+        }
+        launched = results
+    }
+
+    /// Whether a launched step is not yet collected.
+    public var stepInFlight: Bool { launched != nil }
+
+    /// Waits for the launched step; returns its outcome and its rows, worker by worker.
+    public func collectStep() throws(RuntimeError) -> (outcome: QueryExecution.StepOutcome, rows: [EmittedRow]) {
+        guard let results = launched else { preconditionFailure("no step launched") }
+        backgroundThreads?.join()
+        launched = nil
+        defer { Self.free(results) }
+        let outcome = try Self.outcome(of: results)
+        var rows: [EmittedRow] = []
+        rows.reserveCapacity(results.reduce(0) { $0 + $1.rows.count })
+        for index in 0..<parts.count { rows += results[index].rows }
+        return (outcome, rows)
+    }
+
+    /// Waits for a launched step and drops it (a job stopping on an error).
+    public func abandonStep() {
+        guard let results = launched else { return }
+        backgroundThreads?.join()
+        launched = nil
+        Self.free(results)
+    }
+
+    /// What a checkpoint takes of the query, at a point where no step runs.
+    public struct Snapshot {
+        public var state: [UInt8]
+        public var nextSequences: [UInt64]
+        public var statistics: QueryStatistics
+        /// The score series since the last snapshot (drained).
+        public var scores: [ScoreMinute]
+    }
+
+    /// The query's state, positions, counters and score series now.
+    public func snapshot() -> Snapshot {
+        precondition(launched == nil, "a snapshot is taken between steps")
+        return Snapshot(state: saveState(), nextSequences: nextSequences, statistics: currentStatistics, scores: drainScores().points)
+    }
+
+    private static func newResults(_ count: Int) -> UnsafeMutableBufferPointer<WorkerStep> {
+        let results = UnsafeMutableBufferPointer<WorkerStep>.allocate(capacity: count)
+        results.initialize(repeating: WorkerStep())
+        return results
+    }
+
+    private static func free(_ results: UnsafeMutableBufferPointer<WorkerStep>) {
+        results.deinitialize()
+        results.deallocate()
+    }
+
+    /// The step's outcome over all workers: the first failure, else progress if any.
+    private static func outcome(of results: UnsafeMutableBufferPointer<WorkerStep>) throws(RuntimeError) -> QueryExecution.StepOutcome {
+        var progressed = 0, finished = 0
+        for result in results {
+            switch result.outcome {
             case let .failure(error): throw error
             case .success(.progressed(let n)): progressed += n
             case .success(.finished): finished += 1
             case .success(.idle): break
             }
         }
-        for index in 0..<parts.count {
-            for row in results[index].rows where !emit(row) { return .finished }
-        }
         if progressed > 0 { return .progressed(progressed) }
-        return finished == parts.count ? .finished : .idle
+        return finished == results.count ? .finished : .idle
     }
 
     /// What the threads of a step share; each index is used by one thread only.

@@ -11,12 +11,36 @@ import SpateJSON
 public enum JSONText {
     /// A JSON object of `names` → `values` (output rows as alert and result JSON).
     public static func object(names: [String], values: [Value]) -> String {
-        var out = "{"
-        for (i, value) in values.enumerated() {
-            if i > 0 { out += "," }
-            out += JSONStringLiteral.quoted(i < names.count ? names[i] : "column_\(i + 1)") + ":" + Self.value(value)
+        object(members: Members(names: names), values: values)
+    }
+
+    /// An object's member names, quoted once with their separators (`{"a":`,
+    /// `,"b":`), for a writer of many rows of the same columns: a job writes
+    /// one object per output row, and quoting and joining the names anew took
+    /// half of its time per row.
+    public struct Members: Sendable {
+        fileprivate let prefixes: [String]
+
+        public init(names: [String]) {
+            prefixes = names.enumerated().map { i, name in (i == 0 ? "{" : ",") + JSONStringLiteral.quoted(name) + ":" }
         }
-        return out + "}"
+
+        fileprivate func prefix(_ i: Int) -> String {
+            i < prefixes.count ? prefixes[i] : (i == 0 ? "{" : ",") + "\"column_\(i + 1)\":"
+        }
+    }
+
+    /// A JSON object of `members` → `values`.
+    public static func object(members: Members, values: [Value]) -> String {
+        guard !values.isEmpty else { return "{}" }
+        var out = ""
+        out.reserveCapacity(values.count * 24)
+        for (i, value) in values.enumerated() {
+            out += members.prefix(i)
+            out += Self.value(value)
+        }
+        out += "}"
+        return out
     }
 
     public static func value(_ value: Value) -> String {
