@@ -14,6 +14,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // WEBHOOK channels (http:// and https://): a well-kept client with TLS,
+        // certificate verification against the system trust store or a ca_file.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // CRC32C with the CPU's instruction: Swift cannot enable SSE4.2 for one function.
@@ -41,7 +45,11 @@ let package = Package(
         // Operators over batches of records, the job runner and its checkpoints.
         .target(name: "SpateRuntime", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog", "CSpateForestKernels"]),
         // Alarms (the state machine), notification channels, delivery with retry, metrics.
-        .target(name: "SpateAlerts", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog"]),
+        .target(name: "SpateAlerts", dependencies: [
+            "SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // The embeddable facade.
         .target(name: "Spate", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog", "SpateAlerts"]),
         // The dashboard: pages, JSON endpoints and SVG charts over the facade. SpateServer
@@ -65,7 +73,7 @@ let package = Package(
             dependencies: ["Spate", "SpateJSON", "SpateServer", "SpateDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks print figures; they are never timed unit tests.
-        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime", "SpateDashboard", "CSQLite"], path: "Benchmarks/SpateBench"),
+        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime", "SpateDashboard", "SpateAlerts", "SpateCatalog", "CSQLite"], path: "Benchmarks/SpateBench"),
         // The detectors' quality harness: precision, recall, F1 and delay on labelled data.
         .executableTarget(name: "spate-detect-eval", dependencies: ["SpateRuntime"], path: "Benchmarks/DetectorEval"),
         // Loopback load generator for `spate serve`: PutRecords throughput, PutRecord latency.

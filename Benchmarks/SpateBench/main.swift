@@ -8,6 +8,7 @@
 //   spate-bench all    [--dir DIR] [--quick]   append, read and query
 //   spate-bench detectors [--quick]             detector throughput and state per key (no disk)
 //   spate-bench dashboard [--dir DIR] [--quick] dashboard pages and JSON endpoints, server time (issue 16)
+//   spate-bench webhooks [--quick]              alert delivery over http and https to a local receiver (issue 18)
 //
 // Data goes to a fresh directory under DIR (default ./.bench-data), which must be
 // on a real disk, and is removed at the end. `--quick` shrinks every phase about
@@ -23,12 +24,16 @@ let usage = """
     usage: spate-bench append|read|query|jobs|ingest|all [--dir DIR] [--quick]
            spate-bench detectors [--quick]
            spate-bench dashboard [--dir DIR] [--quick]
+           spate-bench webhooks [--quick]
       --dir DIR   parent of the scratch data directory (default ./.bench-data); must be a disk, not tmpfs
       --quick     every phase about 10x smaller (smoke run, under ~20 s)
     """
 
 if CommandLine.arguments.dropFirst().first == "detectors" {
     runDetectorsCommand(Array(CommandLine.arguments.dropFirst(2)))
+}
+if CommandLine.arguments.dropFirst().first == "webhooks" {
+    runWebhookCommand(Array(CommandLine.arguments.dropFirst(2)))
 }
 if CommandLine.arguments.dropFirst().first == "dashboard" {
     runDashboardCommand(Array(CommandLine.arguments.dropFirst(2)))

@@ -32,20 +32,28 @@ private final class Scratch {
     }
 }
 
+/// An alert whose row is `row`, and the JSON object every channel gets for it (channel "c", key "k").
+private func alert(_ row: String) -> (StoredAlert, json: String) {
+    let alert = StoredAlert(id: 1, kind: "job", source: "j", job: "j", key: "u1", windowStartMs: nil, windowEndMs: nil,
+                            score: nil, rowJSON: row, createdMs: 1)
+    return (alert, AlertPayload.json(alert, channel: "c", idempotencyKey: "k"))
+}
+
 @Suite struct ChannelDeliveryTests {
     @Test func execGetsTheAlertOnStdinAndItsArgumentsWithoutAShell() throws {
         let scratch = Scratch()
         let out = scratch.path + "/out.txt"
         let script = scratch.script("append.sh", "printf '%s|' \"$@\" >> \"\(out)\"; cat >> \"\(out)\"")
-        let result = ChannelDelivery.send("{\"alert\":1}", idempotencyKey: "k", on: channel(.exec, script, args: "one $(date) ;x"))
+        let (sent, json) = alert("{\"alert\":1}")
+        let result = ChannelDelivery.send(sent, idempotencyKey: "k", on: channel(.exec, script, args: "one $(date) ;x"))
         #expect(throws: Never.self) { try result.get() }
-        #expect(try String(contentsOfFile: out, encoding: .utf8) == "one|$(date)|;x|{\"alert\":1}\n")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "one|$(date)|;x|" + json + "\n")
     }
 
     @Test func aNonZeroExitIsAFailureThatQuotesTheProgram() {
         let scratch = Scratch()
         let script = scratch.script("fail.sh", "cat > /dev/null; echo 'no mail server' >&2; exit 1")
-        let result = ChannelDelivery.send("{}", idempotencyKey: "k", on: channel(.exec, script))
+        let result = ChannelDelivery.send(alert("{}").0, idempotencyKey: "k", on: channel(.exec, script))
         guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
         #expect(error == .failed("\(script) exited with status 1: no mail server"))
     }
@@ -54,7 +62,7 @@ private final class Scratch {
         let scratch = Scratch()
         let script = scratch.script("hang.sh", "exec sleep 30")
         let start = Date()
-        let result = ChannelDelivery.send("{}", idempotencyKey: "k", on: channel(.exec, script, timeoutMs: 300))
+        let result = ChannelDelivery.send(alert("{}").0, idempotencyKey: "k", on: channel(.exec, script, timeoutMs: 300))
         guard case let .failure(.timeout(what)) = result else { Issue.record("expected a timeout, got \(result)"); return }
         #expect(what.contains("killed"))
         #expect(Date().timeIntervalSince(start) < 10)
@@ -63,10 +71,13 @@ private final class Scratch {
     @Test func fileChannelsAppendJSONLines() throws {
         let scratch = Scratch()
         let file = scratch.path + "/alerts.jsonl"
+        var expected = ""
         for i in 1...3 {
-            #expect(throws: Never.self) { try ChannelDelivery.send("{\"n\":\(i)}", idempotencyKey: "k", on: channel(.file, file)).get() }
+            let (sent, json) = alert("{\"n\":\(i)}")
+            #expect(throws: Never.self) { try ChannelDelivery.send(sent, idempotencyKey: "k", on: channel(.file, file)).get() }
+            expected += json + "\n"
         }
-        #expect(try String(contentsOfFile: scratch.path + "/alerts.jsonl", encoding: .utf8) == "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n")
+        #expect(try String(contentsOfFile: scratch.path + "/alerts.jsonl", encoding: .utf8) == expected)
     }
 
     @Test func optionTextsParse() {
@@ -75,7 +86,8 @@ private final class Scratch {
         #expect(HTTPURL.parse("http://127.0.0.1:8080/a/b?c=1") == HTTPURL(host: "127.0.0.1", port: 8080, path: "/a/b?c=1"))
         #expect(HTTPURL.parse("http://localhost") == HTTPURL(host: "localhost", port: 80, path: "/"))
         #expect(HTTPURL.parse("http://[::1]:9/x") == HTTPURL(host: "::1", port: 9, path: "/x"))
-        #expect(HTTPURL.parse("https://example.com/") == nil)
+        #expect(HTTPURL.parse("https://example.com/") == HTTPURL(isHTTPS: true, host: "example.com", port: 443, path: "/"))
+        #expect(HTTPURL.parse("ftp://example.com/") == nil)
         #expect(HTTPURL.parse("http://user@host/") == nil)
         #expect(ChannelDelivery.splitArguments("  -t  ops@example.com ") == ["-t", "ops@example.com"])
     }

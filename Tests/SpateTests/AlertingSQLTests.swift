@@ -34,7 +34,12 @@ import Testing
         func message(_ sql: String) -> String {
             do { try f.run(sql); return "" } catch { return "\(error)" }
         }
-        #expect(message("CREATE CHANNEL w TYPE WEBHOOK WITH (url = 'https://example.com/x');").contains("https:// webhooks are not supported"))
+        #expect(message("CREATE CHANNEL w TYPE WEBHOOK WITH (url = 'ftp://example.com/x');").contains("url must be https://host[:port]/path or http://"))
+        #expect(message("CREATE CHANNEL w TYPE WEBHOOK WITH (url = 'https://example.com/x', format = 'teams');").contains("format must be one of 'json', 'slack', 'pagerduty'"))
+        #expect(message("CREATE CHANNEL w TYPE WEBHOOK WITH (url = 'https://example.com/x', format = 'pagerduty');").contains("needs WITH (routing_key = '…')"))
+        #expect(message("CREATE CHANNEL w TYPE WEBHOOK WITH (url = 'https://example.com/x', routing_key = 'r');").contains("for format = 'pagerduty' only"))
+        #expect(message("CREATE CHANNEL w TYPE WEBHOOK WITH (url = 'https://example.com/x', ca_file = '/no/such/ca.pem');").contains("not a readable file"))
+        #expect(message("CREATE CHANNEL w TYPE WEBHOOK WITH (url = 'http://example.com/x', ca_file = '/etc/hostname');").contains("ca_file is for https:// URLs only"))
         #expect(message("CREATE CHANNEL w TYPE WEBHOOK;").contains("needs WITH (url = '…')"))
         #expect(message("CREATE CHANNEL e TYPE EXEC WITH (command = 'sendmail');").contains("absolute path"))
         #expect(message("CREATE CHANNEL e TYPE EXEC WITH (command = '/no/such/program');").contains("not an executable"))

@@ -81,7 +81,7 @@ extension Session {
         let sample = AlertPayload.sample(channel: channel.name, nowMs: database.now())
         var start = timespec(), end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
-        let result = ChannelDelivery.send(sample.json, idempotencyKey: sample.idempotencyKey, on: channel)
+        let result = ChannelDelivery.send(sample.alert, idempotencyKey: sample.idempotencyKey, on: channel)
         clock_gettime(CLOCK_MONOTONIC, &end)
         let elapsedMs = (Int64(end.tv_sec) - Int64(start.tv_sec)) * 1000 + (Int64(end.tv_nsec) - Int64(start.tv_nsec)) / 1_000_000
         switch result {

@@ -53,12 +53,12 @@ public enum AlertPayload {
         return nil
     }
 
-    /// The sample alert TEST CHANNEL sends.
-    public static func sample(channel: String, nowMs: Int64) -> (json: String, idempotencyKey: String) {
+    /// The sample alert TEST CHANNEL sends, and its idempotency key.
+    public static func sample(channel: String, nowMs: Int64) -> (alert: StoredAlert, idempotencyKey: String) {
         let key = "spate-test-\(channel)-\(nowMs)"
         let alert = StoredAlert(id: 0, kind: "job", source: "test", job: "test", key: "sample", windowStartMs: nowMs - 60_000,
                                 windowEndMs: nowMs, score: nil,
                                 rowJSON: "{\"test\":true,\"message\":\"a sample alert from TEST CHANNEL \(channel)\"}", createdMs: nowMs)
-        return (json(alert, channel: channel, idempotencyKey: key), key)
+        return (alert, key)
     }
 }

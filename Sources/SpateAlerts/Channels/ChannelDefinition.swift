@@ -1,5 +1,7 @@
 // CREATE CHANNEL checked and turned into a catalog row. Options per type:
-//   WEBHOOK  url = 'http://host:port/path' (required; http only), headers = 'K: V; K2: V2'
+//   WEBHOOK  url = 'https://host/path' or 'http://host:port/path' (required), headers = 'K: V; K2: V2',
+//            format = 'json' | 'slack' | 'pagerduty' (default json), routing_key = '…' (pagerduty: required),
+//            ca_file = 'ca.pem' (https only: trust these CAs instead of the system's; stored absolute)
 //   EXEC     command = '/absolute/program' (required, executable), args = 'a b c' (split on spaces)
 //   FILE     path = 'alerts.jsonl' (required; relative to the current directory, stored absolute)
 //   STDOUT   —
@@ -32,7 +34,7 @@ public enum ChannelDefinition {
         }
         let allowed: [String]
         switch type {
-        case .webhook: allowed = ["url", "headers"]
+        case .webhook: allowed = ["url", "headers", "format", "routing_key", "ca_file"]
         case .exec: allowed = ["command", "args"]
         case .file: allowed = ["path"]
         case .stdout: allowed = []
@@ -53,12 +55,25 @@ public enum ChannelDefinition {
             switch (name, option.value) {
             case let ("url", .string(text)):
                 guard HTTPURL.parse(text) != nil else {
-                    let https = text.lowercased().hasPrefix("https://")
-                    throw SQLError(.invalidValue, https
-                        ? "https:// webhooks are not supported: use http:// (e.g. a local relay), or an EXEC channel running curl"
-                        : "url must be http://host[:port]/path, not '\(text)'", at: at)
+                    throw SQLError(.invalidValue, "url must be https://host[:port]/path or http://host[:port]/path, not '\(text)'", at: at)
                 }
                 record.target = text
+            case let ("format", .string(text)):
+                guard let format = WebhookFormat(rawValue: text.lowercased()) else {
+                    throw SQLError(.invalidValue, "format must be one of \(WebhookFormat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")), not '\(text)'", at: at)
+                }
+                record.format = format
+            case let ("routing_key", .string(text)):
+                guard !text.isEmpty, text.utf8.count <= 256, !text.contains(where: { $0.isNewline }) else {
+                    throw SQLError(.invalidValue, "routing_key is the PagerDuty integration key (at most 256 characters)", at: at)
+                }
+                record.routingKey = text
+            case let ("ca_file", .string(text)):
+                let path = text.hasPrefix("/") ? text : (workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/") + text
+                guard access(path, R_OK) == 0 else {
+                    throw SQLError(.invalidValue, "ca_file '\(text)' is not a readable file here (a PEM file of CA certificates)", at: at)
+                }
+                record.caFile = path
             case let ("headers", .string(text)):
                 for entry in text.split(separator: ";") where !entry.contains(":") || entry.contains("\r") || entry.contains("\n") {
                     throw SQLError(.invalidValue, "headers are 'Name: value; Name2: value2'; '\(entry)' has no ':'", at: at)
@@ -96,6 +111,15 @@ public enum ChannelDefinition {
         }
         if record.target == nil, let required = allowed.first {
             throw SQLError(.invalidValue, "a \(statement.channelType.rawValue) channel needs WITH (\(required) = '…')", at: statement.name.range.start)
+        }
+        if record.format == .pagerduty && record.routingKey == nil {
+            throw SQLError(.invalidValue, "a pagerduty webhook needs WITH (routing_key = '…'): the integration key of a PagerDuty service", at: statement.name.range.start)
+        }
+        if record.routingKey != nil && record.format != .pagerduty {
+            throw SQLError(.invalidValue, "routing_key is for format = 'pagerduty' only", at: statement.name.range.start)
+        }
+        if record.caFile != nil && HTTPURL.parse(record.target ?? "")?.isHTTPS != true {
+            throw SQLError(.invalidValue, "ca_file is for https:// URLs only", at: statement.name.range.start)
         }
         return record
     }

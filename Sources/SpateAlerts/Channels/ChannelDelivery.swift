@@ -1,8 +1,8 @@
 // Sends one alert payload on one channel: the switch over channel types, and
 // the two simple ones — FILE (the JSON as one line appended, then fsync; a new
 // file's directory is fsynced too) and STDOUT (one line on the process's
-// standard output, written whole with write(2)). WEBHOOK is HTTPClient, EXEC
-// is ExecSender. Every send is bounded by the channel's timeout, so a dead
+// standard output, written whole with write(2)). WEBHOOK is WebhookSender
+// (its body shaped by WebhookBody), EXEC is ExecSender. Every send is bounded by the channel's timeout, so a dead
 // channel costs its own sender thread that long, never a job or another channel.
 
 import SpateCatalog
@@ -25,13 +25,19 @@ public enum DeliveryError: Error, Equatable, CustomStringConvertible {
 }
 
 public enum ChannelDelivery {
-    /// Sends `payload` (alert JSON) on `channel`.
-    public static func send(_ payload: String, idempotencyKey: String, on channel: ChannelRecord) -> Result<Void, DeliveryError> {
+    /// Sends `alert` on `channel`: its JSON object (AlertPayload), shaped by a
+    /// webhook's format.
+    public static func send(_ alert: StoredAlert, idempotencyKey: String, on channel: ChannelRecord) -> Result<Void, DeliveryError> {
+        let payload = AlertPayload.json(alert, channel: channel.name, idempotencyKey: idempotencyKey)
         switch channel.type {
         case .webhook:
-            guard let target = channel.target, let url = HTTPURL.parse(target) else { return .failure(.failed("not an http:// URL: \(channel.target ?? "")")) }
+            guard let target = channel.target, HTTPURL.parse(target) != nil else {
+                return .failure(.failed("not an http:// or https:// URL: \(channel.target ?? "")"))
+            }
             let headers = [("Idempotency-Key", idempotencyKey)] + parseHeaders(channel.headers ?? "")
-            switch HTTPClient.post(url, headers: headers, body: Array(payload.utf8), timeoutMs: channel.timeoutMs) {
+            let body = WebhookBody.make(channel.format, alert: alert, payload: payload, idempotencyKey: idempotencyKey,
+                                        routingKey: channel.routingKey)
+            switch WebhookSender.post(target, headers: headers, body: Array(body.utf8), caFile: channel.caFile, timeoutMs: channel.timeoutMs) {
             case let .success(status) where (200..<300).contains(status): return .success(())
             case let .success(status): return .failure(.failed("HTTP \(status) from \(target)"))
             case let .failure(error): return .failure(error)

@@ -2,7 +2,8 @@
 // (`Authorization: Bearer …`, API keys), so wherever a channel is shown (SHOW
 // CHANNELS) each header keeps its name and loses its value; the catalog table
 // `channels` offers SELECT neither the headers nor the CREATE CHANNEL text
-// that holds them. Delivery reads them from the catalog, which is owner-only.
+// that holds them, nor a PagerDuty channel's routing key. Delivery reads them
+// from the catalog, which is owner-only.
 
 public enum ChannelSecrets {
     /// The value shown in place of a header's value.
@@ -14,5 +15,5 @@ public enum ChannelSecrets {
     }
 
     /// Columns of the catalog table `channels` that SELECT must not read.
-    public static let secretColumns: Set<String> = ["headers", "definition"]
+    public static let secretColumns: Set<String> = ["headers", "definition", "routing_key"]
 }

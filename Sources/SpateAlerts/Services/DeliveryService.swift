@@ -138,9 +138,8 @@ public final class DeliveryService: @unchecked Sendable {
                 return
             }
         }
-        let payload = AlertPayload.json(row.alert, channel: channel.name, idempotencyKey: row.idempotencyKey)
         let startMs = Clock.monotonicMs()
-        let result = ChannelDelivery.send(payload, idempotencyKey: row.idempotencyKey, on: channel)
+        let result = ChannelDelivery.send(row.alert, idempotencyKey: row.idempotencyKey, on: channel)
         let elapsedMs = Clock.monotonicMs() - startMs
         switch result {
         case .success:

@@ -1,4 +1,4 @@
-// Typed access to `channels` (schema/0003): where alerts are sent. A channel
+// Typed access to `channels` (schema/0003, 0009): where alerts are sent. A channel
 // is created once and dropped; it is never altered (drop and create it again).
 // Dropping a channel leaves its outbox rows: pending ones then fail with
 // "channel does not exist" after their attempts, visibly, instead of vanishing.
@@ -6,6 +6,16 @@
 /// The kinds of channel.
 public enum ChannelType: String, Sendable, Equatable, CaseIterable {
     case webhook, exec, file, stdout
+}
+
+/// The body a WEBHOOK channel sends (schema/0009).
+public enum WebhookFormat: String, Sendable, Equatable, CaseIterable {
+    /// Spate's alert object (AlertPayload).
+    case json
+    /// A Slack incoming-webhook message.
+    case slack
+    /// A PagerDuty Events API v2 trigger event.
+    case pagerduty
 }
 
 /// One row of `channels`.
@@ -23,6 +33,12 @@ public struct ChannelRecord: Sendable, Equatable {
     public var maxAttempts: Int64
     public var definition: String
     public var createdMs: Int64
+    /// WEBHOOK over https: the PEM file of the CAs to trust (nil: the system trust store).
+    public var caFile: String?
+    /// WEBHOOK: the body's shape.
+    public var format: WebhookFormat = .json
+    /// WEBHOOK with format pagerduty: the Events API v2 integration key (a secret).
+    public var routingKey: String?
 
     public init(name: String, type: ChannelType, target: String?, args: String? = nil, headers: String? = nil,
                 timeoutMs: Int64, rateLimitPerMinute: Int64, maxAttempts: Int64, definition: String, createdMs: Int64) {
@@ -41,7 +57,7 @@ public struct ChannelRecord: Sendable, Equatable {
 
 extension Catalog {
     private static let channelColumns =
-        "name, type, target, args, headers, timeout_ms, rate_limit_per_minute, max_attempts, definition, created_at"
+        "name, type, target, args, headers, timeout_ms, rate_limit_per_minute, max_attempts, definition, created_at, ca_file, format, routing_key"
 
     /// Adds a channel; throws `.invalidRecord` when one of that name exists.
     public func createChannel(_ channel: ChannelRecord) throws(CatalogError) {
@@ -51,7 +67,7 @@ extension Catalog {
                 return try statement.step()
             }
             if exists { throw .invalidRecord("channel '\(channel.name)' already exists") }
-            try database.withStatement("INSERT INTO channels (\(Self.channelColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") { statement throws(CatalogError) in
+            try database.withStatement("INSERT INTO channels (\(Self.channelColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)") { statement throws(CatalogError) in
                 try statement.bind(
                     channel.name,
                     channel.type.rawValue,
@@ -62,7 +78,10 @@ extension Catalog {
                     channel.rateLimitPerMinute,
                     channel.maxAttempts,
                     channel.definition,
-                    channel.createdMs
+                    channel.createdMs,
+                    channel.caFile,
+                    channel.format.rawValue,
+                    channel.routingKey
                 )
                 try statement.run()
             }
@@ -103,8 +122,12 @@ extension Catalog {
     }
 
     private static func channelRecord(_ row: SQLiteStatement) -> ChannelRecord {
-        ChannelRecord(name: row.string(0), type: ChannelType(rawValue: row.string(1)) ?? .stdout, target: row.optionalString(2),
-                      args: row.optionalString(3), headers: row.optionalString(4), timeoutMs: row.int64(5),
-                      rateLimitPerMinute: row.int64(6), maxAttempts: row.int64(7), definition: row.string(8), createdMs: row.int64(9))
+        var channel = ChannelRecord(name: row.string(0), type: ChannelType(rawValue: row.string(1)) ?? .stdout, target: row.optionalString(2),
+                                    args: row.optionalString(3), headers: row.optionalString(4), timeoutMs: row.int64(5),
+                                    rateLimitPerMinute: row.int64(6), maxAttempts: row.int64(7), definition: row.string(8), createdMs: row.int64(9))
+        channel.caFile = row.optionalString(10)
+        channel.format = WebhookFormat(rawValue: row.string(11)) ?? .json
+        channel.routingKey = row.optionalString(12)
+        return channel
     }
 }
