@@ -30,12 +30,7 @@ public struct AppendBatch: Sendable {
     /// Adds a record. Throws when the record or the batch would exceed a limit;
     /// the batch is unchanged then.
     public mutating func append(key: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) throws(LogError) {
-        if key.count > RecordFrame.partitionKeyBytesMax {
-            throw .partitionKeyTooLong(bytes: key.count, limit: RecordFrame.partitionKeyBytesMax)
-        }
-        if key.count + payload.count > RecordFrame.recordBytesMax {
-            throw .recordTooLarge(bytes: key.count + payload.count, limit: RecordFrame.recordBytesMax)
-        }
+        try RecordFrame.checkLimits(keyCount: key.count, payloadCount: payload.count)
         if entries.count >= Self.recordsMax {
             throw .batchTooLarge("more than \(Self.recordsMax) records")
         }

@@ -28,6 +28,17 @@ public enum RecordFrame {
     /// Largest body length a valid frame can declare.
     public static let bodyBytesMax = bodyFixedBytes + recordBytesMax
 
+    /// Throws when a record of this key and payload is over a limit (the one
+    /// check of every way into the log: AppendBatch and FrameBatch).
+    static func checkLimits(keyCount: Int, payloadCount: Int) throws(LogError) {
+        if keyCount > partitionKeyBytesMax {
+            throw .partitionKeyTooLong(bytes: keyCount, limit: partitionKeyBytesMax)
+        }
+        if keyCount + payloadCount > recordBytesMax {
+            throw .recordTooLarge(bytes: keyCount + payloadCount, limit: recordBytesMax)
+        }
+    }
+
     /// Bytes one record occupies on disk.
     @inlinable
     public static func frameBytes(keyCount: Int, payloadCount: Int) -> Int {

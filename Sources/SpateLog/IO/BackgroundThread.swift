@@ -13,6 +13,11 @@ public enum BackgroundThread {
 
     /// Starts `body` on a new detached thread.
     public static func start(_ body: @escaping () -> Void) {
+        pthread_detach(spawn(body))
+    }
+
+    /// Starts `body` on a new thread and returns it (to detach or to join).
+    static func spawn(_ body: @escaping () -> Void) -> pthread_t {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { argument in
@@ -21,6 +26,6 @@ public enum BackgroundThread {
             return nil
         }, box)
         precondition(result == 0, "pthread_create failed: \(result)")
-        pthread_detach(thread)
+        return thread
     }
 }

@@ -31,9 +31,7 @@ public final class BlockingQueue<Element>: @unchecked Sendable {
         defer { mutex.unlock() }
         while held == capacity && !closed { notFull.wait(mutex) }
         guard !closed else { return false }
-        elements[(head + held) % capacity] = element
-        held += 1
-        notEmpty.broadcast()
+        enqueue(element)
         return true
     }
 
@@ -42,35 +40,37 @@ public final class BlockingQueue<Element>: @unchecked Sendable {
         mutex.lock()
         defer { mutex.unlock() }
         while held == 0 && !closed { notEmpty.wait(mutex) }
-        guard held > 0 else { return nil }
-        let element = elements[head].take()
-        head = (head + 1) % capacity
-        held -= 1
-        notFull.broadcast()
-        return element
+        return held > 0 ? dequeue() : nil
     }
 
     /// Adds `element` at the tail if there is room and the queue is open; false otherwise.
     public func tryPush(_ element: Element) -> Bool {
         mutex.withLock {
             guard held < capacity && !closed else { return false }
-            elements[(head + held) % capacity] = element
-            held += 1
-            notEmpty.broadcast()
+            enqueue(element)
             return true
         }
     }
 
     /// Takes the head if there is one, without waiting.
     public func tryPop() -> Element? {
-        mutex.withLock { () -> Element? in
-            guard held > 0 else { return nil }
-            let element = elements[head].take()
-            head = (head + 1) % capacity
-            held -= 1
-            notFull.broadcast()
-            return element
-        }
+        mutex.withLock { held > 0 ? dequeue() : nil }
+    }
+
+    /// Adds at the tail. Requires the mutex and room.
+    private func enqueue(_ element: Element) {
+        elements[(head + held) % capacity] = element
+        held += 1
+        notEmpty.broadcast()
+    }
+
+    /// Takes the head. Requires the mutex and an element.
+    private func dequeue() -> Element? {
+        let element = elements[head].take()
+        head = (head + 1) % capacity
+        held -= 1
+        notFull.broadcast()
+        return element
     }
 
     /// Refuses further pushes and wakes every waiter; what is queued can still be popped.

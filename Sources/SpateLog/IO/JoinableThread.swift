@@ -8,23 +8,12 @@ import Glibc
 
 /// A thread running a closure once; `join` waits for it to return.
 public final class JoinableThread {
-    private final class Box {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
-    }
-
-    private var thread = pthread_t()
+    private let thread: pthread_t
     private var joined = false
 
     /// Starts `body` on a new thread.
     public init(_ body: @escaping () -> Void) {
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        let result = pthread_create(&thread, nil, { argument in
-            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box)
-        precondition(result == 0, "pthread_create failed: \(result)")
+        thread = BackgroundThread.spawn(body)
     }
 
     /// Waits for the thread's closure to return (once; later calls return at once).
