@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "SpateAlerts", dependencies: [
             "SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The embeddable facade.
