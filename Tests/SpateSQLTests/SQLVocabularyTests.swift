@@ -44,9 +44,17 @@ import Testing
             CREATE ALARM an ON METRIC job.lag_ms STATISTIC MAX PERIOD 1 MINUTE WHEN > 1 FOR 1 OF 1 PERIODS MISSING AS IGNORE;
             SHOW STREAMS; SHOW JOBS; SHOW CHANNELS; SHOW ALARMS; SHOW METRICS;
             DROP JOB IF EXISTS j; DROP CHANNEL IF EXISTS c; DROP ALARM IF EXISTS al; ACK ALERT 1;
+            COPY (SELECT a FROM s SINCE EARLIEST UNTIL NOW) TO 'x.csv' FORMAT CSV;
+            COPY (SELECT a FROM s SINCE EARLIEST UNTIL NOW) TO 'x' FORMAT JSONL;
+            COPY (SELECT a FROM s SINCE EARLIEST UNTIL NOW) TO 'x' FORMAT PARQUET;
             """
         let parsed = try Parser.parseScript(script)
-        #expect(parsed.count == 20)
+        #expect(parsed.count == 23)
+        #expect(parsed.suffix(3).map(\.description) == [
+            "COPY (SELECT a FROM s SINCE EARLIEST UNTIL NOW) TO 'x.csv' FORMAT CSV",
+            "COPY (SELECT a FROM s SINCE EARLIEST UNTIL NOW) TO 'x' FORMAT JSONL",
+            "COPY (SELECT a FROM s SINCE EARLIEST UNTIL NOW) TO 'x' FORMAT PARQUET",
+        ])
         let used = Set(script.split { !$0.isLetter && $0 != "_" }.map { $0.uppercased() })
         for word in SQLVocabulary.contextualKeywords where !["MILLISECONDS", "SECOND", "DAYS", "WEEK", "WEEKS"].contains(word) {
             #expect(used.contains(word) || Keywords.statementStarts.contains(word), "\(word) is exercised by a statement above")

@@ -51,6 +51,7 @@ public final class Session {
         case let .explain(.select(s)): try runExplain(s, source: source, sink: sink)
         case let .backtest(s): try runBacktest(s, source: source, sink: sink, cancel: cancel)
         case let .set(s): try runSet(s, source: source, sink: sink)
+        case let .copy(s): try runCopy(s, source: source, sink: sink, cancel: cancel)
         case let .createJob(s): try createJob(s, source: source, sink: sink)
         case .show(.jobs): try showJobs(sink: sink)
         case let .describe(s) where s.objectType == .job: try describeJob(s, source: source, sink: sink)

@@ -36,6 +36,8 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
         case backtest(BacktestStatement)
         /// `SET name = value` (a session setting: threads)
         case set(SetStatement)
+        /// `COPY (SELECT …) TO 'path' [FORMAT …]`
+        case copy(CopyStatement)
     }
 
     public var kind: Kind
@@ -64,6 +66,7 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
         case .explain(let s): return s.description
         case .backtest(let s): return s.description
         case .set(let s): return s.description
+        case .copy(let s): return s.description
         }
     }
 }

@@ -22,7 +22,7 @@ enum Keywords {
     /// Words that start a statement, for "did you mean" at the start of a statement.
     static let statementStarts = [
         "SELECT", "INSERT", "CREATE", "ALTER", "DROP", "SHOW", "DESCRIBE", "EXPLAIN", "BACKTEST", "SET",
-        "PAUSE", "RESUME", "RESTART", "ACK", "RESOLVE", "TEST",
+        "COPY", "PAUSE", "RESUME", "RESTART", "ACK", "RESOLVE", "TEST",
     ]
 
     static func isReserved(_ word: String) -> Bool {

@@ -28,7 +28,7 @@ public enum SQLVocabulary {
         "ADVANCE", "ALARM", "ALARMS", "ALERT", "CHANGES", "CHANNEL", "CHANNELS", "EARLIEST", "EXISTS",
         "FINAL", "FOR", "GAP", "GRACE", "HOPPING", "IF", "JOB", "JOBS", "LATEST", "METRIC", "METRICS",
         "MISSING", "NOTIFY", "NOW", "OF", "PERIOD", "PERIODS", "SESSION", "SIZE", "STATISTIC", "STREAM",
-        "STREAMS", "TUMBLING", "TYPE",
+        "STREAMS", "TUMBLING", "TYPE", "TO", "FORMAT", "JSONL", "CSV", "PARQUET",
         // Types, channel types, missing-data treatments.
         "BIGINT", "BOOLEAN", "DOUBLE", "INT", "INTEGER", "STRING", "TIMESTAMP",
         "EXEC", "FILE", "STDOUT", "WEBHOOK", "BREACHING", "NOT_BREACHING", "IGNORE",

@@ -110,6 +110,7 @@ public struct Parser {
         case "EXPLAIN": kind = .explain(try parseExplain())
         case "BACKTEST": kind = .backtest(try parseBacktest())
         case "SET": kind = .set(try parseSet())
+        case "COPY": kind = .copy(try parseCopy())
         case "PAUSE", "RESUME", "RESTART": kind = .jobControl(try parseJobControl())
         case "ACK", "RESOLVE": kind = .alertAction(try parseAlertAction())
         case "TEST": kind = .testChannel(try parseTestChannel())

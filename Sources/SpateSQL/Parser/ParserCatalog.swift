@@ -94,6 +94,35 @@ extension Parser {
         return BacktestStatement(select: try parseSelect(), label: label)
     }
 
+    /// `COPY (SELECT …) TO 'path' [FORMAT JSONL | CSV | PARQUET]`.
+    mutating func parseCopy() throws(SQLError) -> CopyStatement {
+        advance()
+        _ = try expect(.leftParen, "'(' and a SELECT after COPY (COPY (SELECT …) TO 'file')")
+        guard atKeyword("SELECT") else {
+            throw unexpected("SELECT inside COPY ( … )", suggesting: ["SELECT"])
+        }
+        let select = try parseSelect()
+        _ = try expect(.rightParen, "')' after the COPY's SELECT")
+        _ = try expectKeyword("TO", "TO 'file' after COPY (SELECT …)")
+        guard current.kind == .string else {
+            throw unexpected("a file name in quotes after TO, e.g. TO 'out.jsonl'", suggesting: [])
+        }
+        let pathToken = current
+        let path = current.text
+        advance()
+        var format: CopyFormat?
+        if atKeyword("FORMAT") {
+            advance()
+            let nameToken = current
+            let name = try parseIdentifier("a format: JSONL, CSV or PARQUET", allowReserved: true)
+            guard let known = CopyFormat(rawValue: Keywords.uppercased(name.value)) else {
+                throw error(.invalidValue, "unknown format '\(name.value)'; formats: JSONL, CSV, PARQUET", at: nameToken)
+            }
+            format = known
+        }
+        return CopyStatement(select: select, path: path, pathRange: pathToken.range, format: format)
+    }
+
     /// `SET name = literal`.
     mutating func parseSet() throws(SQLError) -> SetStatement {
         advance()

@@ -1,0 +1,123 @@
+// Writes a result's rows to a file, for COPY … TO: JSON lines (one object a
+// row, the column names as keys, as a job's results are written) or CSV
+// (RFC 4180: a header row, fields with a comma, quote or line break quoted,
+// quotes doubled; NULL is an empty field; numbers and booleans as JSON writes
+// them, timestamps as epoch milliseconds).
+//
+// The rows go to `<path>.tmp-<pid>` through a 1 MiB buffer; `commit` fsyncs
+// it, renames it over `path` and fsyncs the directory, so the file is there
+// whole or not at all (`discard` removes the temporary file). It is a
+// ResultSink, so the query runs exactly as a SELECT does.
+
+import SpateSQL
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A ResultSink that writes the rows to a file.
+final class RowFileWriter: ResultSink {
+    let path: String
+    let format: CopyFormat
+    private let temporaryPath: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var members = JSONText.Members(names: [])
+    private(set) var rowCount = 0
+    private(set) var bytesWritten = 0
+    private(set) var summary = QuerySummary()
+    /// The first write error (the rest of the rows are then dropped).
+    private(set) var failure: String?
+    private static let bufferBytesMax = 1 << 20
+
+    /// Opens the temporary file next to `path`.
+    /// - Precondition: `format` is JSONL or CSV.
+    init(path: String, format: CopyFormat) throws(SpateError) {
+        precondition(format != .parquet, "PARQUET is refused before a writer is made")
+        self.path = path
+        self.format = format
+        temporaryPath = path + ".tmp-\(getpid())"
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .io("cannot write '\(path)': \(String(cString: strerror(errno))); check that its directory exists and is writable")
+        }
+        buffer.reserveCapacity(Self.bufferBytesMax + 4096)
+    }
+
+    deinit { close(fd) }
+
+    func begin(columns: [ResultColumn]) {
+        members = JSONText.Members(names: columns.map(\.name))
+        if format == .csv {
+            append(columns.map { Self.csvField($0.name) }.joined(separator: ",") + "\r\n")
+        }
+    }
+
+    func row(_ values: [Value]) {
+        rowCount += 1
+        switch format {
+        case .csv: append(values.map(Self.csvField).joined(separator: ",") + "\r\n")
+        default: append(JSONText.object(members: members, values: values) + "\n")
+        }
+    }
+
+    func end(_ summary: QuerySummary) { self.summary = summary }
+
+    func message(_ text: String) {}
+
+    /// Makes the file durable under its name; throws the first write error.
+    func commit() throws(SpateError) {
+        flush()
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil && rename(temporaryPath, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            discard()
+            throw .io("writing '\(path)': \(failure)")
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    /// Removes the temporary file (a failed or cancelled COPY leaves nothing).
+    func discard() {
+        unlink(temporaryPath)
+    }
+
+    private func append(_ text: String) {
+        guard failure == nil else { return }
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.bufferBytesMax { flush() }
+    }
+
+    private func flush() {
+        guard failure == nil, !buffer.isEmpty else { return }
+        var written = 0
+        while written < buffer.count {
+            let n = buffer[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return
+            }
+            written += n
+        }
+        bytesWritten += written
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// One CSV field: NULL empty, text as is, quoted when it holds a comma, a quote or a line break.
+    static func csvField(_ value: Value) -> String {
+        if case .null = value { return "" }
+        return csvField(JSONText.plain(value))
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+    }
+}
