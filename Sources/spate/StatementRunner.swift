@@ -86,21 +86,34 @@ final class StatementRunner {
     }
 }
 
-/// Passes results through and notes whether a summary reported cancellation.
+/// Passes results through, notes whether a summary reported cancellation, and
+/// shows progress lines on standard error when it is a terminal.
 final class ObservingSink: ResultSink {
     private let inner: ResultSink
     private(set) var sawCancelledSummary = false
+    private var showingProgress = false
 
     init(_ inner: ResultSink) { self.inner = inner }
 
-    func begin(columns: [ResultColumn]) { inner.begin(columns: columns) }
+    func begin(columns: [ResultColumn]) { clearProgress(); inner.begin(columns: columns) }
     func row(_ values: [Value]) { inner.row(values) }
     func caughtUp() { inner.caughtUp() }
     func end(_ summary: QuerySummary) {
+        clearProgress()
         if summary.cancelled { sawCancelledSummary = true }
         inner.end(summary)
     }
-    func message(_ text: String) { inner.message(text) }
+    func message(_ text: String) { clearProgress(); inner.message(text) }
+    func progress(_ text: String) {
+        Terminal.progress(text)
+        showingProgress = true
+    }
+
+    private func clearProgress() {
+        guard showingProgress else { return }
+        Terminal.clearProgress()
+        showingProgress = false
+    }
 }
 
 /// Reading a whole script: a file, or standard input.

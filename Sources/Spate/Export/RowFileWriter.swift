@@ -7,8 +7,10 @@
 // The rows go to `<path>.tmp-<pid>` through a 1 MiB buffer; `commit` fsyncs
 // it, renames it over `path` and fsyncs the directory, so the file is there
 // whole or not at all (`discard` removes the temporary file). It is a
-// ResultSink, so the query runs exactly as a SELECT does.
+// ResultSink, so the query runs exactly as a SELECT does; every 200 ms it
+// reports its rows and bytes, which a terminal shows as a progress line.
 
+import SpateLog
 import SpateSQL
 
 #if canImport(Glibc)
@@ -32,7 +34,12 @@ final class RowFileWriter: ResultSink {
 
     /// Opens the temporary file next to `path`.
     /// - Precondition: `format` is JSONL or CSV.
-    init(path: String, format: CopyFormat) throws(SpateError) {
+    /// Told "COPY: N rows, B bytes" at most every 200 ms (a terminal shows it).
+    private let progress: (String) -> Void
+    private var lastProgressNs = monotonicNs()
+
+    init(path: String, format: CopyFormat, progress: @escaping (String) -> Void = { _ in }) throws(SpateError) {
+        self.progress = progress
         precondition(format != .parquet, "PARQUET is refused before a writer is made")
         self.path = path
         self.format = format
@@ -55,6 +62,10 @@ final class RowFileWriter: ResultSink {
 
     func row(_ values: [Value]) {
         rowCount += 1
+        if rowCount & 1023 == 0, monotonicNs() - lastProgressNs > 200_000_000 {
+            progress("COPY to '\(path)': \(rowCount) rows, \(bytesWritten + buffer.count) bytes")
+            lastProgressNs = monotonicNs()
+        }
         switch format {
         case .csv: append(values.map(Self.csvField).joined(separator: ",") + "\r\n")
         default: append(JSONText.object(members: members, values: values) + "\n")

@@ -21,7 +21,7 @@ extension Session {
                               at: statement.select.range, source: source)
         }
         let path = statement.path.hasPrefix("/") ? statement.path : Self.currentDirectory() + "/" + statement.path
-        let writer = try RowFileWriter(path: path, format: format)
+        let writer = try RowFileWriter(path: path, format: format) { sink.progress($0) }
         let startNs = monotonicNs()
         do throws(SpateError) {
             try runSelect(statement.select, source: source, sink: writer, cancel: cancel)

@@ -52,11 +52,16 @@ public protocol ResultSink: AnyObject {
     func end(_ summary: QuerySummary)
     /// A statement without rows finished: "created stream tx".
     func message(_ text: String)
+    /// Long work under way, in one line that the next replaces ("COPY: 1,200,000
+    /// rows, 88 MB"): a sink on a terminal shows it, any other drops it.
+    func progress(_ text: String)
 }
 
 extension ResultSink {
     /// Nothing to do by default: a sink that prints each row as it comes needs no signal.
     public func caughtUp() {}
+    /// Dropped by default (a sink not on a terminal stays quiet).
+    public func progress(_ text: String) {}
 }
 
 /// A flag another thread (a Ctrl-C handler) sets to stop the running statement.
