@@ -66,7 +66,7 @@ final class InputChunkReader {
         if carryCount > 0 { buffer.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carryCount) }
         carryCount = 0
         while true {
-            filled = try dropSkippedInput(buffer, filled)
+            filled = dropSkippedInput(buffer, filled)
             if endOfInput { break }
             // Enough: the target, and a line ending (or more than a record can be).
             if !droppingLine && skipLinesLeft == 0 && filled >= InputChunk.bytesTarget
@@ -112,7 +112,7 @@ final class InputChunkReader {
 
     /// Drops, from the front of `buffer[0..<filled]`, the lines still to skip
     /// and the rest of an over-long line; returns the bytes left.
-    private func dropSkippedInput(_ buffer: UnsafeMutableRawBufferPointer, _ filled: Int) throws(SpateError) -> Int {
+    private func dropSkippedInput(_ buffer: UnsafeMutableRawBufferPointer, _ filled: Int) -> Int {
         var start = 0
         while start < filled && (droppingLine || skipLinesLeft > 0) {
             guard let newline = memchr(buffer.baseAddress! + start, 0x0A, filled - start) else {

@@ -69,7 +69,7 @@ public enum ChannelDefinition {
                 }
                 record.routingKey = text
             case let ("ca_file", .string(text)):
-                let path = text.hasPrefix("/") ? text : (workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/") + text
+                let path = absolutePath(text, in: workingDirectory)
                 guard access(path, R_OK) == 0 else {
                     throw SQLError(.invalidValue, "ca_file '\(text)' is not a readable file here (a PEM file of CA certificates)", at: at)
                 }
@@ -91,7 +91,7 @@ public enum ChannelDefinition {
                 record.args = text
             case let ("path", .string(text)):
                 guard !text.isEmpty else { throw SQLError(.invalidValue, "path must name a file", at: at) }
-                record.target = text.hasPrefix("/") ? text : (workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/") + text
+                record.target = absolutePath(text, in: workingDirectory)
             case let ("timeout", .string(text)):
                 guard let ms = DurationOption.milliseconds(text), timeoutMsRange.contains(ms) else {
                     throw SQLError(.invalidValue, "timeout must be a duration from 1 ms to 10 minutes, e.g. '5 seconds'", at: at)
@@ -123,6 +123,11 @@ public enum ChannelDefinition {
         }
         return record
     }
+}
+
+/// `path` as given when absolute, else under `directory` (channel files are stored absolute).
+private func absolutePath(_ path: String, in directory: String) -> String {
+    path.hasPrefix("/") ? path : (directory.hasSuffix("/") ? directory : directory + "/") + path
 }
 
 /// Durations written in option strings: '5 seconds', '500 ms', '2 minutes', '1m30s'.

@@ -32,8 +32,9 @@ public final class ParallelQueryExecution {
     /// The workers' queries, and the stream shards each reads.
     private let parts: [QueryExecution]
     private let streamShardCount: Int
-    /// One thread per worker beyond the first (nil with one worker).
-    private let threads: ForkJoinThreads?
+    /// One thread per worker beyond the first, for `step` (made on its first use:
+    /// a job only ever launches steps, a bounded query only ever runs them).
+    private var threads: ForkJoinThreads?
     /// One thread per worker, for steps run in the background (made on the first `launchStep`).
     private var backgroundThreads: ForkJoinThreads?
     /// The results of a launched step not yet collected.
@@ -61,7 +62,6 @@ public final class ParallelQueryExecution {
                                             recordsScores: recordsScores))
         }
         self.parts = parts
-        threads = parts.count > 1 ? ForkJoinThreads(width: parts.count) : nil
     }
 
     /// Every worker's score series since the last drain (a key's rows are all in
@@ -87,7 +87,9 @@ public final class ParallelQueryExecution {
         defer { Self.free(results) }
         // Each worker touches only its own QueryExecution and its own result slot.
         let shared = WorkersAndResults(parts: parts, results: results)
-        threads?.run { index in
+        let crew = threads ?? ForkJoinThreads(width: parts.count)
+        threads = crew
+        crew.run { index in
             shared.results[index] = Self.run(shared.parts[index])
         }
         let outcome = try Self.outcome(of: results)
