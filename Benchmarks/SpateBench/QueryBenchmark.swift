@@ -110,7 +110,7 @@ func runQueryBenchmark(in directory: String, scale: Scale) throws {
             case .idle: usleep(1_000)
             }
         }
-        execution.finish(emit: emit)
+        try execution.finish(emit: emit)
         let elapsed = seconds(from: startNs, to: monotonicNs())
         let cpu = cpuSeconds() - startCPU
         guard execution.currentStatistics.recordsRead == count else { throw BenchError("read \(execution.currentStatistics.recordsRead) of \(count) records") }

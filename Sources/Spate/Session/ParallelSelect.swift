@@ -1,17 +1,20 @@
 // A bounded SELECT over a stream of several shards runs on up to `threads`
-// workers (ParallelQueryExecution: shard s → worker s mod n, each a complete
-// query over its shards), when that gives the rows one worker would:
-// - the query has no state, or all its state — every group and every detector
-//   — is keyed by the stream's key column (records of a key live in one shard);
-// - it has no ORDER BY and no LIMIT (those would need a merge of the workers'
-//   rows; they run on one worker);
-// - it ends (UNTIL): a tailing query stays on one worker, as its rows come in
-//   the log's order.
-// Rows come worker by worker, so their order differs from one worker's — SQL
-// promises no order without ORDER BY. Each worker's watermark follows its own
-// shards, as a parallel job's does: only a record more than GRACE out of order
-// within its own shard is late, either way; across shards one worker's clock
-// no longer holds another's windows back.
+// workers (ParallelQueryExecution: shard s → worker s mod n), in one of two ways:
+// - split: each worker is a complete query over its shards, when that gives
+//   the rows one worker would — the query has no state, or all its state
+//   (every group and every detector) is keyed by the stream's key column
+//   (records of a key live in one shard), and it has no ORDER BY or LIMIT
+//   (those would need a merge of the workers' rows). Each worker's watermark
+//   follows its own shards, as a parallel job's does.
+// - merged: any other aggregating query (grouped by something else, or not at
+//   all) aggregates on the workers and merges their partial aggregates per
+//   window on the calling thread, which runs the rest of the query — HAVING,
+//   detectors, ORDER BY, LIMIT — on the merged groups (PartialAggregates.swift
+//   says which aggregates and windows merge; FIRST/LAST and session windows
+//   do not, and run on one worker).
+// A tailing query stays on one worker, as its rows come in the log's order.
+// Rows come worker by worker (split) or window by window (merged), so their
+// order may differ from one worker's — SQL promises no order without ORDER BY.
 //
 // SET threads = n (1 to 64) sets the session's bound; `spate --threads n` the same.
 
@@ -20,18 +23,22 @@ import SpateRuntime
 import SpateSQL
 
 extension Session {
-    /// How many workers `plan` may use over `stream` (1: run it as one query).
-    func parallelWorkers(for plan: QueryPlan, stream: LogStream, name: String) -> Int {
-        guard threads > 1, stream.shards.count > 1, plan.isBounded, plan.orderBy.isEmpty, plan.limit == nil else { return 1 }
+    /// How `plan` runs over `stream`: on how many workers, and whether their
+    /// partial aggregates merge (1 worker: run it as one query).
+    func parallelWorkers(for plan: QueryPlan, stream: LogStream, name: String) -> (workers: Int, mergesPartials: Bool) {
+        guard threads > 1, stream.shards.count > 1, plan.isBounded else { return (1, false) }
+        let workers = min(threads, stream.shards.count, ParallelQueryExecution.parallelismMax)
         let keyColumn = (try? database.streamDefinition(name))??.keyColumn
-        guard plan.stateNotSplittable(byKey: keyColumn) == nil else { return 1 }
-        return min(threads, stream.shards.count, ParallelQueryExecution.parallelismMax)
+        if plan.orderBy.isEmpty, plan.limit == nil, plan.stateNotSplittable(byKey: keyColumn) == nil { return (workers, false) }
+        if plan.partialMergeRefusal == nil { return (workers, true) }
+        return (1, false)
     }
 
     /// Runs `plan` on `workers` workers, emitting rows as they come; returns the statistics.
-    func runParallel(_ plan: QueryPlan, stream: LogStream, workers: Int, cancel: CancellationFlag,
+    func runParallel(_ plan: QueryPlan, stream: LogStream, workers: Int, mergesPartials: Bool, cancel: CancellationFlag,
                      emit: @escaping ([Value]) -> Void) throws(RuntimeError) -> QueryStatistics {
-        let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: workers, nowMs: database.now)
+        let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: workers, nowMs: database.now,
+                                                   mergesPartials: mergesPartials)
         let rows: (EmittedRow) -> Bool = { emit($0.values); return true }
         var cancelled = false
         loop: while true {
@@ -42,7 +49,7 @@ extension Session {
             case .idle: usleep(1_000)
             }
         }
-        if !cancelled { execution.finish(emit: rows) }
+        if !cancelled { try execution.finish(emit: rows) }
         var statistics = execution.currentStatistics
         statistics.cancelled = cancelled
         return statistics

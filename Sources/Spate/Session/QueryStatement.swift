@@ -15,10 +15,11 @@ extension Session {
         case let .stream(name):
             let stream = try database.stream(name)
             do {
-                let workers = parallelWorkers(for: plan, stream: stream, name: name)
+                let (workers, mergesPartials) = parallelWorkers(for: plan, stream: stream, name: name)
                 let statistics: QueryStatistics
                 if workers > 1 {
-                    statistics = try runParallel(plan, stream: stream, workers: workers, cancel: cancel) { sink.row($0) }
+                    statistics = try runParallel(plan, stream: stream, workers: workers, mergesPartials: mergesPartials,
+                                                 cancel: cancel) { sink.row($0) }
                 } else {
                     let execution = try QueryExecution(plan: plan, stream: stream, nowMs: database.now)
                     statistics = try execution.run(QueryControl(isCancelled: { cancel.isCancelled }, caughtUp: { sink.caughtUp() })) { row in

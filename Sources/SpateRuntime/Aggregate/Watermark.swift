@@ -50,9 +50,15 @@ final class Watermark {
 
     var shardCount: Int { maxEventTimeByShard.count }
 
-    /// The watermark: the frontier minus the grace (saturating at Int64.min).
+    /// A frontier set from outside, used instead of this watermark's own: a
+    /// worker of a query whose partial aggregates are merged closes windows at
+    /// the frontier over every worker's shards (ParallelQueryExecution), so
+    /// that all workers close the same windows at the same step.
+    var coordinatedFrontierMs: Int64?
+
+    /// The watermark: the frontier (or the coordinated one) minus the grace (saturating at Int64.min).
     var watermarkMs: Int64 {
-        let (watermark, overflow) = frontierMs.subtractingReportingOverflow(graceMs)
+        let (watermark, overflow) = (coordinatedFrontierMs ?? frontierMs).subtractingReportingOverflow(graceMs)
         return overflow ? .min : watermark
     }
 

@@ -52,6 +52,9 @@ final class WindowAggregator {
     /// Emission order: (end, sequence, slot), a min-heap; stale entries are skipped.
     @exclusivity(unchecked) var heap = EmissionHeap()
     @exclusivity(unchecked) var changedSlots: [Int32] = []
+    /// A slot that is never a group: partials from other workers are loaded
+    /// here and folded into their group (-1: not made yet; PartialAggregates.swift).
+    @exclusivity(unchecked) var scratchSlot: Int32 = -1
 
     /// Which windows are final: per-shard event-time maxima, active shards, the frontier (Watermark.swift).
     let watermark: Watermark
@@ -197,7 +200,7 @@ final class WindowAggregator {
 
     /// The slot of (key, window start), opened if needed.
     @inline(__always)
-    private func slot(keyId: Int, start: Int64, end: Int64) throws(RuntimeError) -> Int32 {
+    func slot(keyId: Int, start: Int64, end: Int64) throws(RuntimeError) -> Int32 {
         if latestStart[keyId] == start {
             let cached = latestSlot[keyId]
             if cached >= 0 && slotLive[Int(cached)] && slotKey[Int(cached)] == Int32(keyId) && slotStart[Int(cached)] == start { return cached }

@@ -23,6 +23,19 @@
 // Watermarks are per worker (over its shards), as in Flink: a worker's windows
 // close as its own shards progress. With one worker this is QueryExecution
 // itself, and the checkpoint state is byte for byte what QueryExecution writes.
+//
+// A bounded query whose groups are not keyed by the stream's key splits too,
+// by merging partial aggregates (`mergesPartials`; PartialAggregates.swift,
+// Flink's local-global aggregation): each worker is a partial part that
+// aggregates its shards' records and hands a group on when its window
+// closes; one final part on the calling thread folds them and runs the rest
+// of the query (HAVING, detectors, projection, ORDER BY, LIMIT). Windows close
+// at one frontier for all workers, computed between steps from every worker's
+// per-shard maxima exactly as one worker's watermark is (the smallest maximum
+// over the shards not read to their end), so in a step every worker closes the
+// same windows and each group the final part receives is complete. The
+// frontier lags a step behind the workers' reading, so a record is never late
+// here that one worker reading the shards merged by arrival would keep.
 
 import SpateCatalog
 import SpateLog
@@ -39,29 +52,41 @@ public final class ParallelQueryExecution {
     private var backgroundThreads: ForkJoinThreads?
     /// The results of a launched step not yet collected.
     private var launched: UnsafeMutableBufferPointer<WorkerStep>?
+    /// With merged partial aggregates: the part that folds them and emits.
+    private let final: QueryExecution?
+    /// With merged partial aggregates: the frontier over every stream shard the workers' windows close at.
+    private let frontier: Watermark?
     /// Batches each worker may run in one parallel step: enough to pay for the
     /// fork and join (~10 µs) many times over, few enough to keep alerts prompt.
     static let batchesPerStep = 8
     /// Most workers a job may ask for.
     public static let parallelismMax = 64
 
-    /// `parallelism` workers over `stream` (fewer when the stream has fewer shards).
+    /// `parallelism` workers over `stream` (fewer when the stream has fewer
+    /// shards). `mergesPartials`: the workers' groups are merged (a bounded
+    /// query whose `partialMergeRefusal` is nil); otherwise each worker's
+    /// state must be keyed by the stream's key (`stateNotSplittable`).
     public init(plan: QueryPlan, stream: LogStream, parallelism: Int, nowMs: @escaping () -> Int64 = wallClockMs,
-                resumeAt: [UInt64]? = nil, start: RangeStart? = nil, recordsScores: Bool = false) throws(RuntimeError) {
+                resumeAt: [UInt64]? = nil, start: RangeStart? = nil, recordsScores: Bool = false,
+                mergesPartials: Bool = false) throws(RuntimeError) {
         let shardCount = stream.shards.count
         let workers = max(1, min(parallelism, shardCount))
         streamShardCount = shardCount
         if let resumeAt, resumeAt.count != shardCount {
             throw .checkpointShardsMismatch(checkpoint: resumeAt.count, stream: shardCount)
         }
+        let merges = mergesPartials && workers > 1
+        precondition(!merges || (plan.partialMergeRefusal == nil && resumeAt == nil), "partial aggregates merge in bounded queries only")
         var parts: [QueryExecution] = []
         for worker in 0..<workers {
             let shards = Array(stride(from: worker, to: shardCount, by: workers))
             parts.append(try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, shards: workers == 1 ? nil : shards,
                                             resumeAt: resumeAt.map { all in shards.map { all[$0] } }, start: start,
-                                            recordsScores: recordsScores))
+                                            recordsScores: recordsScores, part: merges ? .partialAggregates : .whole))
         }
         self.parts = parts
+        final = merges ? try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, part: .finalAggregates) : nil
+        frontier = merges ? Watermark(shardCount: shardCount, graceMs: plan.window?.graceMs ?? 0) : nil
     }
 
     /// Every worker's score series since the last drain (a key's rows are all in
@@ -83,6 +108,7 @@ public final class ParallelQueryExecution {
     public func step(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) -> QueryExecution.StepOutcome {
         precondition(launched == nil, "a launched step must be collected first")
         if parts.count == 1 { return try parts[0].step(emit: emit) }
+        coordinateFrontier()
         let results = Self.newResults(parts.count)
         defer { Self.free(results) }
         // Each worker touches only its own QueryExecution and its own result slot.
@@ -93,6 +119,10 @@ public final class ParallelQueryExecution {
             shared.results[index] = Self.run(shared.parts[index])
         }
         let outcome = try Self.outcome(of: results)
+        if let final {
+            for index in 0..<parts.count { try final.absorbPartials(results[index].partials) }
+            return final.emitAbsorbed(emit: emit) ? outcome : .finished
+        }
         for index in 0..<parts.count {
             for row in results[index].rows where !emit(row) { return .finished }
         }
@@ -105,6 +135,7 @@ public final class ParallelQueryExecution {
     /// may be asked of this execution.
     public func launchStep() {
         precondition(launched == nil, "one step in flight at a time")
+        precondition(final == nil, "a job's workers do not merge partial aggregates")
         let results = Self.newResults(parts.count)
         let crew = backgroundThreads ?? ForkJoinThreads(width: parts.count, callerRuns: false)
         backgroundThreads = crew
@@ -190,6 +221,8 @@ public final class ParallelQueryExecution {
     private struct WorkerStep {
         var outcome: Result<QueryExecution.StepOutcome, RuntimeError> = .success(.idle)
         var rows: [EmittedRow] = []
+        /// A partial part's groups closed in the step.
+        var partials: [UInt8] = []
     }
 
     private static func run(_ part: QueryExecution) -> WorkerStep {
@@ -197,26 +230,54 @@ public final class ParallelQueryExecution {
         var rows: [EmittedRow] = []
         var read = 0
         do throws(RuntimeError) {
+            var outcome = QueryExecution.StepOutcome.idle
             for _ in 0..<batchesPerStep {
-                let outcome = try part.step { rows.append($0); return true }
-                guard case let .progressed(n) = outcome else {
-                    step.outcome = .success(read > 0 ? .progressed(read) : outcome)
-                    step.rows = rows
-                    return step
+                let batch = try part.step { rows.append($0); return true }
+                guard case let .progressed(n) = batch else {
+                    if read == 0 { outcome = batch }
+                    break
                 }
                 read += n
+                outcome = .progressed(read)
             }
-            step.outcome = .success(.progressed(read))
+            step.outcome = .success(outcome)
         } catch {
             step.outcome = .failure(error)
         }
         step.rows = rows
+        if part.part == .partialAggregates { step.partials = part.takePartials() }
         return step
     }
 
-    /// Ends a bounded query: every worker's open groups, worker by worker.
-    public func finish(emit: @escaping (EmittedRow) -> Bool) {
-        for part in parts { part.finish(emit: emit) }
+    /// Before a step of workers whose partials merge: the frontier over every
+    /// shard, from each worker's per-shard maxima and ends, becomes the one
+    /// all workers close windows at.
+    private func coordinateFrontier() {
+        guard let frontier else { return }
+        var finished = [Bool](repeating: false, count: streamShardCount)
+        for part in parts {
+            let progress = part.shardProgress
+            for (position, shard) in part.shards.enumerated() {
+                frontier.observe(progress.maxima[position], shard: shard)
+                finished[shard] = progress.finished[position]
+            }
+        }
+        frontier.updateActiveShards(finished: finished)
+        for part in parts { part.coordinatedFrontierMs = frontier.frontierMs }
+    }
+
+    /// Ends a bounded query: every worker's open groups, worker by worker (or,
+    /// merging partials, every worker's last partials folded, then the final part's rows).
+    public func finish(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) {
+        guard let final else {
+            for part in parts { part.finish(emit: emit) }
+            return
+        }
+        for part in parts {
+            part.finish(emit: emit)
+            try final.absorbPartials(part.takePartials())
+        }
+        final.finish(emit: emit)
     }
 
     /// Per stream shard, the sequence of the next record to read.
@@ -230,6 +291,12 @@ public final class ParallelQueryExecution {
 
     /// The workers' counters added up.
     public var currentStatistics: QueryStatistics {
+        var statistics = workerStatistics
+        if let final { statistics.rowsEmitted = final.currentStatistics.rowsEmitted }
+        return statistics
+    }
+
+    private var workerStatistics: QueryStatistics {
         parts.dropFirst().reduce(parts[0].currentStatistics) { total, part in
             let s = part.currentStatistics
             var sum = total

@@ -60,7 +60,21 @@ public struct QueryControl {
 
 /// One query, ready to run.
 public final class QueryExecution {
+    /// What share of the query this execution runs.
+    public enum Part: Sendable, Equatable {
+        /// All of it.
+        case whole
+        /// Scan, filter and aggregate the records of some shards, handing each
+        /// group on as a partial when its window closes (`takePartials`), at a
+        /// watermark set from outside (`coordinatedFrontierMs`).
+        case partialAggregates
+        /// Read nothing: fold the workers' partials (`absorbPartials`) and run
+        /// the rest of the query — HAVING, detectors, projection, ORDER BY, LIMIT.
+        case finalAggregates
+    }
+
     public let plan: QueryPlan
+    public let part: Part
     /// Result columns: name and type.
     public let columns: [(name: String, type: ValueType)]
 
@@ -75,6 +89,8 @@ public final class QueryExecution {
     private let watermark: Watermark
     private let orderLimit: OrderLimit
     @exclusivity(unchecked) private var counters = QueryStatistics()
+    /// A partial part's closed groups not yet taken (PartialAggregates.swift).
+    private var partials = StateWriter()
     /// The shard each row of the input batch came from: its position in `shards`.
     private let rowShards = UnsafeMutablePointer<Int32>.allocate(capacity: batchRowCapacity)
     /// The stream's shards this query reads (all, or a parallel job worker's share).
@@ -98,13 +114,17 @@ public final class QueryExecution {
     /// parallel job's worker; all when nil). `resumeAt` (per shard read, the next
     /// sequence) overrides the plan's start: a job resuming from its checkpoint.
     /// `recordsScores`: keep the detectors' score series (a job; `drainScores`).
+    /// `part` (whole by default) is this execution's share of a query split
+    /// over workers whose partial aggregates are merged; a final part reads no shards.
     public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs, shards: [Int]? = nil,
-                resumeAt: [UInt64]? = nil, start: RangeStart? = nil, recordsScores: Bool = false) throws(RuntimeError) {
+                resumeAt: [UInt64]? = nil, start: RangeStart? = nil, recordsScores: Bool = false, part: Part = .whole) throws(RuntimeError) {
         self.plan = plan
+        self.part = part
+        precondition(part == .whole || plan.isAggregating, "only an aggregating query splits into partial and final parts")
         columns = plan.outputs.map { ($0.name, $0.type) }
         let now = nowMs()
-        let shards = shards ?? Array(stream.shards.indices)
-        guard !shards.isEmpty, shards.allSatisfy(stream.shards.indices.contains) else {
+        let shards = part == .finalAggregates ? [] : shards ?? Array(stream.shards.indices)
+        guard !shards.isEmpty || part == .finalAggregates, shards.allSatisfy(stream.shards.indices.contains) else {
             throw .internalError("shards \(shards) are not a part of the stream's \(stream.shards.count)")
         }
         self.shards = shards
@@ -216,6 +236,9 @@ public final class QueryExecution {
     /// `nextSequences`: a job checkpoints there.
     public func step(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) -> StepOutcome {
         if stopped || orderLimit.emitsNothing { return .finished }
+        // The coordinated frontier may have moved since the last step: close
+        // what it closes even when this worker reads nothing more.
+        if part == .partialAggregates, let aggregator { aggregator.drainClosed(savePartial) }
         // Which shards hold the watermark back for this batch, decided before it
         // is read: a shard that finishes while this batch is read still has rows in it.
         if aggregator != nil { watermark.updateActiveShards(finished: cursor.finishedShards) }
@@ -255,6 +278,10 @@ public final class QueryExecution {
 
     /// Ends a bounded query: emits the groups still open, then sorted rows.
     public func finish(emit: @escaping (EmittedRow) -> Bool) {
+        if part == .partialAggregates {
+            aggregator?.drainAll(savePartial)
+            return
+        }
         let emitRow = emitRow(emit)
         if plan.isBounded, let aggregator, !stopped {
             if aggregator.emitChanges { flushGroups(aggregator.drainChanged, emitRow) }
@@ -311,6 +338,10 @@ public final class QueryExecution {
         for expression in grouping.argumentExpressions { expression?.evaluate(rows: rows) }
         try aggregator.consume(input, keys: grouping.keyExpressions.map(\.result), arguments: grouping.argumentExpressions.map { $0?.result },
                                eventTime: plan.window == nil ? nil : eventTime, shards: UnsafePointer(rowShards))
+        if part == .partialAggregates {
+            aggregator.drainClosed(savePartial)
+            return
+        }
         if aggregator.emitChanges {
             flushGroups(aggregator.drainChanged, emitRow)
             aggregator.drainClosed { _ in }
@@ -352,6 +383,43 @@ public final class QueryExecution {
             if row == batchRowCapacity { flush() }
         }
         flush()
+    }
+
+    // MARK: Partial and final parts
+
+    /// The partials of the groups closed since the last call (a partial part).
+    func takePartials() -> [UInt8] {
+        defer { partials = StateWriter() }
+        return partials.bytes
+    }
+
+    private func savePartial(_ slot: Int32) {
+        aggregator?.savePartial(slot, to: &partials)
+    }
+
+    /// The frontier the workers' windows close at (a partial part): the one over all workers' shards.
+    var coordinatedFrontierMs: Int64? {
+        get { watermark.coordinatedFrontierMs }
+        set { watermark.coordinatedFrontierMs = newValue }
+    }
+
+    /// Per shard read (in the order of `shards`), the largest event time seen
+    /// and whether the shard is read to its end: what the frontier over all
+    /// workers is made of.
+    var shardProgress: (maxima: [Int64], finished: [Bool]) { (watermark.maxEventTimeByShard, cursor.finishedShards) }
+
+    /// Folds a partial part's partials into this (final) part's groups.
+    func absorbPartials(_ bytes: [UInt8]) throws(RuntimeError) {
+        precondition(part == .finalAggregates, "partials are absorbed by the final part")
+        try aggregator?.mergePartials(bytes)
+    }
+
+    /// Emits every group absorbed so far (each is complete: every worker
+    /// closed its window at the same frontier) through the rest of the query;
+    /// returns false once the query wants no more rows (LIMIT).
+    func emitAbsorbed(emit: @escaping (EmittedRow) -> Bool) -> Bool {
+        if let aggregator, !stopped { flushGroups(aggregator.drainAll, emitRow(emit)) }
+        return !stopped
     }
 
     // MARK: Checkpoint state
