@@ -1,11 +1,13 @@
 // The query benchmark: the reference query of issue 3 — per userId, one-minute
-// tumbling windows with COUNT(*), AVG, MAX and STDDEV of amount — over
-// generated transactions stored in the log, through the real parser, analyzer
-// and runtime: on one thread over a 1-shard stream, then on two workers over a
-// 2-shard copy of the same records (what `SET threads = 2` runs, issue 17),
-// then — when `python3 -c 'import duckdb'` works — DuckDB over the same records
-// as JSON lines with 1 and 2 threads, and the ratios. Loading is not timed;
-// each query is run three times and each run is printed.
+// tumbling windows with COUNT(*), AVG, MAX and STDDEV of amount — and the same
+// per merchantId, over generated transactions stored in the log, through the
+// real parser, analyzer and runtime: on one thread over a 1-shard stream, then
+// on two workers over a 2-shard copy of the same records (what `SET threads =
+// 2` runs, issue 17: split by shard for userId, the stream's key; partial
+// aggregates merged for merchantId), then — when `python3 -c 'import duckdb'`
+// works — DuckDB over the same records as JSON lines with 1 and 2 threads, and
+// the ratios. Loading is not timed; each query is run three times and each run
+// is printed.
 
 import SpateLog
 import SpateRuntime
@@ -65,10 +67,40 @@ func runQueryBenchmark(in directory: String, scale: Scale) throws {
     }
     fclose(json)
 
-    printSection("Query: the reference windowed aggregate over \(grouped(count)) stored transactions (\(fixed(Double(bytes) / Double(count), 0)) B of JSON each), one thread")
-    printLine(referenceQuery.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+    for query in BenchmarkQuery.all {
+        try runQueryCase(query, count: count, bytes: bytes, oneShard: stream, twoShards: twoShards, jsonPath: jsonPath)
+    }
+    unlink(jsonPath)
+    try runScoreSeriesCost(stream: stream, count: count)
+}
+
+/// A windowed aggregate the benchmark runs in Spate and in DuckDB.
+struct BenchmarkQuery {
+    var title: String
+    var spate: String
+    /// DuckDB's SQL over `read_json(…)` (the placeholder `JSON`).
+    var duckdb: String
+
+    static let all = [
+        BenchmarkQuery(title: "the reference windowed aggregate, per userId (the stream's key: the workers split by shard)", spate: referenceQuery,
+                       duckdb: "SELECT userId, time_bucket(INTERVAL 1 MINUTE, epoch_ms(timestamp)) AS w, COUNT(*), AVG(amount), MAX(amount), STDDEV_SAMP(amount) FROM JSON GROUP BY userId, w"),
+        BenchmarkQuery(title: "the same per merchantId (not the key: the workers' partial aggregates merge)", spate: """
+            SELECT merchantId, WINDOW_START, COUNT(*) AS n, AVG(amount) AS avg_amount, MAX(amount) AS top, STDDEV(amount) AS sd
+            FROM transactions SINCE EARLIEST UNTIL NOW
+            WINDOW TUMBLING (SIZE 1 MINUTE)
+            GROUP BY merchantId
+            """,
+                       duckdb: "SELECT merchantId, time_bucket(INTERVAL 1 MINUTE, epoch_ms(timestamp)) AS w, COUNT(*), AVG(amount), MAX(amount), STDDEV_SAMP(amount) FROM JSON GROUP BY merchantId, w"),
+    ]
+}
+
+/// One query: on one thread over the 1-shard stream, on two workers over the
+/// 2-shard copy (as `SET threads = 2` runs it), then DuckDB and the ratios.
+private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneShard: LogStream, twoShards: LogStream, jsonPath: String) throws {
+    printSection("Query: \(query.title), over \(grouped(count)) stored transactions (\(fixed(Double(bytes) / Double(count), 0)) B of JSON each), one thread")
+    printLine(query.spate.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
     let statement: Statement
-    do { statement = try Parser.parseStatement(referenceQuery) } catch { throw BenchError("\(error)") }
+    do { statement = try Parser.parseStatement(query.spate) } catch { throw BenchError("\(error)") }
     guard case let .select(select) = statement.kind else { throw BenchError("not a SELECT") }
     let plan: QueryPlan
     do { plan = try Analyzer.plan(select, schemas: TransactionsSchema(), nowMs: wallClockMs()) } catch { throw BenchError("\(error)") }
@@ -77,10 +109,11 @@ func runQueryBenchmark(in directory: String, scale: Scale) throws {
         Table.Column(title: "MB/s of JSON", width: 12), Table.Column(title: "rows out", width: 10), Table.Column(title: "time", width: 8),
         Table.Column(title: "events per CPU s", width: 16),
     ])
+    var best = (one: 0.0, two: 0.0)
     table.printHeader()
     for run in 1...3 {
         let execution: QueryExecution
-        do { execution = try QueryExecution(plan: plan, stream: stream) } catch { throw BenchError("\(error)") }
+        do { execution = try QueryExecution(plan: plan, stream: oneShard) } catch { throw BenchError("\(error)") }
         var rows = 0
         let startCPU = cpuSeconds()
         let startNs = monotonicNs()
@@ -94,11 +127,12 @@ func runQueryBenchmark(in directory: String, scale: Scale) throws {
         best.one = max(best.one, Double(count) / elapsed)
     }
 
-    printSection("The same query on two workers over a 2-shard copy of the records (SET threads = 2)")
+    let merges = plan.stateNotSplittable(byKey: "userId") != nil
+    printSection("The same query on two workers over a 2-shard copy of the records (SET threads = 2\(merges ? ", partial aggregates merged" : ""))")
     table.printHeader()
     for run in 1...3 {
         let execution: ParallelQueryExecution
-        do { execution = try ParallelQueryExecution(plan: plan, stream: twoShards, parallelism: 2) } catch { throw BenchError("\(error)") }
+        do { execution = try ParallelQueryExecution(plan: plan, stream: twoShards, parallelism: 2, mergesPartials: merges) } catch { throw BenchError("\(error)") }
         var rows = 0
         let emit: (EmittedRow) -> Bool = { _ in rows += 1; return true }
         let startCPU = cpuSeconds()
@@ -118,9 +152,7 @@ func runQueryBenchmark(in directory: String, scale: Scale) throws {
                         fixed(elapsed, 2) + " s", groupedRate(Double(count) / cpu)])
         best.two = max(best.two, Double(count) / elapsed)
     }
-    printDuckDBComparison(jsonPath: jsonPath, count: count, spateOne: best.one, spateTwo: best.two)
-    unlink(jsonPath)
-    try runScoreSeriesCost(stream: stream, count: count)
+    printDuckDBComparison(query.duckdb, jsonPath: jsonPath, count: count, spateOne: best.one, spateTwo: best.two)
 }
 
 /// What keeping a job's score series costs a scoring query: the same
@@ -165,12 +197,10 @@ private func runScoreSeriesCost(stream: LogStream, count: Int) throws {
     printLine("  the score series costs \(fixed((1 - on / off) * 100, 1)) % of a scoring query's throughput (best of two each)")
 }
 
-/// The best events/s of the runs above (one thread, two workers).
-nonisolated(unsafe) private var best = (one: 0.0, two: 0.0)
-
 /// DuckDB on the same records as JSON lines, 1 and 2 threads, best of 3 each;
 /// skipped with a message when `import duckdb` fails.
-func printDuckDBComparison(jsonPath: String, count: Int, spateOne: Double, spateTwo: Double) {
+func printDuckDBComparison(_ sql: String, jsonPath: String, count: Int, spateOne: Double, spateTwo: Double) {
+    let source = "read_json('\(jsonPath)', columns = {userId: 'VARCHAR', merchantId: 'VARCHAR', amount: 'DOUBLE', timestamp: 'BIGINT'}, format = 'newline_delimited')"
     let script = """
         import duckdb, time
         for threads in (1, 2):
@@ -178,9 +208,7 @@ func printDuckDBComparison(jsonPath: String, count: Int, spateOne: Double, spate
             for _ in range(3):
                 con = duckdb.connect(); con.execute(f"SET threads = {threads}")
                 t = time.time()
-                con.execute(\"\"\"SELECT userId, time_bucket(INTERVAL 1 MINUTE, epoch_ms(timestamp)) AS w, COUNT(*), AVG(amount), MAX(amount), STDDEV_SAMP(amount)
-                  FROM read_json('\(jsonPath)', columns = {userId: 'VARCHAR', amount: 'DOUBLE', timestamp: 'BIGINT'}, format = 'newline_delimited')
-                  GROUP BY userId, w\"\"\").fetchall()
+                con.execute(\"\"\"\(sql.replacing("FROM JSON", with: "FROM " + source))\"\"\").fetchall()
                 dt = time.time() - t
                 best = dt if best is None else min(best, dt)
             print(threads, best, duckdb.__version__)

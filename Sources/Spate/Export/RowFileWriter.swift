@@ -56,7 +56,7 @@ final class RowFileWriter: ResultSink {
     func begin(columns: [ResultColumn]) {
         members = JSONText.Members(names: columns.map(\.name))
         if format == .csv {
-            append(columns.map { Self.csvField($0.name) }.joined(separator: ",") + "\r\n")
+            append(CSVText.header(columns.map(\.name)))
         }
     }
 
@@ -67,7 +67,7 @@ final class RowFileWriter: ResultSink {
             lastProgressNs = monotonicNs()
         }
         switch format {
-        case .csv: append(values.map(Self.csvField).joined(separator: ",") + "\r\n")
+        case .csv: append(CSVText.row(values))
         default: append(JSONText.object(members: members, values: values) + "\n")
         }
     }
@@ -119,16 +119,5 @@ final class RowFileWriter: ResultSink {
         }
         bytesWritten += written
         buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// One CSV field: NULL empty, text as is, quoted when it holds a comma, a quote or a line break.
-    static func csvField(_ value: Value) -> String {
-        if case .null = value { return "" }
-        return csvField(JSONText.plain(value))
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 }

@@ -20,16 +20,21 @@ extension Session {
         do throws(SQLError) { definition = try JobDefinition.compile(statement, schemas: schemas, nowMs: database.now()) } catch {
             throw .sql(error, source: source)
         }
+        if let sinkName = definition.outputSink, try sinkRecord(sinkName) == nil, case let .insert(insert) = statement.body {
+            throw .sqlMessage("sink '\(sinkName)' does not exist; create it first (CREATE SINK \(sinkName) TO FILES 'dir' FORMAT JSONL)",
+                              at: insert.stream.range, source: source, kind: .unknownName)
+        }
         let now = database.now()
         let record = JobRecord(name: name, definition: statement.description, outputKind: definition.outputKind,
                                outputStream: definition.outputStream, optionsJSON: definition.optionsJSON,
-                               createdMs: now, updatedMs: now)
+                               createdMs: now, updatedMs: now, outputSink: definition.outputSink)
         do { try database.catalog.createJob(record) } catch { throw .catalog(error.description) }
         let target: String
         switch definition.outputKind {
         case .alerts: target = "raising alerts"
         case .results: target = "keeping its rows as results"
         case .stream: target = "writing stream \(definition.outputStream ?? "")"
+        case .sink: target = "writing files into sink \(definition.outputSink ?? "")"
         }
         sink.message("created job \(name) reading \(definition.inputStream), \(target)")
     }
@@ -57,7 +62,11 @@ extension Session {
     }
 
     static func outputText(_ job: JobRecord) -> String {
-        job.outputKind == .stream ? "stream \(job.outputStream ?? "")" : job.outputKind.rawValue
+        switch job.outputKind {
+        case .stream: "stream \(job.outputStream ?? "")"
+        case .sink: "sink \(job.outputSink ?? "")"
+        default: job.outputKind.rawValue
+        }
     }
 
     func describeJob(_ statement: DescribeStatement, source: String, sink: ResultSink) throws(SpateError) {

@@ -67,6 +67,9 @@ public final class Session {
         case .show(.alarms): try showAlarms(sink: sink)
         case let .drop(s) where s.objectType == .alarm: try dropAlarm(s, source: source, sink: sink)
         case let .show(.metrics(like)): try showMetrics(like: like, sink: sink)
+        case let .createSink(s): try createSink(s, source: source, sink: sink)
+        case .show(.sinks): try showSinks(sink: sink)
+        case let .drop(s) where s.objectType == .sink: try dropSink(s, source: source, sink: sink)
         default:
             throw .sqlMessage("\(statementName(statement)) is not available for this kind of object",
                               at: statement.range, source: source)

@@ -41,7 +41,7 @@ extension Catalog {
     /// `notify` option, in the same transaction.
     public func commitCheckpoint(job: String, owner: String, nowMs: Int64, leaseDurationMs: Int64,
                                  checkpoint: CheckpointData, alerts: [NewAlert], results: [NewResult],
-                                 scores: [ScoreMinute] = []) throws(CatalogError) -> Bool {
+                                 scores: [ScoreMinute] = [], sealedFiles: [SealedSinkFile] = []) throws(CatalogError) -> Bool {
         try transaction { database throws(CatalogError) in
             let held = try database.withStatement("""
                 UPDATE jobs SET lease_expires_at = ?3 WHERE name = ?1 AND lease_owner = ?2 AND state = 'running'
@@ -86,6 +86,8 @@ extension Catalog {
                                               rowJSON: alert.rowJSON, createdMs: alert.createdMs, explanationJSON: alert.explanationJSON, database)
                 try Self.enqueueDeliveries(alertID: id, channels: channels, nowMs: nowMs, exempt: false, database)
             }
+            // Files a sink sealed: recorded with the offsets their rows came from.
+            try Self.insertSealedFiles(sealedFiles, database)
             // A minute that spans checkpoints arrives in parts: merged here.
             for point in scores {
                 try database.withStatement("""

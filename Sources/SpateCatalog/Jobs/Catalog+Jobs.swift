@@ -7,7 +7,7 @@
 extension Catalog {
     private static let jobColumns = """
         name, definition, output_kind, output_stream, options, state, last_error, created_at, updated_at,
-        lease_owner, lease_expires_at, start_from, crashes_in_a_row
+        lease_owner, lease_expires_at, start_from, crashes_in_a_row, output_sink
         """
 
     /// Adds a job; throws `.invalidRecord` when one of that name exists.
@@ -19,8 +19,9 @@ extension Catalog {
             }
             if exists { throw .invalidRecord("job '\(job.name)' already exists") }
             try database.withStatement("""
-                INSERT INTO jobs (name, definition, output_kind, output_stream, options, state, last_error, created_at, updated_at, start_from)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                INSERT INTO jobs (name, definition, output_kind, output_stream, options, state, last_error, created_at, updated_at, start_from,
+                                  output_sink)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 """) { statement throws(CatalogError) in
                 try statement.bind(
                     job.name,
@@ -32,7 +33,8 @@ extension Catalog {
                     job.lastError,
                     job.createdMs,
                     job.updatedMs,
-                    job.startFrom
+                    job.startFrom,
+                    job.outputSink
                 )
                 try statement.run()
             }
@@ -159,6 +161,6 @@ extension Catalog {
             optionsJSON: row.string(4), state: JobState(rawValue: row.string(5)) ?? .failed, lastError: row.optionalString(6),
             createdMs: row.int64(7), updatedMs: row.int64(8), leaseOwner: row.optionalString(9),
             leaseExpiresMs: row.isNull(10) ? nil : row.int64(10), startFrom: row.optionalString(11),
-            crashesInARow: row.int64(12))
+            crashesInARow: row.int64(12), outputSink: row.optionalString(13))
     }
 }

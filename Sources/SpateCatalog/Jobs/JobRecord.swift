@@ -10,6 +10,8 @@ public enum JobOutputKind: String, Sendable, Equatable {
     case results
     /// Rows are appended to a stream (CREATE JOB … AS INSERT INTO s SELECT …).
     case stream
+    /// Rows are written to files (CREATE JOB … AS INSERT INTO SINK s SELECT …).
+    case sink
 }
 
 /// What the user asked a job to be, or that it failed.
@@ -36,11 +38,13 @@ public struct JobRecord: Sendable, Equatable {
     public var startFrom: String?
     /// Times in a row the job's step crashed its process (see `recordJobCrash`).
     public var crashesInARow: Int64
+    /// The file sink the job writes (output kind `sink`).
+    public var outputSink: String?
 
     public init(name: String, definition: String, outputKind: JobOutputKind, outputStream: String? = nil,
                 optionsJSON: String = "{}", state: JobState = .running, lastError: String? = nil,
                 createdMs: Int64, updatedMs: Int64, leaseOwner: String? = nil, leaseExpiresMs: Int64? = nil,
-                startFrom: String? = nil, crashesInARow: Int64 = 0) {
+                startFrom: String? = nil, crashesInARow: Int64 = 0, outputSink: String? = nil) {
         self.name = name
         self.definition = definition
         self.outputKind = outputKind
@@ -54,6 +58,7 @@ public struct JobRecord: Sendable, Equatable {
         self.leaseExpiresMs = leaseExpiresMs
         self.startFrom = startFrom
         self.crashesInARow = crashesInARow
+        self.outputSink = outputSink
     }
 }
 

@@ -11,6 +11,12 @@
 // 3. A catalog ahead of the binary is refused before anything is written.
 // Invariants: the version never goes down; a migration runs at most once per
 // catalog; a migration may not BEGIN, COMMIT or ROLLBACK (refused before it runs).
+//
+// Foreign keys are off while migrations run (PRAGMA foreign_keys is a no-op
+// inside a transaction, so it is set around it), as SQLite's 12-step table
+// rebuild requires: dropping the old table must not cascade into the tables
+// that refer to it. Each migration is then checked with PRAGMA
+// foreign_key_check, so none may leave a reference pointing nowhere.
 
 import CSQLite
 
@@ -24,6 +30,8 @@ enum CatalogMigrator {
         try check(applied, against: migrations, path: database.path)
         guard applied.count < known else { return known }
 
+        try database.execute("PRAGMA foreign_keys = OFF")
+        defer { try? database.execute("PRAGMA foreign_keys = ON") }
         return try database.transaction { () throws(CatalogError) -> Int in
             let applied = try appliedMigrations(database)
             try check(applied, against: migrations, path: database.path)

@@ -28,6 +28,8 @@ public struct JobDefinition: Sendable {
     public var inputStream: String
     public var outputKind: JobOutputKind
     public var outputStream: String?
+    /// The file sink the rows are written to (output kind `sink`).
+    public var outputSink: String?
     public var checkpointIntervalMs: Int64
     /// Options as given, for the catalog (JSON object text).
     public var optionsJSON: String
@@ -52,8 +54,15 @@ public struct JobDefinition: Sendable {
     public static func compile(_ job: CreateJobStatement, schemas: some SchemaProvider, nowMs: Int64) throws(SQLError) -> JobDefinition {
         let select: SelectStatement
         var outputStream: String?
+        var outputSink: String?
         switch job.body {
         case let .select(s): select = s
+        case let .insert(insert) where insert.intoSink:
+            guard case let .select(s) = insert.source else {
+                throw SQLError(.syntax, "a job inserts the rows of a query: CREATE JOB \(job.name) AS INSERT INTO SINK \(insert.stream) SELECT …", at: insert.stream.range.start)
+            }
+            select = s
+            outputSink = insert.stream.value
         case let .insert(insert):
             guard case let .select(s) = insert.source else {
                 throw SQLError(.syntax, "a job inserts the rows of a query: CREATE JOB \(job.name) AS INSERT INTO \(insert.stream) SELECT …", at: insert.stream.range.start)
@@ -117,14 +126,18 @@ public struct JobDefinition: Sendable {
         let kind: JobOutputKind
         if outputStream != nil {
             kind = .stream
+        } else if outputSink != nil {
+            kind = .sink
         } else if forceAlerts ?? plan.filtersOnAnomaly {
             kind = .alerts
         } else {
             kind = .results
         }
         let json = "{" + options.map { JSONStringLiteral.quoted($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-        return JobDefinition(name: job.name.value, plan: plan, inputStream: input, outputKind: kind, outputStream: outputStream,
-                             checkpointIntervalMs: interval, optionsJSON: json, notify: notify, parallelism: parallelism)
+        var definition = JobDefinition(name: job.name.value, plan: plan, inputStream: input, outputKind: kind, outputStream: outputStream,
+                                       checkpointIntervalMs: interval, optionsJSON: json, notify: notify, parallelism: parallelism)
+        definition.outputSink = outputSink
+        return definition
     }
 }
 

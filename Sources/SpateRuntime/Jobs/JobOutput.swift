@@ -5,6 +5,8 @@
 // resuming after a crash skips the rows it had already appended past its last
 // checkpoint — it recomputes the same rows in the same order, so they are
 // recognized by position. The job must be its output stream's only writer.
+// Rows for a file sink go to its FileSinkWriter, whose files the checkpoint
+// seals and records (FileSinkWriter.swift says how that is exactly once).
 
 import SpateCatalog
 import SpateLog
@@ -28,10 +30,13 @@ final class JobOutput {
     private(set) var outputNext: [Int64]
     private var skip: [Int64]
     private var batches: [AppendBatch]
+    /// File sink output.
+    let sink: FileSinkWriter?
 
     init(job: String, kind: JobOutputKind, columnNames: [String], stream: LogStream?, keyColumn: Int?,
-         recordsOut: Int64, checkpointed: [Int64]?, nowMs: @escaping @Sendable () -> Int64) throws(LogError) {
+         recordsOut: Int64, checkpointed: [Int64]?, sink: FileSinkWriter? = nil, nowMs: @escaping @Sendable () -> Int64) throws(LogError) {
         self.job = job
+        self.sink = sink
         self.kind = kind
         self.columnNames = columnNames
         members = JSONText.Members(names: columnNames)
@@ -47,7 +52,12 @@ final class JobOutput {
     }
 
     /// Takes one output row.
-    func add(_ row: EmittedRow) throws(LogError) {
+    func add(_ row: EmittedRow) throws {
+        if kind == .sink {
+            try sink?.add(row, rowNumber: recordsOut)
+            recordsOut += 1
+            return
+        }
         let json = JSONText.object(members: members, values: row.values)
         switch kind {
         case .alerts:
@@ -69,6 +79,8 @@ final class JobOutput {
             }
             try batches[shard].append(key: key, payload: Array(json.utf8))
             return
+        case .sink:
+            preconditionFailure("sink rows are taken above")
         }
         recordsOut += 1
     }

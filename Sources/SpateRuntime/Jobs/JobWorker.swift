@@ -118,9 +118,17 @@ final class JobWorker: @unchecked Sendable {
             for offset in c.outputOffsets where offset.stream == definition.outputStream && offset.shard < next.count { next[offset.shard] = offset.nextOffset }
             return next
         }
+        let sink = try definition.outputSink.map { sinkName throws in
+            guard let record = try catalog.sink(named: sinkName) else {
+                throw JobFailure.failed("sink '\(sinkName)' does not exist; create it (CREATE SINK \(sinkName) TO FILES …) or drop the job")
+            }
+            return try FileSinkWriter(configuration: FileSinkConfiguration(record), job: name,
+                                      columns: definition.plan.outputs.map { ($0.name, $0.type) },
+                                      state: checkpoint?.operatorStates[Self.sinkOperator], nowMs: environment.nowMs)
+        }
         let output = try JobOutput(job: name, kind: definition.outputKind, columnNames: definition.plan.outputs.map(\.name),
                                    stream: outputStream, keyColumn: keyColumn, recordsOut: checkpoint?.recordsOut ?? 0,
-                                   checkpointed: checkpointedOutput, nowMs: environment.nowMs)
+                                   checkpointed: checkpointedOutput, sink: sink, nowMs: environment.nowMs)
 
         // Metrics: what each checkpoint covered (deltas), recorded once it commits.
         let metrics = catalog.metricsRecorder
@@ -136,20 +144,25 @@ final class JobWorker: @unchecked Sendable {
                    "job \(name): checkpoint offsets moved back from \(committedOffsets) to \(offsets)")
             let anomalies = output.pendingAlerts.count
             let startNs = monotonicNs()
+            // A file sink's staging file made durable, and the files it sealed, in this same transaction.
+            let sinkCheckpoint = try output.sink?.prepareCheckpoint()
+            var operatorStates = [Self.queryOperator: snapshot.state]
+            operatorStates[Self.sinkOperator] = sinkCheckpoint?.state
             let data = CheckpointData(
                 recordsIn: Int64(snapshot.statistics.recordsRead), recordsOut: output.recordsOut,
                 inputOffsets: offsets.enumerated().map {
                     ShardOffset(stream: definition.inputStream, shard: $0.offset, nextOffset: Int64($0.element))
                 },
                 outputOffsets: definition.outputStream.map { output.outputOffsets(stream: $0) } ?? [],
-                operatorStates: [Self.queryOperator: snapshot.state])
+                operatorStates: operatorStates)
             let held = try catalog.commitCheckpoint(job: name, owner: environment.owner, nowMs: environment.nowMs(),
                                                     leaseDurationMs: environment.options.leaseDurationMs,
                                                     checkpoint: data, alerts: output.pendingAlerts, results: output.pendingResults,
-                                                    scores: snapshot.scores)
+                                                    scores: snapshot.scores, sealedFiles: sinkCheckpoint?.sealed ?? [])
             guard held else { throw JobFailure.leaseLost }
             committedOffsets = offsets
             FaultInjection.point("after checkpoint")
+            try output.sink?.committed()
             output.committed()
             let nowMs = environment.nowMs(), late = Int64(snapshot.statistics.lateRecords)
             metrics.record(BuiltinMetric.jobRecordsIn.name, "job", name, Double(data.recordsIn - recordedIn), atMs: nowMs)
@@ -162,7 +175,7 @@ final class JobWorker: @unchecked Sendable {
         /// Hands `rows` to the output and appends the stream rows among them.
         func handOn(_ rows: [EmittedRow]) throws {
             for row in rows {
-                do throws(LogError) { try output.add(row) } catch { throw JobFailure.failed("writing the output stream: \(error)") }
+                do { try output.add(row) } catch { throw JobFailure.failed("writing the output: \(error)") }
             }
             FaultInjection.point("after a step, before its output is appended")
             do { try output.flushStream() } catch { throw JobFailure.failed("writing the output stream: \(error)") }
@@ -223,10 +236,13 @@ final class JobWorker: @unchecked Sendable {
         if execution.stepInFlight {
             do { try handOn(try execution.collectStep().rows) } catch let error as RuntimeError { throw JobFailure.failed(error.description) }
         }
+        try output.sink?.sealForStop()
         try commit(execution.snapshot())
     }
 
     static let queryOperator = "query"
+    /// The operator state of a file sink's files (FileSinkWriter).
+    static let sinkOperator = "sink"
 
     static func start(_ text: String?) -> RangeStart? {
         switch text {

@@ -3,7 +3,7 @@
 // a path ending in .csv means CSV, anything else JSON lines. PARQUET parses,
 // so that the error can say it is not there yet.
 
-/// The file formats COPY names.
+/// The file formats COPY and file sinks write.
 public enum CopyFormat: String, Hashable, Sendable, CaseIterable {
     case jsonl = "JSONL"
     case csv = "CSV"

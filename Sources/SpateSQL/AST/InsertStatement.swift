@@ -12,6 +12,8 @@ public struct InsertStatement: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var stream: Identifier
+    /// `INSERT INTO SINK name SELECT …`: `stream` names a file sink (only a job's query).
+    public var intoSink: Bool = false
     /// Empty when not listed.
     public var columns: [Identifier]
     public var source: Source
@@ -23,7 +25,7 @@ public struct InsertStatement: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "INSERT INTO \(stream)"
+        var text = "INSERT INTO " + (intoSink ? "SINK " : "") + "\(stream)"
         if !columns.isEmpty { text += " (" + SQLText.list(columns) + ")" }
         switch source {
         case .values(let rows):

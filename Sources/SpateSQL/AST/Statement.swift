@@ -15,6 +15,7 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
         case createJob(CreateJobStatement)
         case createChannel(CreateChannelStatement)
         case createAlarm(CreateAlarmStatement)
+        case createSink(CreateSinkStatement)
         /// `ALTER STREAM|JOB name SET (...)`
         case alter(AlterStatement)
         /// `DROP STREAM|JOB|CHANNEL|ALARM [IF EXISTS] name`
@@ -54,6 +55,7 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
         case .createJob(let s): return s.description
         case .createChannel(let s): return s.description
         case .createAlarm(let s): return s.description
+        case .createSink(let s): return s.description
         case .alter(let s): return s.description
         case .drop(let s): return s.description
         case .show(let s): return s.description
@@ -73,7 +75,7 @@ public struct Statement: Hashable, Sendable, CustomStringConvertible {
 
 /// The kinds of named catalog objects statements act on.
 public enum ObjectType: String, Hashable, Sendable, CaseIterable {
-    case stream = "STREAM", job = "JOB", channel = "CHANNEL", alarm = "ALARM"
+    case stream = "STREAM", job = "JOB", channel = "CHANNEL", alarm = "ALARM", sink = "SINK"
 }
 
 /// `DROP <type> [IF EXISTS] name`
@@ -109,7 +111,7 @@ public struct AlterStatement: Hashable, Sendable, CustomStringConvertible {
 
 /// `SHOW STREAMS`, `SHOW JOBS`, `SHOW CHANNELS`, `SHOW ALARMS`, `SHOW METRICS [LIKE 'p']`
 public enum ShowStatement: Hashable, Sendable, CustomStringConvertible {
-    case streams, jobs, channels, alarms
+    case streams, jobs, channels, alarms, sinks
     /// The LIKE pattern, if any (SQL LIKE syntax: % and _).
     case metrics(like: String?)
 
@@ -119,6 +121,7 @@ public enum ShowStatement: Hashable, Sendable, CustomStringConvertible {
         case .jobs: return "SHOW JOBS"
         case .channels: return "SHOW CHANNELS"
         case .alarms: return "SHOW ALARMS"
+        case .sinks: return "SHOW SINKS"
         case .metrics(let pattern): return "SHOW METRICS" + (pattern.map { " LIKE " + SQLText.string($0) } ?? "")
         }
     }

@@ -6,11 +6,12 @@
 extension Parser {
     mutating func parseCreate() throws(SQLError) -> Statement.Kind {
         advance()
-        let (type, _) = try expectOneOf(["STREAM", "JOB", "CHANNEL", "ALARM"], "after CREATE")
+        let (type, _) = try expectOneOf(["STREAM", "JOB", "CHANNEL", "ALARM", "SINK"], "after CREATE")
         switch type {
         case "STREAM": return .createStream(try parseCreateStream())
         case "JOB": return .createJob(try parseCreateJob())
         case "CHANNEL": return .createChannel(try parseCreateChannel())
+        case "SINK": return .createSink(try parseCreateSink())
         default: return .createAlarm(try parseCreateAlarm())
         }
     }
@@ -40,8 +41,9 @@ extension Parser {
 
     mutating func parseShow() throws(SQLError) -> ShowStatement {
         advance()
-        let (what, _) = try expectOneOf(["STREAMS", "JOBS", "CHANNELS", "ALARMS", "METRICS"], "after SHOW")
+        let (what, _) = try expectOneOf(["STREAMS", "JOBS", "CHANNELS", "ALARMS", "SINKS", "METRICS"], "after SHOW")
         switch what {
+        case "SINKS": return .sinks
         case "STREAMS": return .streams
         case "JOBS": return .jobs
         case "CHANNELS": return .channels
@@ -111,16 +113,56 @@ extension Parser {
         let path = current.text
         advance()
         var format: CopyFormat?
-        if atKeyword("FORMAT") {
-            advance()
-            let nameToken = current
-            let name = try parseIdentifier("a format: JSONL, CSV or PARQUET", allowReserved: true)
-            guard let known = CopyFormat(rawValue: Keywords.uppercased(name.value)) else {
-                throw error(.invalidValue, "unknown format '\(name.value)'; formats: JSONL, CSV, PARQUET", at: nameToken)
-            }
-            format = known
-        }
+        if consumeKeyword("FORMAT") != nil { format = try parseFileFormat() }
         return CopyStatement(select: select, path: path, pathRange: pathToken.range, format: format)
+    }
+
+    /// `CREATE SINK [IF NOT EXISTS] name TO FILES 'dir' FORMAT f [PARTITION BY HOUR|DAY] [ROLL EVERY d | ROLL SIZE n [KB|MB|GB]]`
+    /// (CREATE SINK already read).
+    mutating func parseCreateSink() throws(SQLError) -> CreateSinkStatement {
+        let ifNotExists = try parseIfNotExists()
+        let name = try parseIdentifier("a sink name")
+        try expectKeyword("TO", "TO FILES 'directory' after CREATE SINK \(name)")
+        try expectKeyword("FILES", "FILES 'directory' after CREATE SINK \(name) TO")
+        guard current.kind == .string else {
+            throw unexpected("a directory in quotes after TO FILES, e.g. TO FILES 'exports/transactions'", suggesting: [])
+        }
+        let directoryToken = advance()
+        try expectKeyword("FORMAT", "FORMAT JSONL, CSV or PARQUET after the sink's directory")
+        let format = try parseFileFormat()
+        var statement = CreateSinkStatement(name: name, ifNotExists: ifNotExists, directory: directoryToken.text,
+                                            directoryRange: directoryToken.range, format: format)
+        if consumeKeyword("PARTITION") != nil {
+            try expectKeyword("BY", "BY HOUR or BY DAY after PARTITION")
+            let (unit, _) = try expectOneOf(SinkPartition.allCases.map(\.rawValue), "after PARTITION BY")
+            statement.partition = SinkPartition(rawValue: unit)!
+        }
+        while consumeKeyword("ROLL") != nil {
+            let (how, _) = try expectOneOf(["EVERY", "SIZE"], "after ROLL")
+            if how == "EVERY" {
+                statement.rollEvery = try parseDuration("ROLL EVERY", allowZero: false)
+            } else {
+                let (count, token) = try parseInteger("ROLL SIZE")
+                var scale: Int64 = 1
+                if current.kind == .word, let unit = ["BYTES": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30][Keywords.uppercased(current.text)] {
+                    advance()
+                    scale = Int64(unit)
+                }
+                guard count > 0, count <= Int64.max / scale else { throw error(.invalidValue, "ROLL SIZE must be a positive number of bytes", at: token) }
+                statement.rollBytes = count * scale
+            }
+        }
+        return statement
+    }
+
+    /// JSONL, CSV or PARQUET (COPY … FORMAT, CREATE SINK … FORMAT).
+    mutating func parseFileFormat() throws(SQLError) -> CopyFormat {
+        let nameToken = current
+        let name = try parseIdentifier("a format: JSONL, CSV or PARQUET", allowReserved: true)
+        guard let known = CopyFormat(rawValue: Keywords.uppercased(name.value)) else {
+            throw error(.invalidValue, "unknown format '\(name.value)'; formats: JSONL, CSV, PARQUET", at: nameToken)
+        }
+        return known
     }
 
     /// `SET name = literal`.

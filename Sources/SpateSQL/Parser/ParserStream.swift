@@ -27,6 +27,17 @@ extension Parser {
     mutating func parseInsert() throws(SQLError) -> InsertStatement {
         advance()
         try expectKeyword("INTO", "after INSERT")
+        // INSERT INTO SINK name SELECT … (a job's output to files); a stream named "sink" is followed by VALUES, SELECT or '('.
+        let intoSink = atKeyword("SINK") && (peek().kind == .word || peek().kind == .quotedIdentifier)
+            && !peek().isKeyword("VALUES") && !peek().isKeyword("SELECT")
+        if intoSink {
+            advance()
+            let sink = try parseIdentifier("a sink name after INSERT INTO SINK")
+            guard atKeyword("SELECT") else { throw unexpected("SELECT after INSERT INTO SINK \(sink)", suggesting: ["SELECT"]) }
+            var statement = InsertStatement(stream: sink, source: .select(try parseSelect()))
+            statement.intoSink = true
+            return statement
+        }
         let stream = try parseIdentifier("a stream name after INSERT INTO")
         var columns: [Identifier] = []
         if consume(.leftParen) != nil {
