@@ -3,6 +3,8 @@
 // durable (without it a crash can forget a new segment although its data was
 // synced). Also the atomic replacement of small files (manifests, indexes):
 // write a temporary, fsync it, rename over the target, fsync the directory.
+// And the durable copy that moves a sealed segment to an archive on another
+// file system, where rename(2) cannot go (EXDEV).
 
 #if canImport(Glibc)
 import Glibc
@@ -55,6 +57,76 @@ enum FileSystem {
         let parent = parentOf(path)
         if !parent.isEmpty && parent != path { try makeDirectories(parent) }
         try makeDirectory(path)
+    }
+
+    /// Creates `path` and any missing parents, each made durable in its parent
+    /// (a directory fsync per level created).
+    static func makeDirectoriesDurably(_ path: String) throws(LogError) {
+        if isDirectory(path) { return }
+        let parent = parentOf(path)
+        if !parent.isEmpty && parent != path { try makeDirectoriesDurably(parent) }
+        try makeDirectory(path)
+        try syncDirectory(parent)
+    }
+
+    /// Whether `path` is a directory this process may create files in.
+    static func isWritableDirectory(_ path: String) -> Bool {
+        isDirectory(path) && access(path, W_OK | X_OK) == 0
+    }
+
+    /// `path` with symbolic links, `.` and `..` resolved (nil when it does not exist).
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The current working directory.
+    static func currentDirectory() -> String {
+        guard let cwd = getcwd(nil, 0) else { return "." }
+        defer { free(cwd) }
+        return String(cString: cwd)
+    }
+
+    /// `path` made absolute against `base` (itself made absolute against the
+    /// current directory), with `.`, `..` and repeated slashes removed
+    /// lexically (symbolic links are left as they are).
+    static func absolutePath(_ path: String, relativeTo base: String) -> String {
+        let joined: String
+        if path.hasPrefix("/") {
+            joined = path
+        } else {
+            let absoluteBase = base.hasPrefix("/") ? base : currentDirectory() + "/" + base
+            joined = absoluteBase + "/" + path
+        }
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// Copies the first `bytes` of file `from` to a new file `to` (which must
+    /// not exist) and fsyncs it; the caller renames it into place. Removes
+    /// what it wrote when it fails.
+    static func copyDurably(_ from: String, to: String, bytes: Int, buffer: UnsafeMutableRawBufferPointer) throws(LogError) {
+        let source = try LogFile.openForReading(from)
+        let target = try LogFile.openForWriting(to, create: true, exclusive: true)
+        do throws(LogError) {
+            var offset = 0
+            while offset < bytes {
+                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, bytes - offset)]), at: offset)
+                guard n > 0 else { throw LogError.io("read", from, EIO) }  // shorter than it must be
+                try target.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), at: offset)
+                offset += n
+            }
+            try target.sync()
+        } catch {
+            try? remove(to)
+            throw error
+        }
     }
 
     /// fsync of a directory: makes the names in it durable.

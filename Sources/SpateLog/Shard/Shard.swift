@@ -18,6 +18,10 @@
 //   Every cut is reported (`LogOptions.onRecovery`, `takeRecoveryEvents`).
 // - A segment is sealed once a newer segment exists; it is never written again,
 //   and its index is on disk before the newer segment is created.
+// - Retention removes the oldest sealed segments from this directory, the hot
+//   tier: it deletes them, or, when the stream has an archive, moves them there
+//   (`SegmentArchiver`). Its limits count the hot tier only. The active segment
+//   is never removed.
 
 #if canImport(Glibc)
 import Glibc
@@ -43,7 +47,23 @@ public struct PendingAppend: Sendable {
     let startPosition: Int
 }
 
-/// Summary of a shard, for `describe`.
+/// The archived segments of a shard, for `describe`: from their index headers.
+public struct ArchivedSegmentsDescription: Sendable, Equatable {
+    /// The shard's directory in the archive.
+    public var path: String
+    public var segmentCount: Int
+    public var bytes: Int
+    public var recordCount: UInt64
+    /// Sequence of the oldest archived record (nil: none archived).
+    public var earliestSequence: UInt64?
+    public var earliestArrivalMs: Int64?
+    public var latestArrivalMs: Int64?
+    /// Why the archive could not be read, or why the last move failed (nil: fine).
+    public var problem: String?
+}
+
+/// Summary of a shard, for `describe`. The counts are of the hot tier; the
+/// archived segments, when the stream has an archive, are in `archived`.
 public struct ShardDescription: Sendable, Equatable {
     public var index: Int
     public var name: String
@@ -55,6 +75,8 @@ public struct ShardDescription: Sendable, Equatable {
     public var nextSequence: UInt64
     public var earliestArrivalMs: Int64?
     public var latestArrivalMs: Int64?
+    /// The archive tier (nil: the stream has no archive).
+    public var archived: ArchivedSegmentsDescription?
     public var recordCount: UInt64 { nextSequence - earliestSequence }
 }
 
@@ -63,6 +85,8 @@ public final class Shard: @unchecked Sendable {
     public let index: Int
     let directory: ShardDirectory
     let streamName: String
+    /// The stream's creation time: the owner of its archive directory.
+    let streamCreatedMs: Int64
     private let now: @Sendable () -> Int64
     private let mutex = PosixMutex()
     private let appendLock: ShardLock
@@ -71,6 +95,7 @@ public final class Shard: @unchecked Sendable {
 
     // Guarded by `mutex`.
     private var settings: StreamSettings
+    private var tiers: SegmentTiers
     // Only ever touched under `mutex`, so the runtime's exclusivity checks are
     // redundant; on `active` they ran once per appended record.
     @exclusivity(unchecked) private var activeFile: LogFile
@@ -79,17 +104,30 @@ public final class Shard: @unchecked Sendable {
     private let framing = FrameBatch(byteCapacity: 1 << 20)
     private var recoveryEvents: [RecoveryEvent] = []
     private var tornTailsCut = 0
+    /// Why the last move to the archive failed (nil: it did not). A failed move
+    /// leaves the segment hot and never fails the append that rolled.
+    private var archiveError: LogError?
+    /// Whether this process removed the temporaries of interrupted copies yet.
+    private var archiveTemporariesRemoved = false
+    /// Always copy to the archive, never rename (tests: the cross-file-system path).
+    var archiveCopyOnly: Bool {
+        get { mutex.withLock { copyOnly } }
+        set { mutex.withLock { copyOnly = newValue } }
+    }
+    private var copyOnly = false
     private let onRecovery: (@Sendable (RecoveryEvent) -> Void)?
 
     /// Opens a shard without touching its files; the first append (under the
     /// append lock) recovers the active segment's tail.
-    init(streamName: String, index: Int, path: String, settings: StreamSettings,
+    init(streamName: String, index: Int, path: String, settings: StreamSettings, streamCreatedMs: Int64 = 0,
          now: @escaping @Sendable () -> Int64, onRecovery: (@Sendable (RecoveryEvent) -> Void)? = nil) throws(LogError) {
         self.onRecovery = onRecovery
         self.index = index
         self.streamName = streamName
+        self.streamCreatedMs = streamCreatedMs
         self.directory = ShardDirectory(path: path)
         self.settings = settings
+        self.tiers = SegmentTiers(hotPath: path, archiveRoot: settings.archiveDirectory, stream: streamName, shard: index)
         self.now = now
         self.appendLock = try ShardLock(path: directory.lockPath)
         let firsts = try directory.segmentFirstSequences()
@@ -125,8 +163,16 @@ public final class Shard: @unchecked Sendable {
     public var tornTailsCutTotal: Int { mutex.withLock { tornTailsCut } }
 
     func update(settings: StreamSettings) {
-        mutex.withLock { self.settings = settings }
+        let tiers = SegmentTiers(hotPath: directory.path, archiveRoot: settings.archiveDirectory, stream: streamName, shard: index)
+        mutex.withLock {
+            self.settings = settings
+            self.tiers = tiers
+        }
     }
+
+    /// The shard's segments across the hot tier and the archive, under the
+    /// current settings (readers ask each time: an ALTER may add an archive).
+    var currentTiers: SegmentTiers { mutex.withLock { tiers } }
 
     /// This process's index of the active segment as of its last append or
     /// catch-up (no lock beyond the in-process mutex; a reader extends it by
@@ -372,26 +418,38 @@ public final class Shard: @unchecked Sendable {
         commit.noteRolled(to: newFile, previousSynced: synced)
         activeFile = newFile
         active = SegmentIndex(firstSequence: next)
-        _ = try deleteExpiredSegments()
+        do throws(LogError) {
+            _ = try retireExpiredSegments()
+        } catch {
+            // A full or unmounted archive must not fail the append that rolled:
+            // the segments stay hot, and `enforceRetention` and `describe` say why.
+            guard settings.archiveDirectory != nil else { throw error }
+            archiveError = error
+        }
     }
 
     /// Applies retention now: rolls an active segment past its age limit so that
-    /// it can expire, and deletes sealed segments that retention no longer keeps.
-    /// Returns the number of segments deleted.
+    /// it can expire, and deletes (or, with an archive, moves there) the sealed
+    /// segments that retention no longer keeps. Returns the number of segments
+    /// deleted or archived. Throws when a move to the archive fails (the segment
+    /// stays hot).
     public func enforceRetention() throws(LogError) -> Int {
         try withAppendLock { () throws(LogError) -> Int in
             try catchUp(repairingTail: true)
             if active.recordCount > 0 && now() - active.arrivalMsMin >= settings.segmentAgeMaxMs {
                 let before = try directory.segmentFirstSequences().count
                 try roll()
+                if let archiveError { throw archiveError }
                 return before + 1 - (try directory.segmentFirstSequences().count)
             }
-            return try deleteExpiredSegments()
+            return try retireExpiredSegments()
         }
     }
 
-    /// Deletes the oldest sealed segments while any retention limit is exceeded.
-    private func deleteExpiredSegments() throws(LogError) -> Int {
+    /// Deletes, or moves to the archive, the oldest sealed segments while any
+    /// retention limit is exceeded (limits count the hot tier only). A segment
+    /// a crash left in both tiers is moved whatever the limits say.
+    private func retireExpiredSegments() throws(LogError) -> Int {
         let firsts = try directory.segmentFirstSequences()
         guard firsts.count > 1 else { return 0 }
         let sealed = firsts.dropLast()
@@ -406,28 +464,85 @@ public final class Shard: @unchecked Sendable {
         var totalBytes = Int64(active.segmentBytes) + indexes.reduce(0) { $0 + Int64($1.segmentBytes) }
         var totalRecords = Int64(active.recordCount) + indexes.reduce(0) { $0 + Int64($1.recordCount) }
         let nowMs = now()
-        var deleted = 0
-        for segment in indexes {
-            let expired = settings.retentionAgeMs.map { segment.arrivalMsMax < nowMs - $0 } ?? false
-            let overBytes = settings.retentionBytesPerShard.map { totalBytes > $0 } ?? false
-            let overRecords = settings.retentionRecordsPerShard.map { totalRecords > $0 } ?? false
-            guard expired || overBytes || overRecords else { break }
-            // The log first: a crash in between leaves an orphan index, never a
-            // segment without its index.
-            try FileSystem.remove(directory.logPath(segment.firstSequence))
-            try FileSystem.remove(directory.indexPath(segment.firstSequence))
-            totalBytes -= Int64(segment.segmentBytes)
-            totalRecords -= Int64(segment.recordCount)
-            deleted += 1
+        let archiver = SegmentArchiver(tiers: tiers, streamCreatedMs: streamCreatedMs, copyOnly: copyOnly)
+        var archiveReady = false
+        var retired = 0
+        do throws(LogError) {
+            for segment in indexes {
+                let expired = settings.retentionAgeMs.map { segment.arrivalMsMax < nowMs - $0 } ?? false
+                let overBytes = settings.retentionBytesPerShard.map { totalBytes > $0 } ?? false
+                let overRecords = settings.retentionRecordsPerShard.map { totalRecords > $0 } ?? false
+                let inBothTiers = archiver?.tiers.archiveHas(segment.firstSequence) ?? false
+                guard expired || overBytes || overRecords || inBothTiers else { break }
+                if let archiver {
+                    if !archiveReady {
+                        try archiver.prepareShardDirectory()
+                        if !archiveTemporariesRemoved { archiver.removeTemporaries() }
+                        archiveTemporariesRemoved = true
+                        archiveReady = true
+                    }
+                    try archiver.move(segment, buffer: scanBuffer.raw)
+                } else {
+                    // The log first: a crash in between leaves an orphan index, never a
+                    // segment without its index.
+                    try FileSystem.remove(directory.logPath(segment.firstSequence))
+                    try FileSystem.remove(directory.indexPath(segment.firstSequence))
+                }
+                totalBytes -= Int64(segment.segmentBytes)
+                totalRecords -= Int64(segment.recordCount)
+                retired += 1
+            }
+        } catch {
+            // What was removed before the failure is made durable all the same.
+            if retired > 0 { try? FileSystem.syncDirectory(directory.path) }
+            throw error
         }
-        if deleted > 0 { try FileSystem.syncDirectory(directory.path) }
-        return deleted
+        if retired > 0 { try FileSystem.syncDirectory(directory.path) }
+        if archiver != nil { archiveError = nil }
+        return retired
     }
 
     // MARK: Describing
 
-    /// Sizes, sequence range and times of the shard as they are now.
+    /// Sizes, sequence range and times of the shard as they are now, in the
+    /// hot tier and (`archived`) in the archive.
     public func describe() throws(LogError) -> ShardDescription {
+        var description = try describeHot()
+        let (tiers, problem) = mutex.withLock { (self.tiers, archiveError?.description) }
+        if tiers.hasArchive { description.archived = describeArchive(tiers, lastMoveProblem: problem) }
+        return description
+    }
+
+    /// The archived segments from their index headers (their logs' sizes and
+    /// the next segment's first sequence where an index is missing). Segments a
+    /// crash left in both tiers are counted hot.
+    private func describeArchive(_ tiers: SegmentTiers, lastMoveProblem: String?) -> ArchivedSegmentsDescription {
+        var summary = ArchivedSegmentsDescription(path: tiers.archive!.path, segmentCount: 0, bytes: 0, recordCount: 0, problem: lastMoveProblem)
+        let archived: [UInt64], hot: [UInt64]
+        do throws(LogError) {
+            hot = try tiers.hotFirstSequences()
+            archived = try tiers.archivedFirstSequences().filter { !hot.contains($0) }
+        } catch {
+            summary.problem = error.description
+            return summary
+        }
+        for (i, first) in archived.enumerated() {
+            let following = i + 1 < archived.count ? archived[i + 1] : hot.first
+            let header = tiers.archive!.indexHeader(first)
+            summary.segmentCount += 1
+            summary.bytes += FileSystem.fileSize(tiers.archive!.logPath(first)) ?? 0
+            if let next = header?.nextSequence ?? following { summary.recordCount += next - min(next, first) }
+            if summary.earliestSequence == nil { summary.earliestSequence = first }
+            if let header, header.recordCount > 0 {
+                summary.earliestArrivalMs = summary.earliestArrivalMs ?? header.arrivalMsMin
+                summary.latestArrivalMs = header.arrivalMsMax
+            }
+        }
+        return summary
+    }
+
+    /// `describe` of the hot tier only (no look at the archive).
+    func describeHot() throws(LogError) -> ShardDescription {
         try withAppendLock { () throws(LogError) -> ShardDescription in
             try catchUp(repairingTail: false)
             let firsts = try directory.segmentFirstSequences()

@@ -34,11 +34,26 @@ struct ShardDirectory: Sendable {
     /// The newest arrival time of a sealed segment from its index header alone
     /// (no CRC check: a bisection hint, confirmed by loading the index it picks).
     func sealedArrivalMsMax(_ firstSequence: UInt64) -> Int64? {
+        indexHeader(firstSequence)?.arrivalMsMax
+    }
+
+    /// The summary of a sealed segment from its index header alone (no CRC
+    /// check, no entries: for hints and `describe`); nil without a readable index.
+    func indexHeader(_ firstSequence: UInt64) -> SegmentIndex? {
         guard let file = try? LogFile.openForReading(indexPath(firstSequence)) else { return nil }
         var header = [UInt8](repeating: 0, count: SegmentIndex.headerBytes)
         guard let n = try? withMutableBytes(&header, { (raw) throws(LogError) in try file.read(into: raw, at: 0) }),
               n == SegmentIndex.headerBytes, Array(header[0..<8]) == SegmentIndex.magic else { return nil }
-        return header.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 48, as: Int64.self)) }
+        return header.withUnsafeBytes { raw -> SegmentIndex? in
+            func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            guard u64(16) == firstSequence, u64(24) >= firstSequence else { return nil }
+            var index = SegmentIndex(firstSequence: firstSequence)
+            index.nextSequence = u64(24)
+            index.segmentBytes = Int(u64(32))
+            index.arrivalMsMin = Int64(bitPattern: u64(40))
+            index.arrivalMsMax = Int64(bitPattern: u64(48))
+            return index
+        }
     }
 
     /// The index of the sealed segment starting at `firstSequence`: from its

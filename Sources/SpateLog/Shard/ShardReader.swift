@@ -13,6 +13,22 @@
 // followed by valid ones is corruption. Readers never write a file.
 // A reader whose segment was deleted by retention continues at the oldest
 // segment kept, and counts the records it skipped.
+//
+// With an archive (`SegmentTiers`), the shard's segments are those of both
+// tiers: a reader positioned before the oldest hot segment (.earliest, or a
+// sequence or time that retention moved to the archive) reads the archived
+// segments in sequence order and goes on into the hot ones — same bytes, same
+// sequence numbers, no gap, no record twice (a segment in both tiers is one
+// segment). A segment moved while it is read is followed to the archive. The
+// archive is looked at only when a position needs it, so tailing the hot log
+// goes on when the archive is unmounted; a read that needs it then fails with
+// an error saying so.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where a reader starts.
 public enum ReadPosition: Sendable, Equatable {
@@ -31,11 +47,18 @@ public enum ReadPosition: Sendable, Equatable {
 /// A cursor over one shard.
 public final class ShardReader {
     public let shardIndex: Int
-    let directory: ShardDirectory
+    /// The tiers as they were when the reader was made, for a reader without a writer.
+    private let tiersAtStart: SegmentTiers
+    /// The shard's tiers now: an ALTER may add, change or remove the archive.
+    var tiers: SegmentTiers { shard?.currentTiers ?? tiersAtStart }
+    /// The hot tier: where the active segment is, and the writer.
+    var directory: ShardDirectory { tiers.hot }
     private let scanBuffer = ScanBuffer()
 
     @exclusivity(unchecked) private var segmentFirst: UInt64 = 0
     @exclusivity(unchecked) private var file: LogFile?
+    /// Whether `file` was opened from the archive.
+    @exclusivity(unchecked) private var fileIsArchived = false
     @exclusivity(unchecked) private var position = 0
     /// Sequence of the next record this reader returns.
     public private(set) var nextSequence: UInt64 = 0
@@ -54,9 +77,9 @@ public final class ShardReader {
     /// segment spares a seek from scanning that segment.
     private let shard: Shard?
 
-    init(shardIndex: Int, path: String, shard: Shard? = nil, from start: ReadPosition) throws(LogError) {
+    init(shardIndex: Int, tiers: SegmentTiers, shard: Shard? = nil, from start: ReadPosition) throws(LogError) {
         self.shardIndex = shardIndex
-        self.directory = ShardDirectory(path: path)
+        self.tiersAtStart = tiers
         self.shard = shard
         try seek(to: start)
     }
@@ -65,23 +88,32 @@ public final class ShardReader {
 
     /// Moves the cursor.
     public func seek(to start: ReadPosition) throws(LogError) {
-        let firsts = try directory.segmentFirstSequences()
-        guard let oldest = firsts.first, let newest = firsts.last else { throw .streamNotFound(directory.streamName) }
+        let hotFirsts = try tiers.hotFirstSequences()
+        guard let hotOldest = hotFirsts.first, let newest = hotFirsts.last else { throw .streamNotFound(directory.streamName) }
         skipSequenceBelow = 0
         skipArrivalBelowMs = .min
         switch start {
         case .earliest:
+            let oldest = tiers.hasArchive ? try tiers.allFirstSequences()[0] : hotOldest
             try moveTo(segment: oldest, position: 0, sequence: oldest)
         case .latest:
             let (index, _) = try activeIndex(newest)
             try moveTo(segment: newest, position: index.segmentBytes, sequence: index.nextSequence)
         case let .afterSequence(sequence):
-            try seek(toSequence: sequence &+ 1, firsts)
+            try seek(toSequence: sequence &+ 1, sequence &+ 1 < hotOldest ? try tiers.allFirstSequences() : hotFirsts)
         case let .atSequence(sequence):
-            try seek(toSequence: sequence, firsts)
+            try seek(toSequence: sequence, sequence < hotOldest ? try tiers.allFirstSequences() : hotFirsts)
         case let .atTime(timeMs):
-            try seek(toTime: timeMs, firsts)
+            try seek(toTime: timeMs, try archiveMayHoldTime(timeMs, hotFirsts) ? try tiers.allFirstSequences() : hotFirsts)
         }
+    }
+
+    /// Whether records at or after `timeMs` may lie before the hot tier: arrival
+    /// times never decrease, so not when the oldest hot record arrived before it.
+    private func archiveMayHoldTime(_ timeMs: Int64, _ hotFirsts: [UInt64]) throws(LogError) -> Bool {
+        guard tiers.hasArchive else { return false }
+        guard hotFirsts.count > 1, let oldestHot = directory.indexHeader(hotFirsts[0]), oldestHot.recordCount > 0 else { return true }
+        return oldestHot.arrivalMsMin >= timeMs
     }
 
     private func seek(toSequence sequence: UInt64, _ firsts: [UInt64]) throws(LogError) {
@@ -90,7 +122,7 @@ public final class ShardReader {
             return
         }
         let segment = firsts.last(where: { $0 <= sequence })!
-        let index = segment == firsts.last! ? try activeIndex(segment).0 : try directory.sealedIndex(segment, buffer: scanBuffer.raw)
+        let index = segment == firsts.last! ? try activeIndex(segment).0 : try tiers.sealedIndex(segment, buffer: scanBuffer.raw)
         if sequence >= index.nextSequence && segment == firsts.last! {
             try moveTo(segment: segment, position: index.segmentBytes, sequence: index.nextSequence)
             return
@@ -107,11 +139,11 @@ public final class ShardReader {
         var low = 0, high = sealed.count
         while low < high {
             let mid = (low + high) / 2
-            let newest = directory.sealedArrivalMsMax(sealed[sealed.startIndex + mid]) ?? .min
+            let newest = tiers.sealedArrivalMsMax(sealed[sealed.startIndex + mid]) ?? .min
             if newest < timeMs { low = mid + 1 } else { high = mid }
         }
         let first = low < sealed.count ? sealed[sealed.startIndex + low] : firsts.last!
-        let index = low < sealed.count ? try directory.sealedIndex(first, buffer: scanBuffer.raw) : try activeIndex(first).0
+        let index = low < sealed.count ? try tiers.sealedIndex(first, buffer: scanBuffer.raw) : try activeIndex(first).0
         let start = index.scanStart(forTime: timeMs)
         try moveTo(segment: first, position: start.position, sequence: start.sequence)
         skipArrivalBelowMs = timeMs
@@ -135,11 +167,19 @@ public final class ShardReader {
 
     private func moveTo(segment: UInt64, position: Int, sequence: UInt64) throws(LogError) {
         if segment != segmentFirst || file == nil {
-            file = try? LogFile.openForReading(directory.logPath(segment))
+            open(segment)
         }
         segmentFirst = segment
         self.position = position
         nextSequence = sequence
+    }
+
+    /// Opens segment `first` from the tier it is in; nil `file` when it is in
+    /// neither (deleted meanwhile: the next read finds out where to go on).
+    private func open(_ first: UInt64) {
+        let opened = try? tiers.openLog(first)
+        file = opened?.file
+        fileIsArchived = opened?.archived ?? false
     }
 
     // MARK: Reading
@@ -221,22 +261,15 @@ public final class ShardReader {
     /// false when the reader is at the end of the active segment. `readEnd`: the
     /// end of the bytes the last read saw; a file larger now was appended to since.
     private func advanceToNextSegment(file: LogFile, stopReason: String?, readEnd: Int) throws(LogError) -> Bool {
-        let nextPath = directory.logPath(nextSequence)
-        if nextSequence > segmentFirst && FileSystem.exists(nextPath) {
-            // Sealed: its data is final, so whatever stands at `position` must be the end.
-            let size = try file.size()
-            if stopReason == nil && readEnd < size { return true }  // appended, then sealed, since the read: read on
-            if position < size {
-                throw .corruptSegment(path: file.path, position: position, reason: stopReason ?? "sealed segment ends inside a record")
-            }
-            self.file = try? LogFile.openForReading(nextPath)
-            segmentFirst = nextSequence
-            position = 0
-            return true
+        // An archived segment's successor may be archived too; a hot one's is
+        // hot unless it moved since (found below, when the hot tier shows a gap).
+        if nextSequence > segmentFirst && tiers.exists(nextSequence, archiveToo: fileIsArchived) {
+            return try enterNextSegment(file: file, stopReason: stopReason, readEnd: readEnd)
         }
         if try file.isUnlinked() {
             // Retention deleted this segment (and the ones after it, or the next
-            // would exist): go on at the oldest segment kept.
+            // would exist), or moved it to the archive by copying: go on at the
+            // oldest segment kept, or at this one in the archive.
             self.file = nil
             return true
         }
@@ -247,6 +280,10 @@ public final class ShardReader {
         if let following {
             if following == nextSequence { return true }  // rolled since the check above: move on
             if stopReason == nil && readEnd < size { return true }  // appended, then sealed, since the read: read on
+            if nextSequence > segmentFirst && tiers.archiveHas(nextSequence) {
+                // The next segment moved to the archive since the check above.
+                return try enterNextSegment(file: file, stopReason: stopReason, readEnd: readEnd)
+            }
             if let stopReason { throw .corruptSegment(path: file.path, position: position, reason: stopReason) }
             throw .corruptSegment(path: file.path, position: position, reason: gapReason(following: following, size: size))
         }
@@ -262,25 +299,49 @@ public final class ShardReader {
         return false
     }
 
+    /// The segment after this one exists, so this one is sealed and its data
+    /// final: check that the read stopped at its end, then move to the next.
+    private func enterNextSegment(file: LogFile, stopReason: String?, readEnd: Int) throws(LogError) -> Bool {
+        let size = try file.size()
+        if stopReason == nil && readEnd < size { return true }  // appended, then sealed, since the read: read on
+        if position < size {
+            throw .corruptSegment(path: file.path, position: position, reason: stopReason ?? "sealed segment ends inside a record")
+        }
+        open(nextSequence)
+        segmentFirst = nextSequence
+        position = 0
+        return true
+    }
+
     /// Why the records between this segment's end and the next segment are missing.
     private func gapReason(following: UInt64, size: Int) -> String {
         let missing = "records \(nextSequence) to \(following - 1) are missing (the next segment starts at \(following))"
-        if let bytes = try? FileSystem.readAll(directory.indexPath(segmentFirst)), let index = SegmentIndex.decode(bytes),
+        if let bytes = try? FileSystem.readAll(tiers.indexPath(segmentFirst)), let index = SegmentIndex.decode(bytes),
            index.firstSequence == segmentFirst, index.segmentBytes > size {
             return "the file is \(size) bytes but its index says \(index.segmentBytes) (truncated): " + missing
         }
         if position < size { return "sealed segment ends inside a record: " + missing }
-        if nextSequence > segmentFirst { return "sealed segment ends early or a segment was deleted: " + missing }
-        return "segment missing: " + missing
+        let archiveNote = tiers.archive.map { " from both the hot log and the archive \($0.path)" } ?? ""
+        if nextSequence > segmentFirst { return "sealed segment ends early or a segment was deleted\(archiveNote): " + missing }
+        return "segment missing\(archiveNote): " + missing
     }
 
-    /// The segment to read was deleted by retention: continue at the oldest kept.
+    /// The segment to read was deleted by retention (continue at the oldest
+    /// kept), or moved to the archive (continue there, at the same byte).
     private func recoverFromDeletedSegment() throws(LogError) {
-        let firsts = try directory.segmentFirstSequences()
+        let firsts = try tiers.allFirstSequences()
         guard let oldest = firsts.first else { throw .streamNotFound(directory.streamName) }
         if let containing = firsts.last(where: { $0 <= nextSequence }), containing == segmentFirst {
-            // The file exists again (it was just created): open it.
-            file = try LogFile.openForReading(directory.logPath(containing))
+            // The file exists again (it was just created), or in the archive: open it.
+            let opened = try tiers.openLog(containing)
+            (file, fileIsArchived) = (opened.file, opened.archived)
+            return
+        }
+        if let containing = firsts.last(where: { $0 <= nextSequence }), containing == nextSequence, nextSequence > segmentFirst {
+            // Read to its end, then moved to the archive with the ones after it
+            // (by copy and unlink): go on at the next segment, wherever it is.
+            try moveTo(segment: containing, position: 0, sequence: nextSequence)
+            if file == nil { throw .io("open", directory.logPath(containing), ENOENT) }
             return
         }
         if oldest > nextSequence {

@@ -7,6 +7,11 @@
 // Several processes may open one data directory; each keeps its own `LogStore`.
 // A stream opened here notices settings another process changed (its manifest
 // is re-read when the file changes).
+//
+// A stream's archive setting is resolved (relative to the data directory),
+// created and checked here when a stream is created or altered
+// (`ArchiveDirectory.prepare`), so the manifest only ever holds an absolute
+// path that was a writable directory when it was set.
 
 #if canImport(Glibc)
 import Glibc
@@ -79,10 +84,15 @@ public final class LogStore: @unchecked Sendable {
         try settings.validate()
         let final = streamPath(name)
         if FileSystem.exists(final) { throw .streamExists(name) }
+        let createdMs = options.now()
+        var settings = settings
+        if let archive = settings.archiveDirectory {
+            settings.archiveDirectory = try ArchiveDirectory.prepare(archive, dataDirectory: dataDirectory, stream: name, createdMs: createdMs)
+        }
         let temporary = streamsDirectory + "/.tmp-\(name)-\(getpid())-\(monotonicNs())"
         try FileSystem.makeDirectory(temporary)
         do throws(LogError) {
-            let manifest = StreamManifest(settings: settings, createdMs: options.now())
+            let manifest = StreamManifest(settings: settings, createdMs: createdMs)
             try FileSystem.replaceAtomically(temporary + "/" + StreamManifest.fileName, with: manifest.encoded())
             for i in 0..<settings.shardCount { try Shard.create(at: temporary + "/" + ShardDirectory.shardName(i)) }
             try FileSystem.syncDirectory(temporary)
@@ -135,16 +145,24 @@ public final class LogStore: @unchecked Sendable {
             .sorted()
     }
 
-    /// Changes retention, durability or segment settings (not the shard count).
+    /// Changes retention, archive, durability or segment settings (not the
+    /// shard count). A new archive directory is prepared as at creation;
+    /// segments already in a previous one stay there and are no longer read.
     public func alterStream(_ name: String, _ change: (inout StreamSettings) -> Void) throws(LogError) -> StreamSettings {
         let stream = try stream(name)
         var settings = stream.settings
         let shardCount = settings.shardCount
+        let archiveBefore = settings.archiveDirectory
         change(&settings)
         guard settings.shardCount == shardCount else {
             throw .invalidSettings("the shard count of an existing stream cannot change (resharding is not supported)")
         }
         try settings.validate()
+        if let archive = settings.archiveDirectory {
+            let resolved = ArchiveDirectory.resolve(archive, dataDirectory: dataDirectory)
+            settings.archiveDirectory = resolved == archiveBefore
+                ? resolved : try ArchiveDirectory.prepare(archive, dataDirectory: dataDirectory, stream: name, createdMs: stream.createdMs)
+        }
         let manifest = StreamManifest(settings: settings, createdMs: stream.createdMs)
         try FileSystem.replaceAtomically(streamPath(name) + "/" + StreamManifest.fileName, with: manifest.encoded())
         stream.replaceManifest(manifest)

@@ -35,8 +35,17 @@ public struct StreamDescription: Sendable, Equatable {
     public var settings: StreamSettings
     public var createdMs: Int64
     public var shards: [ShardDescription]
+    /// Bytes and records of the hot tier.
     public var bytes: Int { shards.reduce(0) { $0 + $1.bytes } }
     public var recordCount: UInt64 { shards.reduce(0) { $0 + $1.recordCount } }
+    /// Segments, bytes and records in the archive (zero without one).
+    public var archivedSegmentCount: Int { shards.reduce(0) { $0 + ($1.archived?.segmentCount ?? 0) } }
+    public var archivedBytes: Int { shards.reduce(0) { $0 + ($1.archived?.bytes ?? 0) } }
+    public var archivedRecordCount: UInt64 { shards.reduce(0) { $0 + ($1.archived?.recordCount ?? 0) } }
+    /// The oldest arrival time in the archive, over all shards.
+    public var archivedEarliestArrivalMs: Int64? { shards.compactMap { $0.archived?.earliestArrivalMs }.min() }
+    /// The first problem with the archive any shard reports (unreadable, a failed move).
+    public var archiveProblem: String? { shards.lazy.compactMap { $0.archived?.problem }.first }
 }
 
 /// One stream of the log.
@@ -57,7 +66,7 @@ public final class LogStream: @unchecked Sendable {
         var shards: [Shard] = []
         for i in 0..<manifest.settings.shardCount {
             shards.append(try Shard(streamName: name, index: i, path: path + "/" + ShardDirectory.shardName(i),
-                                    settings: manifest.settings, now: now, onRecovery: onRecovery))
+                                    settings: manifest.settings, streamCreatedMs: manifest.createdMs, now: now, onRecovery: onRecovery))
         }
         self.shards = shards
         self.router = PartitionRouter(shardCount: manifest.settings.shardCount)
@@ -162,7 +171,7 @@ public final class LogStream: @unchecked Sendable {
     /// A cursor over shard `shard` starting at `position`.
     public func reader(shard: Int, from position: ReadPosition) throws(LogError) -> ShardReader {
         guard shards.indices.contains(shard) else { throw .shardNotFound(stream: name, shard: shard) }
-        return try ShardReader(shardIndex: shard, path: shards[shard].directory.path, shard: shards[shard], from: position)
+        return try ShardReader(shardIndex: shard, tiers: shards[shard].currentTiers, shard: shards[shard], from: position)
     }
 
     /// Sizes, sequence ranges and times of every shard.
@@ -173,7 +182,8 @@ public final class LogStream: @unchecked Sendable {
         return StreamDescription(name: name, settings: manifest.settings, createdMs: manifest.createdMs, shards: descriptions)
     }
 
-    /// Deletes what retention no longer keeps; returns segments deleted.
+    /// Deletes (or moves to the archive) what retention no longer keeps in the
+    /// hot tier; returns segments deleted or archived.
     public func enforceRetention() throws(LogError) -> Int {
         var deleted = 0
         for shard in shards { deleted += try shard.enforceRetention() }

@@ -47,7 +47,7 @@ public final class StreamCursor {
             endArrivalMs = nil
         case .now:
             var ends: [UInt64?] = []
-            for shard in shards { ends.append(try stream.shards[shard].describe().nextSequence) }
+            for shard in shards { ends.append(try stream.shards[shard].describeHot().nextSequence) }
             endSequences = ends
             endArrivalMs = nil
         case let .arrival(ms):

@@ -7,6 +7,8 @@
 //   retention_age_ms = 86400000      (absent: unlimited)
 //   retention_bytes = ...            (absent: unlimited)
 //   retention_records = ...          (absent: unlimited)
+//   archive_directory = /abs/path    (absent: retention deletes; added later,
+//                                     so a manifest without it is the same format 1)
 //   durability = batch
 //   segment_bytes_max = 67108864
 //   segment_age_max_ms = 3600000
@@ -24,6 +26,7 @@ struct StreamManifest: Equatable {
         if let v = settings.retentionAgeMs { lines.append("retention_age_ms = \(v)") }
         if let v = settings.retentionBytes { lines.append("retention_bytes = \(v)") }
         if let v = settings.retentionRecords { lines.append("retention_records = \(v)") }
+        if let v = settings.archiveDirectory { lines.append("archive_directory = \(v)") }
         lines.append("durability = \(settings.durability.rawValue)")
         lines.append("segment_bytes_max = \(settings.segmentBytesMax)")
         lines.append("segment_age_max_ms = \(settings.segmentAgeMaxMs)")
@@ -53,6 +56,7 @@ struct StreamManifest: Equatable {
         let settings = StreamSettings(
             shardCount: Int(shards), retentionAgeMs: try number("retention_age_ms"),
             retentionBytes: try number("retention_bytes"), retentionRecords: try number("retention_records"),
+            archiveDirectory: values["archive_directory"],
             durability: durability, segmentBytesMax: Int(segmentBytes), segmentAgeMaxMs: segmentAge)
         do { try settings.validate() } catch { throw .invalidManifest(path: path, reason: error.description) }
         return StreamManifest(settings: settings, createdMs: try number("created_ms") ?? 0)

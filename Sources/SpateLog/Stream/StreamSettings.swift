@@ -1,6 +1,8 @@
-// The settings of a stream: shard count, retention, durability and segment
-// rolling. Stored in the stream's manifest; validated here, once, so that every
-// layer above can rely on them.
+// The settings of a stream: shard count, retention, archive, durability and
+// segment rolling. Stored in the stream's manifest; validated here, once, so
+// that every layer above can rely on them. `validate` does no I/O: whether the
+// archive directory exists and is writable is checked by `LogStore` when a
+// stream is created or altered (`ArchiveDirectory.prepare`).
 
 /// How an append is made durable before it is acknowledged.
 public enum Durability: String, Sendable, CaseIterable {
@@ -25,6 +27,12 @@ public struct StreamSettings: Sendable, Equatable {
     public var retentionBytes: Int64?
     /// The stream keeps at most about this many records (nil: no limit).
     public var retentionRecords: Int64?
+    /// Where retention moves sealed segments instead of deleting them (nil:
+    /// retention deletes). Retention limits then bound the hot tier only; the
+    /// archive keeps every segment moved there, and reads go on into it. A
+    /// relative path is resolved against the data directory when the stream is
+    /// created or altered and stored absolute.
+    public var archiveDirectory: String?
     public var durability: Durability
     /// A segment rolls when it reaches this size.
     public var segmentBytesMax: Int
@@ -37,6 +45,7 @@ public struct StreamSettings: Sendable, Equatable {
         retentionAgeMs: Int64? = 24 * 3_600_000,
         retentionBytes: Int64? = nil,
         retentionRecords: Int64? = nil,
+        archiveDirectory: String? = nil,
         durability: Durability = .batch,
         segmentBytesMax: Int = 64 << 20,
         segmentAgeMaxMs: Int64 = 3_600_000
@@ -45,6 +54,7 @@ public struct StreamSettings: Sendable, Equatable {
         self.retentionAgeMs = retentionAgeMs
         self.retentionBytes = retentionBytes
         self.retentionRecords = retentionRecords
+        self.archiveDirectory = archiveDirectory
         self.durability = durability
         self.segmentBytesMax = segmentBytesMax
         self.segmentAgeMaxMs = segmentAgeMaxMs
@@ -58,6 +68,13 @@ public struct StreamSettings: Sendable, Equatable {
         if let age = retentionAgeMs, age <= 0 { throw .invalidSettings("retention age must be positive") }
         if let bytes = retentionBytes, bytes <= 0 { throw .invalidSettings("retention bytes must be positive") }
         if let records = retentionRecords, records <= 0 { throw .invalidSettings("retention records must be positive") }
+        if let archive = archiveDirectory {
+            // The manifest is `key = value` lines, trimmed: a path must survive that.
+            guard !archive.isEmpty, !archive.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }),
+                  archive.first != " " && archive.first != "\t" && archive.last != " " && archive.last != "\t" else {
+                throw .invalidSettings("archive must be a directory path without line breaks or surrounding spaces")
+            }
+        }
         guard segmentBytesMax >= 4096 && segmentBytesMax <= 1 << 30 else {
             throw .invalidSettings("segment size must be between 4 KiB and 1 GiB")
         }
