@@ -27,6 +27,8 @@ let package = Package(
         // The ground floor: JSON bytes. One scanner (validation, field location, flat objects),
         // one writer, one string escaper, one Base64, one JSONSyntaxError. Depends on nothing.
         .target(name: "SpateJSON"),
+        // Apache Parquet files written row by row (flat, nullable, PLAIN, optional Snappy). Depends on nothing.
+        .target(name: "SpateParquet"),
         // Storage: segments, shards, streams, retention, recovery; and the system helpers every
         // layer above uses (files, locks, clocks, background threads, the leased service loop).
         // No SQL, no JSON.
@@ -43,7 +45,7 @@ let package = Package(
         // Lexer, parser, AST, analyzer, planner: a plan is data; nothing here executes.
         .target(name: "SpateSQL", dependencies: ["SpateJSON"]),
         // Operators over batches of records, the job runner and its checkpoints.
-        .target(name: "SpateRuntime", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog", "CSpateForestKernels"]),
+        .target(name: "SpateRuntime", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog", "SpateParquet", "CSpateForestKernels"]),
         // Alarms (the state machine), notification channels, delivery with retry, metrics.
         .target(name: "SpateAlerts", dependencies: [
             "SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog",
@@ -83,6 +85,7 @@ let package = Package(
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
         .testTarget(name: "SpateJSONTests", dependencies: ["SpateJSON"]),
+        .testTarget(name: "SpateParquetTests", dependencies: ["SpateParquet"]),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
         .testTarget(name: "SpateCatalogTests", dependencies: ["SpateCatalog"]),
         .testTarget(name: "SpateSQLTests", dependencies: ["SpateSQL"]),
