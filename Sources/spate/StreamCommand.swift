@@ -33,7 +33,9 @@ struct StreamCommand: ParsableCommand {
     }
 
     struct Describe: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a stream's settings, sizes, sequence numbers and times.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a stream's settings, sizes, sequence numbers and times.",
+            discussion: "With an archive, both tiers: the hot log and the segments retention moved to the archive.")
         @Argument(help: "The stream.") var stream: String
         @OptionGroup var global: GlobalOptions
 
@@ -45,13 +47,18 @@ struct StreamCommand: ParsableCommand {
                 stream       \(description.name)
                 shards       \(description.shards.count)
                 retention    \(retentionText(settings))
+                archive      \(settings.archiveDirectory ?? "none (retention deletes)")
                 durability   \(settings.durability.rawValue)
                 segments     roll at \(Terminal.bytes(settings.segmentBytesMax)) or \(HumanDuration.format(ms: settings.segmentAgeMaxMs))
                 created      \(UTCTimestamp.format(description.createdMs))
-                records      \(Terminal.grouped(Int(description.recordCount)))
-                bytes        \(Terminal.bytes(description.bytes))
-
+                records      \(Terminal.grouped(Int(description.recordCount)))\(settings.archiveDirectory == nil ? "" : " (hot)")
+                bytes        \(Terminal.bytes(description.bytes))\(settings.archiveDirectory == nil ? "" : " (hot)")
                 """)
+            if settings.archiveDirectory != nil {
+                print("archived     \(Terminal.grouped(Int(description.archivedRecordCount))) records, "
+                    + "\(Terminal.bytes(description.archivedBytes)) in \(description.archivedSegmentCount) segment(s)")
+            }
+            print("")
             var rows = [["shard", "records", "bytes", "segments", "sequences", "earliest arrival", "latest arrival"]]
             for shard in description.shards {
                 rows.append([
@@ -61,6 +68,24 @@ struct StreamCommand: ParsableCommand {
                 ])
             }
             print(Table.render(rows, numericColumns: [1, 2, 3]))
+            if settings.archiveDirectory != nil { print("\n" + Self.archiveTable(description)) }
+        }
+
+        /// Per shard, the hot tier and the archive side by side.
+        static func archiveTable(_ description: StreamDescription) -> String {
+            var rows = [["shard", "tier", "records", "bytes", "segments", "sequences", "earliest arrival"]]
+            for shard in description.shards {
+                rows.append([shard.name, "hot", Terminal.grouped(Int(shard.recordCount)), Terminal.bytes(shard.bytes), "\(shard.segmentCount)",
+                             shard.recordCount == 0 ? "next \(shard.nextSequence)" : "\(shard.earliestSequence)…\(shard.nextSequence - 1)",
+                             shard.earliestArrivalMs.map(UTCTimestamp.format) ?? "-"])
+                guard let archived = shard.archived else { continue }
+                rows.append(["", "archive", Terminal.grouped(Int(archived.recordCount)), Terminal.bytes(archived.bytes), "\(archived.segmentCount)",
+                             archived.earliestSequence.map { archived.recordCount == 0 ? "-" : "\($0)…\($0 + archived.recordCount - 1)" } ?? "-",
+                             archived.earliestArrivalMs.map(UTCTimestamp.format) ?? "-"])
+            }
+            var text = Table.render(rows, numericColumns: [2, 3, 4])
+            if let problem = description.archiveProblem { text += "\narchive problem: \(problem)" }
+            return text
         }
     }
 
@@ -79,7 +104,7 @@ struct StreamCommand: ParsableCommand {
     }
 
     struct Alter: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a stream's retention, durability or segment settings.")
+        static let configuration = CommandConfiguration(abstract: "Change a stream's retention, archive, durability or segment settings.")
         @Argument(help: "The stream.") var stream: String
         @OptionGroup var settings: StreamSettingsOptions
         @OptionGroup var global: GlobalOptions

@@ -18,6 +18,9 @@ struct StreamSettingsOptions: ParsableArguments {
     @Option(name: .customLong("retention-records"), help: "Keep about this many records (default: no limit).")
     var retentionRecords: Int64?
 
+    @Option(help: "Move segments retention removes to this directory instead of deleting them (relative: under the data directory), or 'none'.")
+    var archive: String?
+
     @Option(help: "always | batch | none (default batch: group commit).")
     var durability: String?
 
@@ -28,7 +31,7 @@ struct StreamSettingsOptions: ParsableArguments {
     var segmentAge: String?
 
     var anyGiven: Bool {
-        shards != nil || retention != nil || retentionBytes != nil || retentionRecords != nil
+        shards != nil || retention != nil || retentionBytes != nil || retentionRecords != nil || archive != nil
             || durability != nil || segmentBytes != nil || segmentAge != nil
     }
 
@@ -43,6 +46,7 @@ struct StreamSettingsOptions: ParsableArguments {
         }
         if let retentionBytes { settings.retentionBytes = retentionBytes }
         if let retentionRecords { settings.retentionRecords = retentionRecords }
+        if let archive { settings.archiveDirectory = archive.lowercased() == "none" ? nil : archive }
         if let durability {
             switch StreamSettingText.durability(durability) {
             case let .success(value): settings.durability = value

@@ -7,6 +7,9 @@
 //   event_time = 'column'   a TIMESTAMP column (default: arrival time)
 //   retention = '24 hours'* age limit, or 'unlimited'
 //   retention_bytes = N*, retention_records = N*
+//   archive = 'dir'*        retention moves sealed segments there instead of
+//                           deleting them, and reads go on into it; relative to
+//                           the data directory; 'none' turns it off (ALTER)
 //   durability = 'batch'*   always | batch | none
 //   segment_bytes = N*, segment_age = '1 hour'*
 //   format = 'json'         the only format
@@ -80,6 +83,9 @@ extension Session {
             }
         case "retention_bytes": settings.retentionBytes = Int64(try integer(option, source: source))
         case "retention_records": settings.retentionRecords = Int64(try integer(option, source: source))
+        case "archive":
+            let directory = try text(option, source: source)
+            settings.archiveDirectory = directory.lowercased() == "none" ? nil : directory
         case "durability":
             switch StreamSettingText.durability(try text(option, source: source)) {
             case let .success(durability): settings.durability = durability
@@ -92,7 +98,7 @@ extension Session {
             case let .failure(error): throw .sqlMessage("segment_age \(error.message)", at: option.valueRange, source: source)
             }
         default:
-            let known = ["shards", "key", "event_time", "retention", "retention_bytes", "retention_records", "durability", "segment_bytes", "segment_age", "format"]
+            let known = ["shards", "key", "event_time", "retention", "retention_bytes", "retention_records", "archive", "durability", "segment_bytes", "segment_age", "format"]
             let hint = NameSuggester.nearest(to: option.name.value, in: known).map { " (did you mean \($0)?)" } ?? ""
             throw .sqlMessage("unknown stream option '\(option.name.value)'\(hint); options: \(known.joined(separator: ", "))",
                               at: option.name.range, source: source)
@@ -162,10 +168,25 @@ extension Session {
             if let bytes = description.settings.retentionBytes { rows.append(("retention_bytes", "\(bytes)")) }
             if let records = description.settings.retentionRecords { rows.append(("retention_records", "\(records)")) }
             rows.append(("durability", description.settings.durability.rawValue))
+            // The hot tier, then the archive.
             rows.append(("records", "\(description.recordCount)"))
             rows.append(("bytes", "\(description.bytes)"))
+            rows.append(("segments", "\(description.shards.reduce(0) { $0 + $1.segmentCount })"))
+            rows.append(("earliest_arrival", description.shards.compactMap(\.earliestArrivalMs).min().map(UTCTimestamp.format) ?? "-"))
+            rows.append(("archive", description.settings.archiveDirectory ?? "(none: retention deletes)"))
+            if description.settings.archiveDirectory != nil {
+                rows.append(("archived_records", "\(description.archivedRecordCount)"))
+                rows.append(("archived_bytes", "\(description.archivedBytes)"))
+                rows.append(("archived_segments", "\(description.archivedSegmentCount)"))
+                rows.append(("archived_earliest_arrival", description.archivedEarliestArrivalMs.map(UTCTimestamp.format) ?? "-"))
+                if let problem = description.archiveProblem { rows.append(("archive_problem", problem)) }
+            }
             for shard in description.shards {
-                rows.append((shard.name, "sequences \(shard.earliestSequence)..<\(shard.nextSequence), \(shard.segmentCount) segment(s)"))
+                var value = "sequences \(shard.earliestSequence)..<\(shard.nextSequence), \(shard.segmentCount) segment(s)"
+                if let archived = shard.archived, let first = archived.earliestSequence {
+                    value += "; archived: sequences \(first)..<\(first + archived.recordCount), \(archived.segmentCount) segment(s)"
+                }
+                rows.append((shard.name, value))
             }
             for (property, value) in rows { sink.row([.string(property), .string(value)]) }
             var summary = QuerySummary()

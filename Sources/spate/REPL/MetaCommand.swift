@@ -46,7 +46,7 @@ enum MetaCommand: Equatable {
         Streams
           CREATE STREAM [IF NOT EXISTS] name (col TYPE, ...)
               [WITH (shards = n, key = 'col', event_time = 'col', retention = '24 hours',
-                     retention_bytes = n, durability = 'batch', format = 'json')]
+                     retention_bytes = n, archive = 'dir', durability = 'batch', format = 'json')]
           ALTER STREAM name SET (option = value, ...)
           DROP STREAM [IF EXISTS] name
           SHOW STREAMS
