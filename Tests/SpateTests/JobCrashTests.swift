@@ -1,9 +1,11 @@
-// Exactly-once under kill -9: `spate run` processes run two jobs — one raising
-// alerts, one appending to a stream — while the input grows, and each is killed
-// with SIGKILL at a random moment, 50 times (SPATE_JOB_CRASH_ROUNDS for a soak
-// run: Tests/soak-jobs.sh). Then one last runner catches up. The alerts and the
-// output stream must equal what an uninterrupted run over the same input
-// produces: nothing lost, nothing twice.
+// Exactly-once under kill -9: `spate run` processes run three jobs — one
+// raising alerts, one appending to a stream, one writing files into a sink
+// that rolls every 10 seconds of window time — while the input grows, and
+// each is killed with SIGKILL at a random moment, 50 times
+// (SPATE_JOB_CRASH_ROUNDS for a soak run: Tests/soak-jobs.sh). Then one last
+// runner catches up. The alerts, the output stream and the sealed files must
+// equal what an uninterrupted run over the same input produces: nothing lost,
+// nothing twice, the same files holding the same rows.
 
 import Foundation
 import Spate
@@ -13,6 +15,15 @@ import SpateSQL
 import Testing
 
 @Suite(.serialized) struct JobCrashTests {
+    static func setup(sinkDirectory: String) -> String {
+        setup + """
+            CREATE SINK files TO FILES '\(sinkDirectory)' FORMAT JSONL PARTITION BY HOUR ROLL EVERY 10 SECONDS;
+            CREATE JOB export WITH (checkpoint_interval = '20 ms') AS INSERT INTO SINK files
+              SELECT userId, WINDOW_START AS ws, COUNT(*) AS n, SUM(amount) AS total FROM tx SINCE EARLIEST
+              WINDOW TUMBLING (SIZE 5 SECONDS, GRACE 20 SECONDS) GROUP BY userId;
+            """
+    }
+
     static let setup = """
         CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = 2, key = 'userId', event_time = 'ts');
         CREATE STREAM per_window (userId STRING, ws TIMESTAMP, n BIGINT, total DOUBLE) WITH (shards = 2, key = 'userId');
@@ -75,6 +86,20 @@ import Testing
         return (alerts, shards)
     }
 
+    /// The sink's files: relative path → its lines, sorted (rows of a window
+    /// end in any order); staging files (hidden) listed apart.
+    static func sinkFiles(_ directory: String) -> (files: [String: [String]], hidden: [String]) {
+        var files: [String: [String]] = [:], hidden: [String] = []
+        for case let path as String in FileManager.default.enumerator(atPath: directory)?.allObjects ?? [] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            if path.split(separator: "/").last!.hasPrefix(".") { hidden.append(path); continue }
+            let text = (try? String(contentsOfFile: directory + "/" + path, encoding: .utf8)) ?? ""
+            files[path] = text.split(separator: "\n").map(String.init).sorted()
+        }
+        return (files, hidden)
+    }
+
     func startRunner(_ data: String) throws -> Process {
         let process = Process()
         process.executableURL = Spate.executable
@@ -96,7 +121,7 @@ import Testing
 
         // The crashing run: input arrives in chunks; runners are killed mid-flight.
         let crashed = try Database.open(dir.path + "/crashed")
-        try Session(database: crashed).execute(script: Self.setup, sink: CollectingSink())
+        try Session(database: crashed).execute(script: Self.setup(sinkDirectory: dir.path + "/crashed-files"), sink: CollectingSink())
         var offset = 0
         var selfKilled = 0
         for _ in 0..<rounds {
@@ -126,7 +151,7 @@ import Testing
 
         // The reference: the same input in the same chunks, one uninterrupted runner.
         let reference = try Database.open(dir.path + "/reference")
-        try Session(database: reference).execute(script: Self.setup, sink: CollectingSink())
+        try Session(database: reference).execute(script: Self.setup(sinkDirectory: dir.path + "/reference-files"), sink: CollectingSink())
         for start in stride(from: 0, to: records.count, by: chunk) {
             try Self.append(reference, records[start..<min(records.count, start + chunk)])
         }
@@ -142,5 +167,13 @@ import Testing
         #expect(Set(crashedAlerts).count == crashedAlerts.count)
         #expect(crashedOutput.map(\.count) == referenceOutput.map(\.count), "no output record lost or repeated")
         #expect(crashedOutput == referenceOutput)
+
+        let crashedFiles = Self.sinkFiles(dir.path + "/crashed-files"), referenceFiles = Self.sinkFiles(dir.path + "/reference-files")
+        #expect(referenceFiles.files.count > 10, "the sink rolled many times")
+        #expect(crashedFiles.hidden.isEmpty && referenceFiles.hidden.isEmpty, "every file sealed and renamed")
+        #expect(crashedFiles.files.keys.sorted() == referenceFiles.files.keys.sorted(), "the same files")
+        for (path, lines) in referenceFiles.files {
+            #expect(crashedFiles.files[path] == lines, "\(path): the same rows, each once")
+        }
     }
 }

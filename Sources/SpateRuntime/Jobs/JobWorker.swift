@@ -146,6 +146,7 @@ final class JobWorker: @unchecked Sendable {
             let startNs = monotonicNs()
             // A file sink's staging file made durable, and the files it sealed, in this same transaction.
             let sinkCheckpoint = try output.sink?.prepareCheckpoint()
+            if sinkCheckpoint != nil { FaultInjection.point("after a sink's files are synced, before the checkpoint") }
             var operatorStates = [Self.queryOperator: snapshot.state]
             operatorStates[Self.sinkOperator] = sinkCheckpoint?.state
             let data = CheckpointData(
