@@ -55,7 +55,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The embeddable facade.
-        .target(name: "Spate", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog", "SpateAlerts"]),
+        .target(name: "Spate", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateRuntime", "SpateCatalog", "SpateAlerts", "SpateParquet"]),
         // The dashboard: pages, JSON endpoints and SVG charts over the facade. SpateServer
         // does not know it: the `spate` command hands it to the server as a route.
         .target(name: "SpateDashboard", dependencies: ["Spate", "SpateCatalog", "SpateLog", "SpateSQL"]),

@@ -1,8 +1,8 @@
 // COPY (SELECT …) TO 'file': the rows a SELECT gives, in the file, checked by
-// independent readers — sqlite3's CSV import (quotes, commas, NULLs, numbers)
-// and JSONSerialization per line — and what COPY refuses: a query that does
-// not end, PARQUET (not yet), a directory that does not exist (nothing left
-// behind, not even the temporary file).
+// independent readers — sqlite3's CSV import (quotes, commas, NULLs, numbers),
+// JSONSerialization per line, DuckDB's Parquet reader (rows and types) — and
+// what COPY refuses: a query that does not end, a directory that does not
+// exist (nothing left behind, not even the temporary file).
 
 import Foundation
 import Spate
@@ -53,10 +53,40 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: DuckDBModule.isAvailable, "python3 -c 'import duckdb' fails: pip install duckdb"))
+    func parquetReadsBackWithDuckDB() throws {
+        let f = try fixture()
+        let path = f.directory.path + "/tx.parquet"
+        let sql = "SELECT userId, amount, note, ts FROM tx SINCE EARLIEST UNTIL NOW"
+        try f.run("COPY (\(sql)) TO '\(path)';")
+        let output = try runPython("""
+            import duckdb, json
+            rel = duckdb.connect().sql("SELECT * FROM read_parquet('\(path)')")
+            print(json.dumps([str(t) for t in rel.types]))
+            for r in rel.fetchall():
+                print(json.dumps([r[0], r[1], r[2], int(r[3].timestamp() * 1000)]))
+            """)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.first == #"["VARCHAR", "DOUBLE", "VARCHAR", "TIMESTAMP WITH TIME ZONE"]"#)
+        let expected = try f.run(sql + ";").rows.map { row -> String in
+            func json(_ v: Value) -> String {
+                switch v {
+                case .null: "null"
+                case let .string(s): String(decoding: try! JSONSerialization.data(withJSONObject: s, options: .fragmentsAllowed), as: UTF8.self)
+                case let .double(d): "\(d)"
+                case let .timestamp(t): "\(t)"
+                default: "?"
+                }
+            }
+            return "[" + row.map(json).joined(separator: ", ") + "]"
+        }
+        #expect(lines.count == 501)
+        #expect(Array(lines.dropFirst()) == expected)
+    }
+
     @Test func whatCopyRefusesLeavesNothingBehind() throws {
         let f = try fixture()
         #expect(throws: SpateError.self) { try f.run("COPY (SELECT * FROM tx) TO '\(f.directory.path)/live.jsonl';") }
-        #expect(throws: SpateError.self) { try f.run("COPY (SELECT * FROM tx SINCE EARLIEST UNTIL NOW) TO '\(f.directory.path)/t.parquet';") }
         #expect(throws: SpateError.self) { try f.run("COPY (SELECT * FROM tx SINCE EARLIEST UNTIL NOW) TO '\(f.directory.path)/no/such/dir/t.csv';") }
         #expect(throws: SpateError.self) { try f.run("COPY (SELECT * FROM tx SINCE EARLIEST UNTIL NOW) TO 'x' FORMAT XML;") }
         let left = try FileManager.default.contentsOfDirectory(atPath: f.directory.path).filter { $0 != "data" }

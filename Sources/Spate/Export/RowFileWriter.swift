@@ -1,8 +1,7 @@
 // Writes a result's rows to a file, for COPY … TO: JSON lines (one object a
-// row, the column names as keys, as a job's results are written) or CSV
-// (RFC 4180: a header row, fields with a comma, quote or line break quoted,
-// quotes doubled; NULL is an empty field; numbers and booleans as JSON writes
-// them, timestamps as epoch milliseconds).
+// row, the column names as keys, as a job's results are written), CSV
+// (CSVText: RFC 4180 with a header row) or Parquet (SpateParquet: one typed
+// column per result column, row groups written as they fill).
 //
 // The rows go to `<path>.tmp-<pid>` through a 1 MiB buffer; `commit` fsyncs
 // it, renames it over `path` and fsyncs the directory, so the file is there
@@ -11,6 +10,8 @@
 // reports its rows and bytes, which a terminal shows as a progress line.
 
 import SpateLog
+import SpateParquet
+import SpateRuntime
 import SpateSQL
 
 #if canImport(Glibc)
@@ -25,6 +26,8 @@ final class RowFileWriter: ResultSink {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var members = JSONText.Members(names: [])
+    private var parquet: ParquetWriter?
+    private var parquetRow: [ParquetValue] = []
     private(set) var rowCount = 0
     private(set) var bytesWritten = 0
     private(set) var summary = QuerySummary()
@@ -33,14 +36,12 @@ final class RowFileWriter: ResultSink {
     private static let bufferBytesMax = 1 << 20
 
     /// Opens the temporary file next to `path`.
-    /// - Precondition: `format` is JSONL or CSV.
     /// Told "COPY: N rows, B bytes" at most every 200 ms (a terminal shows it).
     private let progress: (String) -> Void
     private var lastProgressNs = monotonicNs()
 
     init(path: String, format: CopyFormat, progress: @escaping (String) -> Void = { _ in }) throws(SpateError) {
         self.progress = progress
-        precondition(format != .parquet, "PARQUET is refused before a writer is made")
         self.path = path
         self.format = format
         temporaryPath = path + ".tmp-\(getpid())"
@@ -55,6 +56,16 @@ final class RowFileWriter: ResultSink {
 
     func begin(columns: [ResultColumn]) {
         members = JSONText.Members(names: columns.map(\.name))
+        if format == .parquet {
+            do {
+                parquet = try ParquetWriter(columns: columns.map { ParquetColumn(name: $0.name, type: $0.type.parquetType) }) { [unowned self] bytes in
+                    buffer.append(contentsOf: bytes)
+                    if buffer.count >= Self.bufferBytesMax { flush() }
+                }
+            } catch {
+                failure = "\(error)"
+            }
+        }
         if format == .csv {
             append(CSVText.header(columns.map(\.name)))
         }
@@ -68,6 +79,11 @@ final class RowFileWriter: ResultSink {
         }
         switch format {
         case .csv: append(CSVText.row(values))
+        case .parquet:
+            guard let parquet, failure == nil else { return }
+            parquetRow.removeAll(keepingCapacity: true)
+            for value in values { parquetRow.append(value.parquetValue) }
+            do { try parquet.append(row: parquetRow) } catch { failure = "\(error)" }
         default: append(JSONText.object(members: members, values: values) + "\n")
         }
     }
@@ -78,6 +94,9 @@ final class RowFileWriter: ResultSink {
 
     /// Makes the file durable under its name; throws the first write error.
     func commit() throws(SpateError) {
+        if let parquet, failure == nil {
+            do { try parquet.finish() } catch { failure = "\(error)" }
+        }
         flush()
         if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         if failure == nil && rename(temporaryPath, path) != 0 { failure = String(cString: strerror(errno)) }

@@ -1,4 +1,4 @@
-// COPY (SELECT …) TO 'path' [FORMAT JSONL | CSV]: runs the query as SELECT
+// COPY (SELECT …) TO 'path' [FORMAT JSONL | CSV | PARQUET]: runs the query as SELECT
 // does, its rows into RowFileWriter instead of the screen, and says what it
 // wrote. The query must end (UNTIL, or a catalog table): a COPY of the live
 // tail would never finish. A relative path is the current directory's. The
@@ -11,10 +11,6 @@ import SpateSQL
 extension Session {
     func runCopy(_ statement: CopyStatement, source: String, sink: ResultSink, cancel: CancellationFlag) throws(SpateError) {
         let format = statement.effectiveFormat
-        if format == .parquet {
-            throw .sqlMessage("FORMAT PARQUET is not available yet; use FORMAT JSONL or CSV (DuckDB reads both)",
-                              at: statement.pathRange, source: source)
-        }
         let plan = try planQuery(statement.select, source: source)
         if case .stream = plan.source, !plan.isBounded {
             throw .sqlMessage("COPY needs a query that ends: add UNTIL NOW (or UNTIL '<time>') to its SELECT",

@@ -273,7 +273,7 @@ final class FileSinkWriter {
             pending.removeAll(keepingCapacity: true)
         }
         do {
-            let writer = try ParquetWriter(columns: columns.map { ParquetColumn(name: $0.name, type: Self.parquetType($0.type)) }) { chunk in
+            let writer = try ParquetWriter(columns: columns.map { ParquetColumn(name: $0.name, type: $0.type.parquetType) }) { chunk in
                 pending.append(contentsOf: chunk)
                 if pending.count >= 1 << 20 { try drain() }
             }
@@ -282,7 +282,7 @@ final class FileSinkWriter {
             row.reserveCapacity(columns.count)
             for _ in 0..<rows {
                 row.removeAll(keepingCapacity: true)
-                for _ in columns { row.append(Self.parquetValue(try readValue(from: &reader))) }
+                for _ in columns { row.append(try readValue(from: &reader).parquetValue) }
                 try writer.append(row: row)
             }
             try writer.finish()
@@ -434,26 +434,5 @@ final class FileSinkWriter {
     private static func floorDivision(_ a: Int64, _ b: Int64) -> Int64 {
         let (q, r) = a.quotientAndRemainder(dividingBy: b)
         return r < 0 ? q - 1 : q
-    }
-
-    static func parquetType(_ type: ValueType) -> ParquetType {
-        switch type {
-        case .string, .null: .string
-        case .bigint: .int64
-        case .double: .double
-        case .boolean: .boolean
-        case .timestamp: .timestampMillis
-        }
-    }
-
-    static func parquetValue(_ value: Value) -> ParquetValue {
-        switch value {
-        case .null: .null
-        case let .boolean(b): .boolean(b)
-        case let .bigint(i): .int64(i)
-        case let .double(d): .double(d)
-        case let .string(s): .string(s)
-        case let .timestamp(t): .int64(t)
-        }
     }
 }
