@@ -95,7 +95,10 @@ public final class Shard: @unchecked Sendable {
 
     // Guarded by `mutex`.
     private var settings: StreamSettings
+    /// Guarded by `tiersMutex`, not `mutex`: readers ask for it at the end of
+    /// each segment and must not wait for an append in progress.
     private var tiers: SegmentTiers
+    private let tiersMutex = PosixMutex()
     // Only ever touched under `mutex`, so the runtime's exclusivity checks are
     // redundant; on `active` they ran once per appended record.
     @exclusivity(unchecked) private var activeFile: LogFile
@@ -164,15 +167,13 @@ public final class Shard: @unchecked Sendable {
 
     func update(settings: StreamSettings) {
         let tiers = SegmentTiers(hotPath: directory.path, archiveRoot: settings.archiveDirectory, stream: streamName, shard: index)
-        mutex.withLock {
-            self.settings = settings
-            self.tiers = tiers
-        }
+        mutex.withLock { self.settings = settings }
+        tiersMutex.withLock { self.tiers = tiers }
     }
 
     /// The shard's segments across the hot tier and the archive, under the
     /// current settings (readers ask each time: an ALTER may add an archive).
-    var currentTiers: SegmentTiers { mutex.withLock { tiers } }
+    var currentTiers: SegmentTiers { tiersMutex.withLock { tiers } }
 
     /// This process's index of the active segment as of its last append or
     /// catch-up (no lock beyond the in-process mutex; a reader extends it by
@@ -464,7 +465,7 @@ public final class Shard: @unchecked Sendable {
         var totalBytes = Int64(active.segmentBytes) + indexes.reduce(0) { $0 + Int64($1.segmentBytes) }
         var totalRecords = Int64(active.recordCount) + indexes.reduce(0) { $0 + Int64($1.recordCount) }
         let nowMs = now()
-        let archiver = SegmentArchiver(tiers: tiers, streamCreatedMs: streamCreatedMs, copyOnly: copyOnly)
+        let archiver = SegmentArchiver(tiers: currentTiers, streamCreatedMs: streamCreatedMs, copyOnly: copyOnly)
         var archiveReady = false
         var retired = 0
         do throws(LogError) {
@@ -508,7 +509,8 @@ public final class Shard: @unchecked Sendable {
     /// hot tier and (`archived`) in the archive.
     public func describe() throws(LogError) -> ShardDescription {
         var description = try describeHot()
-        let (tiers, problem) = mutex.withLock { (self.tiers, archiveError?.description) }
+        let tiers = currentTiers
+        let problem = mutex.withLock { archiveError?.description }
         if tiers.hasArchive { description.archived = describeArchive(tiers, lastMoveProblem: problem) }
         return description
     }
