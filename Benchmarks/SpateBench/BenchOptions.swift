@@ -54,6 +54,7 @@ struct BenchOptions {
     var runsQuery = false
     var runsJobs = false
     var runsIngest = false
+    var runsSinks = false
     var parentDirectory: String
     var scale: Scale
 
@@ -67,6 +68,7 @@ struct BenchOptions {
         case "query": options = BenchOptions(runsAppend: false, runsRead: false, runsQuery: true, parentDirectory: "", scale: Scale(isQuick: false))
         case "jobs": options = BenchOptions(runsAppend: false, runsRead: false, runsJobs: true, parentDirectory: "", scale: Scale(isQuick: false))
         case "ingest": options = BenchOptions(runsAppend: false, runsRead: false, runsIngest: true, parentDirectory: "", scale: Scale(isQuick: false))
+        case "sinks": options = BenchOptions(runsAppend: false, runsRead: false, runsSinks: true, parentDirectory: "", scale: Scale(isQuick: false))
         default: throw BenchError("unknown command '\(command)'")
         }
         options.parentDirectory = "./.bench-data"

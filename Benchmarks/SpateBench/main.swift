@@ -5,6 +5,7 @@
 //   spate-bench query  [--dir DIR] [--quick]   the reference windowed query (issue 3)
 //   spate-bench jobs   [--dir DIR] [--quick]   job throughput, checkpoint cost, alert latency (issue 4)
 //   spate-bench ingest [--dir DIR] [--quick]   spate put of JSON lines vs a copy of the file + fdatasync (issue 17)
+//   spate-bench sinks  [--dir DIR] [--quick]   a job's rows into JSONL, CSV and Parquet files (issue 18)
 //   spate-bench all    [--dir DIR] [--quick]   append, read and query
 //   spate-bench detectors [--quick]             detector throughput and state per key (no disk)
 //   spate-bench dashboard [--dir DIR] [--quick] dashboard pages and JSON endpoints, server time (issue 16)
@@ -21,7 +22,7 @@ import Glibc
 #endif
 
 let usage = """
-    usage: spate-bench append|read|query|jobs|ingest|all [--dir DIR] [--quick]
+    usage: spate-bench append|read|query|jobs|ingest|sinks|all [--dir DIR] [--quick]
            spate-bench detectors [--quick]
            spate-bench dashboard [--dir DIR] [--quick]
            spate-bench webhooks [--quick]
@@ -71,6 +72,9 @@ do {
     }
     if options.runsIngest {
         try runIngestBenchmark(in: directory.path, scale: options.scale)
+    }
+    if options.runsSinks {
+        try runSinkBenchmark(in: directory.path, scale: options.scale)
     }
 } catch let error as LogError {
     directory.remove()
