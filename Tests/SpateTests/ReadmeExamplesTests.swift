@@ -40,7 +40,8 @@ import Testing
                 let cancel = CancellationFlag()
                 let tailing: Bool
                 if case let .select(select) = statement.kind, select.until == nil, select.from != nil,
-                   !["streams", "jobs", "alerts", "job_results", "channels", "deliveries", "alarms", "alarm_history", "metrics", "detector_scores"]
+                   !["streams", "jobs", "alerts", "job_results", "channels", "deliveries", "alarms", "alarm_history", "metrics", "detector_scores",
+                      "sinks", "sink_files"]
                     .contains(select.from!.value.lowercased()) {
                     tailing = true
                     DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { cancel.cancel() }
