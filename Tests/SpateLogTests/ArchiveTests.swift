@@ -14,12 +14,13 @@ import Testing
     /// of 4 KiB segments that archives and (until told) keeps everything.
     struct Fixture {
         let data = TemporaryDirectory()
-        let archiveRoot = TemporaryDirectory()
+        let archiveRoot: ScratchDirectory
         let clock = ManualClock()
         let store: LogStore
         let stream: LogStream
 
-        init(copyOnly: Bool = false, shards: Int = 1) throws {
+        init(copyOnly: Bool = false, shards: Int = 1, archiveUnder parent: String? = nil) throws {
+            archiveRoot = ScratchDirectory(under: parent ?? NSTemporaryDirectory())
             store = try LogStore.open(data.path, options: clock.options)
             stream = try store.createStream("tx", settings: StreamSettings(
                 shardCount: shards, retentionAgeMs: nil, archiveDirectory: archiveRoot.path, segmentBytesMax: 4096))
@@ -114,6 +115,28 @@ import Testing
         #expect(try readAll(f.stream, from: .atSequence(oldestHot + 5)) == Array(before[Int(oldestHot + 5)...]))
         let hotTime = before[1990].arrivalMs
         #expect(try readAll(f.stream, from: .atTime(hotTime)) == Array(before.drop(while: { $0.arrivalMs < hotTime })))
+    }
+
+    /// A writable directory on another file system than the temporary
+    /// directory (tmpfs `/dev/shm` on Linux), where rename(2) fails with EXDEV.
+    static let otherFileSystem: String? = {
+        var tmp = stat(), shm = stat()
+        guard stat(NSTemporaryDirectory(), &tmp) == 0, stat("/dev/shm", &shm) == 0, tmp.st_dev != shm.st_dev,
+              access("/dev/shm", W_OK) == 0 else { return nil }
+        return "/dev/shm"
+    }()
+
+    @Test(.enabled(if: otherFileSystem != nil, "needs a writable directory on another file system, such as /dev/shm"))
+    func aMoveToAnotherFileSystemCopiesAndReadsBackTheSame() throws {
+        let f = try Fixture(archiveUnder: Self.otherFileSystem!)
+        try f.append(2000)
+        let before = try readAll(f.stream)
+        let hotBefore = f.names(f.hotPath, ".log")
+        #expect(try f.retain(records: 300) > 0)  // rename fails with EXDEV: copied, fsynced, unlinked
+        let archived = f.names(f.archivePath, ".log")
+        #expect(!archived.isEmpty && (archived + f.names(f.hotPath, ".log")).sorted() == hotBefore)
+        #expect(f.names(f.archivePath, ".idx").count == archived.count)
+        #expect(try readAll(f.stream) == before)
     }
 
     @Test(arguments: [false, true])
@@ -297,4 +320,19 @@ extension LogError {
         if case .invalidSettings = self { return true }
         return false
     }
+}
+
+/// A fresh directory under `parent`, removed on deinit (`TemporaryDirectory`,
+/// on any file system).
+final class ScratchDirectory: Sendable {
+    let path: String
+
+    init(under parent: String) {
+        var template = Array((parent + "/spate-archive-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(made != nil, "mkdtemp failed")
+        path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
