@@ -21,11 +21,12 @@ public struct StreamSettings: Sendable, Equatable {
     public static let shardsMax = 1024
 
     public var shardCount: Int
-    /// Sealed segments whose newest record is older than this are deleted (nil: keep).
+    /// Sealed segments whose newest record is older than this are deleted, or
+    /// archived (nil: keep).
     public var retentionAgeMs: Int64?
-    /// The stream keeps at most about this many bytes (nil: no limit).
+    /// The stream keeps at most about this many bytes hot (nil: no limit).
     public var retentionBytes: Int64?
-    /// The stream keeps at most about this many records (nil: no limit).
+    /// The stream keeps at most about this many records hot (nil: no limit).
     public var retentionRecords: Int64?
     /// Where retention moves sealed segments instead of deleting them (nil:
     /// retention deletes). Retention limits then bound the hot tier only; the
