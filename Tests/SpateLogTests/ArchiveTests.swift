@@ -247,11 +247,16 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: data.path + "/cold/archive", isDirectory: &isDirectory) && isDirectory.boolValue)
         // Not a directory, inside the hot log, or the data directory: refused, nothing created.
         #expect(FileManager.default.createFile(atPath: data.path + "/file", contents: Data()))
-        for bad in [data.path + "/file", data.path + "/file/sub", "streams", "streams/a", "."] {
+        for bad in [data.path + "/file", data.path + "/file/sub", "streams", "streams/a/a", "."] {
             let error = logError { try store.createStream("b", settings: StreamSettings(archiveDirectory: bad)) }
             #expect(error?.isInvalidSettings == true && error?.description.contains("archive") == true, "archive '\(bad)': \(String(describing: error))")
             #expect(!store.streamExists("b"))
         }
+        #expect(!FileManager.default.fileExists(atPath: data.path + "/streams/a/a"))  // refused before anything was made
+        // Through a symbolic link into the hot log: refused too.
+        try FileManager.default.createSymbolicLink(atPath: data.path + "/link", withDestinationPath: data.path + "/streams")
+        #expect(logError { try store.createStream("b", settings: StreamSettings(archiveDirectory: "link/x")) }?.isInvalidSettings == true)
+        #expect(!FileManager.default.fileExists(atPath: data.path + "/streams/x"))
         // ALTER checks the same way, and changes nothing when it refuses.
         #expect(throws: LogError.self) { _ = try store.alterStream("a") { $0.archiveDirectory = data.path + "/file" } }
         #expect(try store.stream("a").settings.archiveDirectory == expected)

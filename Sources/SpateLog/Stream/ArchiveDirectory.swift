@@ -44,6 +44,12 @@ enum ArchiveDirectory {
     static func prepare(_ path: String, dataDirectory: String, stream: String, createdMs: Int64) throws(LogError) -> String {
         let absolute = resolve(path, dataDirectory: dataDirectory)
         let shown = path == absolute ? "'\(path)'" : "'\(path)' (\(absolute))"
+        let insideHotLog = "archive \(shown) is inside the hot log; give a directory outside \(dataDirectory)/streams"
+        // Before anything is created, as written and through symbolic links.
+        let data = FileSystem.absolutePath(dataDirectory, relativeTo: ".")
+        if isHotLog(absolute, data: data) || isHotLog(throughLinks(absolute), data: throughLinks(data)) {
+            throw .invalidSettings(insideHotLog)
+        }
         if !FileSystem.exists(absolute) {
             do throws(LogError) {
                 try FileSystem.makeDirectoriesDurably(absolute)
@@ -57,14 +63,25 @@ enum ArchiveDirectory {
         guard FileSystem.isWritableDirectory(absolute) else {
             throw .invalidSettings("archive \(shown) is not writable by this user; give a writable directory")
         }
-        if let real = FileSystem.realPath(absolute) {
-            let data = FileSystem.realPath(dataDirectory)
-            let streams = FileSystem.realPath(dataDirectory + "/streams")
-            if real == data || real == streams || streams.map({ real.hasPrefix($0 + "/") }) == true {
-                throw .invalidSettings("archive \(shown) is inside the hot log; give a directory outside \(dataDirectory)/streams")
-            }
-        }
         _ = try SegmentArchiver.checkOwner(absolute + "/" + stream, createdMs: createdMs)
         return absolute
+    }
+
+    /// Absolute `path` with the symbolic links of its longest existing prefix resolved.
+    private static func throughLinks(_ path: String) -> String {
+        var existing = path
+        var rest: [Substring] = []
+        while !FileSystem.exists(existing) && existing != "/" {
+            rest.insert(existing[existing.index(after: existing.lastIndex(of: "/")!)...], at: 0)
+            existing = FileSystem.parentOf(existing)
+        }
+        let real = FileSystem.realPath(existing) ?? existing
+        return rest.isEmpty ? real : (real == "/" ? "" : real) + "/" + rest.joined(separator: "/")
+    }
+
+    /// Whether `path` is the data directory `data`, its `streams/`, or inside it (both absolute).
+    private static func isHotLog(_ path: String, data: String) -> Bool {
+        let streams = data + "/streams"
+        return path == data || path == streams || path.hasPrefix(streams + "/")
     }
 }
