@@ -30,6 +30,7 @@ struct SpateCommand: ParsableCommand {
             """,
         version: "spate \(SpateVersion.current)",
         subcommands: [PutCommand.self, CatCommand.self, GenerateCommand.self, DemoCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, DashboardCommand.self, MetricsCommand.self]
+            + [PlanCommand.self, ApplyCommand.self, DestroyCommand.self]  // StackCommands.swift
     )
 
     @OptionGroup var global: GlobalOptions
@@ -92,7 +93,7 @@ struct SpateCommand: ParsableCommand {
     }
 
     static func main() {
-        let arguments = normalizedArguments(Array(CommandLine.arguments.dropFirst()))
+        let arguments = StackOptions.claimingFileOption(normalizedArguments(Array(CommandLine.arguments.dropFirst())))
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
