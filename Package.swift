@@ -18,6 +18,9 @@ let package = Package(
         // certificate verification against the system trust store or a ca_file.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        // Job logs: jobs and services log structured events through the standard Swift
+        // logging API; SpateCatalog's handler keeps them in the catalog (job_log).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // CRC32C with the CPU's instruction: Swift cannot enable SSE4.2 for one function.
@@ -37,7 +40,7 @@ let package = Package(
         // keeps the checkpoint transaction path explicit, and builds fast.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The SQLite catalog: schema/ migrations (embedded at build time), typed access.
-        .target(name: "SpateCatalog", dependencies: ["CSQLite", "SpateJSON"], plugins: ["EmbedCatalogSchema"]),
+        .target(name: "SpateCatalog", dependencies: ["CSQLite", "SpateJSON", .product(name: "Logging", package: "swift-log")], plugins: ["EmbedCatalogSchema"]),
         // Compiles schema/*.sql into SpateCatalog, so one executable carries its migrations.
         .plugin(name: "EmbedCatalogSchema", capability: .buildTool(), dependencies: ["spate-schema-embed"],
                 path: "Sources/EmbedCatalogSchema"),
@@ -45,10 +48,12 @@ let package = Package(
         // Lexer, parser, AST, analyzer, planner: a plan is data; nothing here executes.
         .target(name: "SpateSQL", dependencies: ["SpateJSON"]),
         // Operators over batches of records, the job runner and its checkpoints.
-        .target(name: "SpateRuntime", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog", "SpateParquet", "CSpateForestKernels"]),
+        .target(name: "SpateRuntime", dependencies: ["SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog", "SpateParquet", "CSpateForestKernels",
+                                                   .product(name: "Logging", package: "swift-log")]),
         // Alarms (the state machine), notification channels, delivery with retry, metrics.
         .target(name: "SpateAlerts", dependencies: [
             "SpateJSON", "SpateLog", "SpateSQL", "SpateCatalog",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -74,7 +79,8 @@ let package = Package(
         // The command line: wiring and presentation only.
         .executableTarget(
             name: "spate",
-            dependencies: ["Spate", "SpateJSON", "SpateServer", "SpateDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Spate", "SpateJSON", "SpateServer", "SpateDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks print figures; they are never timed unit tests.
         .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime", "SpateDashboard", "SpateAlerts", "SpateCatalog", "CSQLite"], path: "Benchmarks/SpateBench"),
@@ -87,11 +93,12 @@ let package = Package(
         .testTarget(name: "SpateJSONTests", dependencies: ["SpateJSON"]),
         .testTarget(name: "SpateParquetTests", dependencies: ["SpateParquet"]),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
-        .testTarget(name: "SpateCatalogTests", dependencies: ["SpateCatalog"]),
+        .testTarget(name: "SpateCatalogTests", dependencies: ["SpateCatalog", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SpateSQLTests", dependencies: ["SpateSQL"]),
         .testTarget(name: "SpateRuntimeTests", dependencies: ["SpateRuntime", "CSpateForestKernels"]),
         .testTarget(name: "SpateAlertsTests", dependencies: ["SpateAlerts", "SpateCatalog"]),
-        .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateJSON", "SpateLog", "SpateRuntime", "SpateAlerts", "SpateCatalog"]),
+        .testTarget(name: "SpateTests", dependencies: ["spate", "Spate", "SpateJSON", "SpateLog", "SpateRuntime", "SpateAlerts", "SpateCatalog",
+                                                 .product(name: "Logging", package: "swift-log")]),
         // Chart scales and ticks, and every JSON endpoint, called directly (no HTTP). The browser
         // test drives the built `spate serve` with headless chromium (skipped when chromium is absent).
         .testTarget(name: "SpateDashboardTests", dependencies: ["SpateDashboard", "Spate", "SpateCatalog", "SpateLog", "SpateSQL", "CSQLite"]),

@@ -50,6 +50,8 @@ public final class Catalog: Sendable {
     let queryConnection: Mutex<SQLiteDatabase>
     /// Metrics measured in this process until flushed (Catalog+Metrics).
     let metricsRecorderStorage = MetricsRecorder()
+    /// Job log entries made in this process until flushed (Catalog+JobLog).
+    public let jobLogBuffer = JobLogBuffer()
 
     private init(path: String, schemaVersion: Int, options: CatalogOptions,
                  database: consuming sending SQLiteDatabase, queryDatabase: consuming sending SQLiteDatabase) {
