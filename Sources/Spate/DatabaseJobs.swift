@@ -65,6 +65,8 @@ extension Database {
                                alerting: AlertingOptions = AlertingOptions()) -> JobRunner {
         let environment = jobEnvironment(options: options)
         let runner = JobRunner(environment: environment)
+        var alerting = alerting
+        if alerting.logOutput == nil { alerting.logOutput = options.logOutput }  // one --log-level for jobs and services
         let services = AlertingServices(catalog: catalog, log: log, owner: environment.owner, nowMs: now, options: alerting)
         runner.onStop { services.stop() }
         runner.start()

@@ -28,22 +28,28 @@ public final class AlarmService: @unchecked Sendable {
     let nowMs: @Sendable () -> Int64
     let options: AlarmOptions
     private let loop = ServiceLoop()
+    let events: ServiceLogEvents
 
-    public init(catalog: Catalog, owner: String, nowMs: @escaping @Sendable () -> Int64, options: AlarmOptions = AlarmOptions()) {
+    public init(catalog: Catalog, owner: String, nowMs: @escaping @Sendable () -> Int64, options: AlarmOptions = AlarmOptions(),
+                logOutput: JobLogOutput? = nil) {
         self.catalog = catalog
         self.owner = owner
         self.nowMs = nowMs
         self.options = options
+        events = ServiceLogEvents(service: Self.lease, catalog: catalog, nowMs: nowMs, output: logOutput)
     }
 
     public func start() {
         loop.start(intervalMs: options.scanIntervalMs, round: { [self] in
             let now = nowMs()
-            if (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) == true {
-                _ = try? evaluateAll(nowMs: now)
+            let held = (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) == true
+            events.lease(held: held, owner: owner)
+            if held {
+                do { try evaluateAll(nowMs: now) } catch { events.roundFailed(error) }
             }
         }, closing: { [self] in
             try? catalog.releaseServiceLease(Self.lease, owner: owner)
+            events.released(owner: owner)
         })
     }
 
@@ -81,6 +87,11 @@ public final class AlarmService: @unchecked Sendable {
         }
         let alert = try catalog.recordAlarmEvaluation(alarm: alarm.name, evaluatedUntilMs: periodEnd, transition: transition,
                                                       notify: alarm.notify, nowMs: now)
+        if let transition, alert != nil {
+            events.logger.event(.notice, "state_changed", "alarm \(alarm.name): \(transition.oldState) → \(transition.newState): \(transition.reason)",
+                                ["alarm": .string(alarm.name), "old_state": .string(transition.oldState), "new_state": .string(transition.newState),
+                                 "reason": .string(transition.reason), "period_end": .stringConvertible(periodEnd)])
+        }
         return alert != nil
     }
 }

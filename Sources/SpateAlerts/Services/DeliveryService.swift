@@ -18,6 +18,7 @@
 // suppressed", with up to 100 of their alert ids) is queued on the channel,
 // exempt from the limit, and delivered like any alert.
 
+import Logging
 import SpateCatalog
 import SpateLog
 import Synchronization
@@ -56,12 +57,15 @@ public final class DeliveryService: @unchecked Sendable {
     private let renewedMs = Mutex<Int64?>(nil)
     /// Channels with a sender thread running, and per channel: the minute and attempts started in it.
     private let state = Mutex<(busy: Set<String>, window: [String: (minute: Int64, attempts: Int64)], suppressedIn: [String: Int64])>(([], [:], [:]))
+    let events: ServiceLogEvents
 
-    public init(catalog: Catalog, owner: String, nowMs: @escaping @Sendable () -> Int64, options: DeliveryOptions = DeliveryOptions()) {
+    public init(catalog: Catalog, owner: String, nowMs: @escaping @Sendable () -> Int64, options: DeliveryOptions = DeliveryOptions(),
+                logOutput: JobLogOutput? = nil) {
         self.catalog = catalog
         self.owner = owner
         self.nowMs = nowMs
         self.options = options
+        events = ServiceLogEvents(service: Self.lease, catalog: catalog, nowMs: nowMs, output: logOutput)
     }
 
     public func start() {
@@ -72,12 +76,14 @@ public final class DeliveryService: @unchecked Sendable {
             if due || !leaseHeld.load(ordering: .relaxed) {
                 let held = (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) ?? false
                 leaseHeld.store(held, ordering: .relaxed)
+                events.lease(held: held, owner: owner)
                 if held { renewedMs.withLock { $0 = now } }
             }
             if leaseHeld.load(ordering: .relaxed) { scan() }
         }, closing: { [self] in
             while state.withLock({ !$0.busy.isEmpty }) { Clock.sleepMs(10) }
             try? catalog.releaseServiceLease(Self.lease, owner: owner)
+            events.released(owner: owner)
         })
     }
 
@@ -94,6 +100,10 @@ public final class DeliveryService: @unchecked Sendable {
             if suppressedIn == nil || suppressedIn! < minute {
                 if let count = try? catalog.summarizeSuppressed(channel: channel.name, rateLimitPerMinute: channel.rateLimitPerMinute, nowMs: nowMs()), count > 0 {
                     catalog.metricsRecorder.record(BuiltinMetric.channelSuppressed.name, "channel", channel.name, Double(count), atMs: nowMs())
+                    events.logger.event(.notice, "suppressed",
+                                        "channel \(channel.name): \(count) alert\(count == 1 ? "" : "s") held back by its rate limit (\(channel.rateLimitPerMinute) a minute); a summary is queued",
+                                        ["channel": .string(channel.name), "suppressed": .stringConvertible(count),
+                                         "rate_limit": .stringConvertible(channel.rateLimitPerMinute)])
                 }
                 state.withLock { $0.suppressedIn[channel.name] = nil }
             }
@@ -155,8 +165,21 @@ public final class DeliveryService: @unchecked Sendable {
         let attempt = row.attempts + 1
         let giveUp = attempt >= maxAttempts
         let now = nowMs()
-        try? catalog.markAttemptFailed(id: row.id, error: error, nextAttemptMs: now + options.backoffMs(afterAttempt: attempt), giveUp: giveUp)
+        let backoffMs = options.backoffMs(afterAttempt: attempt)
+        try? catalog.markAttemptFailed(id: row.id, error: error, nextAttemptMs: now + backoffMs, giveUp: giveUp)
         catalog.metricsRecorder.record(BuiltinMetric.channelFailures.name, "channel", row.channel, 1, atMs: now)
         if giveUp { catalog.metricsRecorder.record(BuiltinMetric.channelGivenUp.name, "channel", row.channel, 1, atMs: now) }
+        var fields: Logger.Metadata = ["channel": .string(row.channel), "delivery": .stringConvertible(row.id),
+                                       "attempt": .stringConvertible(attempt), "max_attempts": .stringConvertible(maxAttempts),
+                                       "error": .string(error)]
+        if giveUp {
+            events.logger.event(.error, "delivery_given_up",
+                                "channel \(row.channel): gave up on delivery \(row.id) after \(attempt) attempts: \(error)", fields)
+        } else {
+            fields["retry_in_ms"] = .stringConvertible(backoffMs)
+            events.logger.event(.warning, "delivery_failed",
+                                "channel \(row.channel): attempt \(attempt) of \(maxAttempts) of delivery \(row.id) failed: \(error); retrying in \(backoffMs / 1000) s",
+                                fields)
+        }
     }
 }

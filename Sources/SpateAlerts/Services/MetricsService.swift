@@ -39,13 +39,16 @@ public final class MetricsService: @unchecked Sendable {
     private var previous: [String: [(next: UInt64, bytes: Int, earliest: UInt64)]] = [:]
     private var previousMs: Int64 = 0
     private var sampledMinute: Int64 = -1
+    let events: ServiceLogEvents
 
-    public init(catalog: Catalog, log: LogStore, owner: String, nowMs: @escaping @Sendable () -> Int64, options: MetricsOptions = MetricsOptions()) {
+    public init(catalog: Catalog, log: LogStore, owner: String, nowMs: @escaping @Sendable () -> Int64, options: MetricsOptions = MetricsOptions(),
+                logOutput: JobLogOutput? = nil) {
         self.catalog = catalog
         self.log = log
         self.owner = owner
         self.nowMs = nowMs
         self.options = options
+        events = ServiceLogEvents(service: Self.lease, catalog: catalog, nowMs: nowMs, output: logOutput)
     }
 
     public func start() {
@@ -54,22 +57,29 @@ public final class MetricsService: @unchecked Sendable {
         }, closing: { [self] in
             try? catalog.flushMetrics()
             try? catalog.releaseServiceLease(Self.lease, owner: owner)
+            events.released(owner: owner)
+            try? catalog.flushJobLog(nowMs: nowMs())
         })
     }
 
     public func stop() { loop.stop() }
 
-    /// One round: sample at a new minute (with the lease), then flush.
+    /// One round: sample at a new minute (with the lease), then flush the
+    /// metrics and this process's job log entries.
     public func tick(nowMs now: Int64) {
         let minute = now / 60_000
-        if minute != sampledMinute,
-           (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) == true {
-            sampledMinute = minute
-            sampleStreams(nowMs: now)
-            sampleLag(nowMs: now)
-            _ = try? catalog.deleteMetrics(olderThanMs: now - options.retentionMs)
+        if minute != sampledMinute {
+            let held = (try? catalog.acquireServiceLease(Self.lease, owner: owner, nowMs: now, durationMs: options.leaseDurationMs)) == true
+            events.lease(held: held, owner: owner)
+            if held {
+                sampledMinute = minute
+                sampleStreams(nowMs: now)
+                sampleLag(nowMs: now)
+                _ = try? catalog.deleteMetrics(olderThanMs: now - options.retentionMs)
+            }
         }
-        try? catalog.flushMetrics()
+        do { try catalog.flushMetrics() } catch { events.roundFailed(error) }
+        try? catalog.flushJobLog(nowMs: now)
     }
 
     func sampleStreams(nowMs now: Int64) {

@@ -11,6 +11,11 @@
 // rest run on; a job that crashed its process (JobCrashNote) is counted on
 // every scan, and quarantined — failed, with the message below — at
 // `crashesInARowMax` crashes in a row, so that the next start runs the rest.
+//
+// Job logs (JobLogEvents): the runner logs the leases it takes and the crashes
+// it counts, its workers the rest; the supervisor writes this process's
+// buffered entries into the catalog every scan (Catalog.flushJobLog), and once
+// more when the runner and the services it stops have stopped.
 
 import SpateCatalog
 import SpateLog
@@ -29,11 +34,20 @@ public struct JobRunnerOptions: Sendable {
     public var scanIntervalMs: Int = 500
     /// How long an idle job waits before polling its stream again.
     public var pollIntervalMs: Int = 20
+    /// A job logs a summary of its checkpoints this often (0: every checkpoint).
+    /// Checkpoints come every second or faster: one entry each would push the
+    /// rest of a job's log out of its 10,000 kept entries within hours.
+    public var checkpointLogIntervalMs: Int64 = 60_000
+    /// Where the job log goes besides the catalog (`spate run`/`serve`: stderr).
+    public var logOutput: JobLogOutput?
 
-    public init(leaseDurationMs: Int64 = 10_000, scanIntervalMs: Int = 500, pollIntervalMs: Int = 20) {
+    public init(leaseDurationMs: Int64 = 10_000, scanIntervalMs: Int = 500, pollIntervalMs: Int = 20,
+                checkpointLogIntervalMs: Int64 = 60_000, logOutput: JobLogOutput? = nil) {
         self.leaseDurationMs = leaseDurationMs
         self.scanIntervalMs = scanIntervalMs
         self.pollIntervalMs = pollIntervalMs
+        self.checkpointLogIntervalMs = checkpointLogIntervalMs
+        self.logOutput = logOutput
     }
 }
 
@@ -122,16 +136,24 @@ public final class JobRunner: @unchecked Sendable {
         supervisor.start(intervalMs: environment.options.scanIntervalMs, stepMs: 10, round: { [self] in
             countCrashes()
             scan()
+            flushJobLog()
         }, closing: { [self] in
             stopWorkers()
         })
     }
 
     /// Stops every job (each with a final checkpoint) and waits for them; then
-    /// runs the stop hooks (the background services started with the runner).
+    /// runs the stop hooks (the background services started with the runner)
+    /// and writes the last job log entries.
     public func stop() {
         supervisor.stop()
         for hook in stopHooks.withLock({ hooks in defer { hooks.removeAll() }; return hooks }) { hook() }
+        flushJobLog()
+    }
+
+    /// Writes this process's buffered job log entries (a failed write keeps them for the next).
+    func flushJobLog() {
+        try? environment.catalog.flushJobLog(nowMs: environment.nowMs())
     }
 
     /// Runs `hook` once when the runner stops, after its jobs' final checkpoints
@@ -146,6 +168,8 @@ public final class JobRunner: @unchecked Sendable {
             guard let count = try? environment.catalog.recordJobCrash(job, quarantineAfter: Self.crashesInARowMax,
                                                                       message: Self.quarantineMessage, nowMs: environment.nowMs())
             else { continue }
+            JobLogEvents(job: job, environment: environment)
+                .crashed(count: count, quarantined: count == Self.crashesInARowMax, message: Self.quarantineMessage)
             if count == Self.crashesInARowMax { report(JobFailureReport(job: job, error: Self.quarantineMessage)) }
         }
     }
@@ -175,6 +199,8 @@ public final class JobRunner: @unchecked Sendable {
             }
             if mine == nil {
                 let name = job.name
+                JobLogEvents(job: name, environment: environment)
+                    .leaseTaken(owner: environment.owner, previousOwner: job.leaseOwner)
                 let worker = JobWorker(name: name, environment: environment) { [weak self] error in
                     self?.report(JobFailureReport(job: name, error: error))
                 }

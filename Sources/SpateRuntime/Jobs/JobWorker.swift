@@ -13,7 +13,9 @@
 // was paused or dropped) ends the worker without writing anything. While it
 // works (all but its idle waits) its thread is marked in JobCrashNote, so a
 // trap is blamed on this job; once it has caught up with its stream, its count
-// of crashes in a row goes back to 0.
+// of crashes in a row goes back to 0. It logs (JobLogEvents) when it starts,
+// a summary of its checkpoints per interval, and how it ended: stopped, lease
+// lost, restarted, failed — never per record.
 
 import SpateCatalog
 import SpateLog
@@ -33,11 +35,20 @@ final class JobWorker: @unchecked Sendable {
     private let onFailure: @Sendable (String) -> Void
     /// This worker's slot in the crash-note table (nil: the table is full).
     private var crashSlot: Int?
+    /// The job's log.
+    private let events: JobLogEvents
+    /// For the log of how the worker ended: whether it got as far as running,
+    /// what it was doing, and the input offsets and records read at its last checkpoint.
+    private var hasStarted = false
+    private var phase = "starting"
+    private var committedOffsets: [UInt64] = []
+    private var committedRecordsIn: Int64 = 0
 
     init(name: String, environment: JobEnvironment, onFailure: @escaping @Sendable (String) -> Void = { _ in }) {
         self.name = name
         self.environment = environment
         self.onFailure = onFailure
+        self.events = JobLogEvents(job: name, environment: environment)
     }
 
     var isFinished: Bool { finishedFlag.load(ordering: .acquiring) }
@@ -64,13 +75,15 @@ final class JobWorker: @unchecked Sendable {
             try execute()
         } catch let error as JobFailure {
             switch error {
-            case .leaseLost: break
+            case .leaseLost:
+                if hasStarted { events.leaseGone(try? catalog.job(named: name), owner: environment.owner, offsets: committedOffsets) }
             case let .failed(message): failure = message
             }
         } catch {
             failure = "\(error)"
         }
         if let failure {
+            events.failed(failure, offsets: committedOffsets, recordsIn: committedRecordsIn, phase: phase)
             _ = try? catalog.setJobState(name, .failed, error: failure, nowMs: environment.nowMs())
             onFailure(failure)
         }
@@ -129,11 +142,27 @@ final class JobWorker: @unchecked Sendable {
         let output = try JobOutput(job: name, kind: definition.outputKind, columnNames: definition.plan.outputs.map(\.name),
                                    stream: outputStream, keyColumn: keyColumn, recordsOut: checkpoint?.recordsOut ?? 0,
                                    checkpointed: checkpointedOutput, sink: sink, nowMs: environment.nowMs)
+        hasStarted = true
+        committedOffsets = execution.nextSequences
+        committedRecordsIn = Int64(execution.currentStatistics.recordsRead)
+        events.started(from: JobLogEvents.startText(record.startFrom), checkpointSequence: checkpoint?.sequence,
+                       offsets: committedOffsets, parallelism: definition.parallelism, input: definition.inputStream,
+                       output: Self.outputText(definition), crashesInARow: record.crashesInARow)
 
         // Metrics: what each checkpoint covered (deltas), recorded once it commits.
         let metrics = catalog.metricsRecorder
         var recordedIn = Int64(execution.currentStatistics.recordsRead), recordedOut = output.recordsOut
         var recordedLate = Int64(execution.currentStatistics.lateRecords)
+        var recordedBad = Int64(execution.currentStatistics.badRecords), recordedMissing = Int64(execution.currentStatistics.missingRecords)
+        // The log: a summary of the checkpoints every checkpointLogIntervalMs.
+        var tally = CheckpointTally()
+        var tallySinceNs = monotonicNs()
+        let tallyIntervalNs = UInt64(max(0, environment.options.checkpointLogIntervalMs)) * 1_000_000
+        func logSummary(offsets: [UInt64], nowNs: UInt64) {
+            if tally.isBusy { events.checkpointSummary(tally, offsets: offsets, elapsedMs: Double(nowNs - tallySinceNs) / 1_000_000) }
+            tally = CheckpointTally()
+            tallySinceNs = nowNs
+        }
 
         // A checkpoint's input offsets never move back (TigerStyle: asserted in debug builds and tests).
         var committedOffsets = [UInt64](repeating: 0, count: execution.nextSequences.count)
@@ -143,6 +172,7 @@ final class JobWorker: @unchecked Sendable {
             assert(offsets.count == committedOffsets.count && zip(offsets, committedOffsets).allSatisfy { $0 >= $1 },
                    "job \(name): checkpoint offsets moved back from \(committedOffsets) to \(offsets)")
             let anomalies = output.pendingAlerts.count
+            phase = "checkpointing"
             let startNs = monotonicNs()
             // A file sink's staging file made durable, and the files it sealed, in this same transaction.
             let sinkCheckpoint = try output.sink?.prepareCheckpoint()
@@ -162,19 +192,29 @@ final class JobWorker: @unchecked Sendable {
                                                     scores: snapshot.scores, sealedFiles: sinkCheckpoint?.sealed ?? [])
             guard held else { throw JobFailure.leaseLost }
             committedOffsets = offsets
+            self.committedOffsets = offsets
+            self.committedRecordsIn = data.recordsIn
             FaultInjection.point("after checkpoint")
             try output.sink?.committed()
             output.committed()
             let nowMs = environment.nowMs(), late = Int64(snapshot.statistics.lateRecords)
+            let endNs = monotonicNs(), durationMs = Double(endNs - startNs) / 1_000_000
             metrics.record(BuiltinMetric.jobRecordsIn.name, "job", name, Double(data.recordsIn - recordedIn), atMs: nowMs)
             metrics.record(BuiltinMetric.jobRecordsOut.name, "job", name, Double(data.recordsOut - recordedOut), atMs: nowMs)
             metrics.record(BuiltinMetric.jobAnomalies.name, "job", name, Double(anomalies), atMs: nowMs)
             metrics.record(BuiltinMetric.jobLateRecords.name, "job", name, Double(max(0, late - recordedLate)), atMs: nowMs)
-            metrics.record(BuiltinMetric.jobCheckpointMs.name, "job", name, Double(monotonicNs() - startNs) / 1_000_000, atMs: nowMs)
+            metrics.record(BuiltinMetric.jobCheckpointMs.name, "job", name, durationMs, atMs: nowMs)
+            let bad = Int64(snapshot.statistics.badRecords), missing = Int64(snapshot.statistics.missingRecords)
+            events.committed(durationMs: durationMs, offsets: offsets)
+            tally.add(durationMs: durationMs, recordsIn: data.recordsIn - recordedIn, recordsOut: data.recordsOut - recordedOut,
+                      late: max(0, late - recordedLate), bad: max(0, bad - recordedBad), missing: max(0, missing - recordedMissing))
+            if endNs - tallySinceNs >= tallyIntervalNs { logSummary(offsets: offsets, nowNs: endNs) }
             (recordedIn, recordedOut, recordedLate) = (data.recordsIn, data.recordsOut, late)
+            (recordedBad, recordedMissing) = (bad, missing)
         }
         /// Hands `rows` to the output and appends the stream rows among them.
         func handOn(_ rows: [EmittedRow]) throws {
+            phase = "writing the output"
             for row in rows {
                 do { try output.add(row) } catch { throw JobFailure.failed("writing the output: \(error)") }
             }
@@ -196,6 +236,7 @@ final class JobWorker: @unchecked Sendable {
         execution.launchStep()
         while !shouldStop {
             let (outcome, rows): (QueryExecution.StepOutcome, [EmittedRow])
+            phase = "reading the input"
             do { (outcome, rows) = try execution.collectStep() } catch { throw JobFailure.failed(error.description) }
             // The workers are quiet: decide on a checkpoint and take it now.
             // Checkpoint when the interval is up, at once when alerts wait (their
@@ -239,6 +280,18 @@ final class JobWorker: @unchecked Sendable {
         }
         try output.sink?.sealForStop()
         try commit(execution.snapshot())
+        logSummary(offsets: committedOffsets, nowNs: monotonicNs())
+        events.stopped(offsets: committedOffsets, recordsIn: self.committedRecordsIn)
+    }
+
+    /// Where the job's rows go, for its log: alerts, results, stream s, sink s.
+    static func outputText(_ definition: JobDefinition) -> String {
+        switch definition.outputKind {
+        case .alerts: return "alerts"
+        case .results: return "results"
+        case .stream: return "stream \(definition.outputStream ?? "?")"
+        case .sink: return "sink \(definition.outputSink ?? "?")"
+        }
     }
 
     static let queryOperator = "query"
