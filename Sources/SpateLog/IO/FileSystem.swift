@@ -51,6 +51,15 @@ enum FileSystem {
         if chmod(path, ownerOnlyDirectoryMode) != 0 { throw LogError.io("chmod", path, errno) }
     }
 
+    /// Makes directory `path` 0700, whether it exists already or not (a data
+    /// directory an older version, or a user's mkdir, left 0755). Tightening
+    /// one another user owns fails and is left to that user: best effort.
+    static func tightenDirectory(_ path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_mode & 0o777 != ownerOnlyDirectoryMode else { return }
+        _ = chmod(path, ownerOnlyDirectoryMode)
+    }
+
     /// Creates `path` and any missing parents.
     static func makeDirectories(_ path: String) throws(LogError) {
         if isDirectory(path) { return }

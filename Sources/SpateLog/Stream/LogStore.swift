@@ -59,6 +59,9 @@ public final class LogStore: @unchecked Sendable {
     public static func open(_ dataDirectory: String, options: LogOptions = LogOptions()) throws(LogError) -> LogStore {
         let store = LogStore(dataDirectory: dataDirectory, options: options)
         try FileSystem.makeDirectories(store.streamsDirectory)
+        // Owner-only whatever made them: new directories are 0700 (makeDirectory), and existing ones are tightened.
+        FileSystem.tightenDirectory(dataDirectory)
+        FileSystem.tightenDirectory(store.streamsDirectory)
         store.removeLeftovers()
         return store
     }
