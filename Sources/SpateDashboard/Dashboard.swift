@@ -9,8 +9,11 @@
 //     GET /api/…            JSON (APIEndpoints)
 //     POST /api/alerts/ID/ack, /api/alerts/ID/resolve   ACK ALERT / RESOLVE ALERT through a Session
 //
-// Safety: the caller (the HTTP endpoint) says whether the request may write
-// (`canWrite`); without it no page shows a button and a POST gets 403. A POST
+// Safety: the caller (the HTTP endpoint) says what the request's principal may
+// see and change (DashboardAccess): lists leave out what it may not read, a
+// page of one thing it may not read is a 403, and Acknowledge / Resolve need
+// admin on the alert's stream; without admin anywhere no page shows a button
+// and a POST gets 403. A POST
 // must also carry `X-Spate-Dashboard: 1`, which a form or an <img> on another
 // site cannot send (a cross-origin fetch with it needs a CORS preflight that
 // is never granted), so a page elsewhere cannot acknowledge alerts through a
@@ -37,14 +40,21 @@ public final class Dashboard: Sendable {
         }
     }
 
-    /// The answer to `request`.
+    /// The answer to `request` for a viewer who sees everything and, when
+    /// `canWrite`, may also acknowledge and resolve any alert.
     public func respond(to request: DashboardRequest, canWrite: Bool) -> DashboardResponse {
-        let reads = DashboardReads(database: database)
+        respond(to: request, access: canWrite ? .everything : .readOnly)
+    }
+
+    /// The answer to `request` for a viewer with `access`.
+    public func respond(to request: DashboardRequest, access: DashboardAccess) -> DashboardResponse {
+        let reads = DashboardReads(database: database, access: access)
+        let canWrite = access.administersSomeStream
         let api = APIEndpoints(reads: reads, nowMs: database.now())
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         do throws(DashboardFailure) {
-            if request.method == "POST" { return try alertAction(segments, request: request, canWrite: canWrite) }
+            if request.method == "POST" { return try alertAction(segments, request: request, reads: reads) }
             switch segments {
             case [""]:
                 let range = try api.range(request)
@@ -58,9 +68,7 @@ public final class Dashboard: Sendable {
                 return .html(try page { () throws(SpateError) in try AlarmsPage(reads: reads, canWrite: canWrite).render() })
             case let route where route.count == 2 && route[0] == "jobs":
                 let range = try api.range(request)
-                guard let job = try DashboardFailure.catalog({ () throws(SpateError) in try reads.jobs(named: route[1]) }).first else {
-                    throw .notFound("no job named '\(route[1])'")
-                }
+                let job = try reads.job(named: route[1])
                 return .html(try page { () throws(SpateError) in try JobPage(reads: reads, job: job, range: range, key: request.parameter("key"), canWrite: canWrite).render() })
             case ["static", "dashboard.css"]:
                 return DashboardResponse(status: 200, contentType: "text/css; charset=utf-8", body: Array(DashboardAssets.stylesheet.utf8))
@@ -89,14 +97,23 @@ public final class Dashboard: Sendable {
     }
 
     /// POST /api/alerts/ID/ack|resolve: runs ACK ALERT ID / RESOLVE ALERT ID, as typed in the REPL.
-    private func alertAction(_ segments: [String], request: DashboardRequest, canWrite: Bool) throws(DashboardFailure) -> DashboardResponse {
+    /// Needs admin on the alert's stream (DashboardAccess).
+    private func alertAction(_ segments: [String], request: DashboardRequest, reads: DashboardReads) throws(DashboardFailure) -> DashboardResponse {
         guard segments.count == 4, segments[0] == "api", segments[1] == "alerts", let id = Int64(segments[2]),
               let verb = ["ack": "ACK", "resolve": "RESOLVE"][segments[3]] else {
             throw .notFound("POST \(request.path): the dashboard's actions are POST /api/alerts/ID/ack and /api/alerts/ID/resolve")
         }
-        guard canWrite else { throw .forbidden("this dashboard is read-only: acknowledging needs credentials off loopback") }
+        guard reads.access.administersSomeStream else {
+            throw .forbidden("this dashboard is read-only for \(reads.access.name): acknowledging needs admin on the alert's stream")
+        }
         guard request.headers["x-spate-dashboard"] == "1" else {
             throw .forbidden("dashboard actions need the header X-Spate-Dashboard: 1 (sent by the dashboard's own page)")
+        }
+        if !reads.access.administersEveryStream {
+            guard let subject = try DashboardFailure.catalog({ () throws(SpateError) in try reads.alertSubject(id: id) }) else {
+                throw .notFound("there is no alert \(id)")
+            }
+            guard reads.mayAdminister(subject) else { throw reads.refusal("alert \(id)", subject, needs: "admin") }
         }
         let sink = MessageSink()
         do {
@@ -106,7 +123,7 @@ public final class Dashboard: Sendable {
             throw .catalog(error.description)
         }
         let state = try DashboardFailure.catalog { () throws(SpateError) in
-            try DashboardReads(database: database).alerts(DashboardReads.AlertFilter(limit: 1, id: id)).first?.state
+            try reads.alerts(DashboardReads.AlertFilter(limit: 1, id: id)).first?.state
         }
         var object = JSONObject()
         object.int("id", id)

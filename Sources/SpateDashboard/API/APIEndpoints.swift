@@ -84,11 +84,9 @@ struct APIEndpoints {
         return item.json
     }
 
-    /// Job `name`, or 404.
+    /// Job `name`, or 404 (403 when the viewer may not see it).
     private func job(named name: String) throws(DashboardFailure) -> DashboardReads.JobSummary {
-        let found = try DashboardFailure.catalog { () throws(SpateError) in try reads.jobs(named: name) }
-        guard let job = found.first else { throw .notFound("no job named '\(name)' (GET /api/jobs lists them)") }
-        return job
+        try reads.job(named: name)
     }
 
     // MARK: /api/jobs/NAME/metrics

@@ -4,15 +4,18 @@
 // and shard counts come from the log's stream descriptions. Metric series are
 // bucketed inside SQLite (GROUP BY bucket), so a 7-day chart moves one row per
 // bucket into Swift, not one per minute. Limits: alerts at most 1,000 per
-// request; alarm history 20 per alarm.
+// request; alarm history 20 per alarm. Every list holds only what the
+// viewer may see (`access`; the rules are in DashboardReads+Access).
 
 import Spate
 import SpateCatalog
 import SpateLog
 
-/// The dashboard's reads over one open database.
+/// The dashboard's reads over one open database, of what the viewer may see.
 struct DashboardReads {
     let database: Database
+    /// Whose reads: lists leave out what this viewer may not see (DashboardReads+Access).
+    var access: DashboardAccess = .everything
 
     static let alertsLimitMax = 1_000
 
@@ -92,7 +95,7 @@ struct DashboardReads {
     }
 
     func streams(range: ChartRange) throws(SpateError) -> [StreamSummary] {
-        let names = try database.streamNames().sorted()
+        let names = try database.streamNames().sorted().filter(access.mayRead)
         let records = try series(metric: BuiltinMetric.streamRecordsIn.name, dimension: "stream", values: names, range: range, statistic: .ratePerSecond)
         let bytes = try series(metric: BuiltinMetric.streamBytesIn.name, dimension: "stream", values: names, range: range, statistic: .ratePerSecond)
         let empty = [Double?](repeating: nil, count: range.bucketCount)
@@ -144,12 +147,15 @@ struct DashboardReads {
         if let only { sql += " WHERE j.name = ?1"; parameters.append(.text(only)) }
         sql += " ORDER BY j.name"
         let rows = try database.catalogQuery(sql: sql, parameters: parameters)
-        let names = (0..<rows.rowCount).compactMap { rows[$0, 0].text }
+        let visible = (0..<rows.rowCount).filter { row in
+            access.readsEveryStream || mayRead(Self.jobSubject(rows[row, 0].text ?? "", definition: rows[row, 3].text ?? ""))
+        }
+        let names = visible.compactMap { rows[$0, 0].text }
         let hour = ChartRange(name: "1h", nowMs: nowMs)!
         let anomalies = try series(metric: BuiltinMetric.jobAnomalies.name, dimension: "job", values: names, range: hour, statistic: .sum)
         let lag = try latestGauge(metric: BuiltinMetric.jobLagMs.name, dimension: "job", values: names, sinceMs: nowMs - 5 * 60_000)
         let lagRecords = try self.lagRecords()
-        return (0..<rows.rowCount).map { row in
+        return visible.map { row in
             let name = rows[row, 0].text ?? ""
             let leaseLive = (rows[row, 6].int ?? Int64.min) >= nowMs
             return JobSummary(name: name, state: rows[row, 1].text ?? "", outputKind: rows[row, 2].text ?? "",
@@ -236,6 +242,7 @@ struct DashboardReads {
         if let state = filter.state { add("state", "=", .text(state)) }
         if let since = filter.sinceMs { add("created_at", ">=", .integer(since)) }
         if let id = filter.id { add("id", "=", .integer(id)) }
+        if let visible = try visibleAlertsCondition(&parameters) { conditions.append(visible) }
         let limit = min(max(1, filter.limit), Self.alertsLimitMax)
         let sql = """
             SELECT id, kind, COALESCE(source, job), key, window_start, window_end, score,
@@ -371,7 +378,9 @@ struct DashboardReads {
                    evaluation_periods, state, state_reason, state_changed_at FROM alarms ORDER BY name
             """)
         let nowMs = database.now()
-        return try (0..<rows.rowCount).map { row throws(SpateError) -> AlarmSummary in
+        let subjects = try access.readsEveryStream ? [:] : alarmSubjects(jobs: jobSubjects())
+        let visible = (0..<rows.rowCount).filter { access.readsEveryStream || mayRead(subjects[rows[$0, 0].text ?? ""] ?? .everyStream) }
+        return try visible.map { row throws(SpateError) -> AlarmSummary in
             let name = rows[row, 0].text ?? "", metric = rows[row, 1].text ?? "", dimensions = rows[row, 2].text ?? "{}"
             let periodMs = max(60_000, rows[row, 4].int ?? 60_000)
             let range = ChartRange(name: "alarm", endingAtBucketOf: nowMs, bucketMs: periodMs,
