@@ -5,8 +5,9 @@
 // as there are workers waiting at once.
 //
 // Safety: only loopback addresses may be bound without credentials; with
-// credentials every request but GET /healthz must be SigV4-signed (the
-// dashboard's pages also take HTTP Basic with the same key, see Endpoint).
+// credentials every request but GET /healthz must be SigV4-signed by a
+// principal's key (the dashboard's pages also take HTTP Basic with the same
+// key, see Endpoint), and may do only what that principal's grants allow.
 // Limits: request body bytes; open connections (one more is answered 503 and
 // closed); idle time between requests (closed after `idleTimeoutMs`); the time
 // a request's head and body may take to arrive (408 and closed after
@@ -23,8 +24,14 @@ import SpateLog
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// The key requests must be signed with; nil serves loopback only, unsigned.
-    public var credentials: Credentials?
+    /// The principals whose keys may sign requests, and what each may do;
+    /// nil serves loopback only, unsigned.
+    public var access: AccessPolicy?
+    /// One key, whose holder may do everything (an AccessPolicy of one principal).
+    public var credentials: Credentials? {
+        get { access?.principals.count == 1 ? access?.principals[0].credentials : nil }
+        set { access = newValue.map(AccessPolicy.single) }
+    }
     /// Largest request body (a 5 MiB PutRecords is about 7 MiB of base64 JSON).
     public var requestBodyBytesMax: Int
     /// Connections open at once; one more is answered 503 and closed.
@@ -44,7 +51,7 @@ public struct ServerConfiguration: Sendable {
                 requestTimeoutMs: Int64 = 30_000, workerThreads: Int = 32, eventLoopThreads: Int = System.coreCount) {
         self.host = host
         self.port = port
-        self.credentials = credentials
+        self.access = credentials.map(AccessPolicy.single)
         self.requestBodyBytesMax = requestBodyBytesMax
         self.connectionsMax = connectionsMax
         self.idleTimeoutMs = idleTimeoutMs
@@ -91,10 +98,10 @@ public final class SpateHTTPServer: Sendable {
     /// `kinesisEnabled` is false), /metrics, /healthz and the dashboard's routes.
     public static func start(_ configuration: ServerConfiguration, database: Database, dashboard: DashboardRoute? = nil,
                              kinesisEnabled: Bool = true) throws(ServerError) -> SpateHTTPServer {
-        if configuration.credentials == nil && !isLoopback(configuration.host) {
+        if configuration.access == nil && !isLoopback(configuration.host) {
             throw .nonLoopbackWithoutCredentials(configuration.host)
         }
-        let endpoint = Endpoint(service: KinesisService(database: database), credentials: configuration.credentials,
+        let endpoint = Endpoint(service: KinesisService(database: database), access: configuration.access,
                                 dashboard: dashboard, kinesisEnabled: kinesisEnabled)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         let threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.workerThreads))

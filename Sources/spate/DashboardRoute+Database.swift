@@ -1,6 +1,7 @@
 // Hands a database's dashboard (SpateDashboard) to the HTTP server
 // (SpateServer) as a route: the two modules do not know each other, this
-// wiring does.
+// wiring does — including the principal of each request, which the dashboard
+// sees as a DashboardAccess (what it may read and administer).
 
 import Spate
 import SpateDashboard
@@ -22,13 +23,24 @@ extension DashboardRoute {
         let dashboard = Dashboard(database: database)
         return DashboardRoute(
             claims: { method, path in Dashboard.claims(method: method, path: path) },
-            respond: { request, canWrite in
+            respond: { request, principal in
                 let answer = dashboard.respond(
                     to: DashboardRequest(method: request.method, target: request.uri,
                                          headers: request.headers.map { (name: $0.name, value: $0.value) }),
-                    canWrite: canWrite)
+                    access: DashboardAccess(principal))
                 return EndpointResponse(status: answer.status, contentType: answer.contentType, body: answer.body,
                                         headers: securityHeaders)
             })
+    }
+}
+
+extension DashboardAccess {
+    /// What `principal`'s grants let it see and change on the dashboard.
+    init(_ principal: Principal) {
+        self.init(name: principal.name, grantsText: principal.grantsText,
+                  mayRead: { principal.allows(.read, on: $0) }, mayAdminister: { principal.allows(.admin, on: $0) },
+                  readsEveryStream: principal.allowsOnEveryStream(.read),
+                  administersEveryStream: principal.allowsOnEveryStream(.admin),
+                  administersSomeStream: principal.allowsOnSomeStream(.admin))
     }
 }

@@ -1,6 +1,7 @@
 // `spate serve [--listen 127.0.0.1:4567] [--credentials FILE] [--data DIR]`:
 // `spate run` plus the HTTP endpoint (Kinesis JSON 1.1 API, /metrics, /healthz)
-// and the dashboard at / (SpateDashboard).
+// and the dashboard at / (SpateDashboard). The credentials file names the
+// principals and what each may do (SpateServer's AccessPolicy).
 //
 // Lifecycle: SIGINT and SIGTERM are blocked in every thread before any starts
 // and taken with sigwait on the main thread, so no signal handler runs and no
@@ -31,8 +32,11 @@ struct ServeCommand: ParsableCommand {
             GET /healthz answers ok.
             Only loopback addresses are allowed without --credentials. With --credentials FILE (format of
             ~/.aws/credentials: aws_access_key_id = …, aws_secret_access_key = …; chmod 600), every request
-            but /healthz must be signed with AWS Signature Version 4 using that key; a browser opens the dashboard
-            with user = the access key id and password = the secret key.
+            but /healthz must be signed with AWS Signature Version 4 using a key of the file; a browser opens the
+            dashboard with user = the access key id and password = the secret key. The file may hold several
+            principals, one [name] section each, with what they may do:
+            allow = write on transactions*, read on *   (actions read, write, admin; patterns with *).
+            A file of one key without allow lines is admin on every stream.
             Stops cleanly on Ctrl-C or SIGTERM.
             """
     )
@@ -40,7 +44,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on; port 0 picks a free one.", valueName: "host:port"))
     var listen: String = "127.0.0.1:\(ServerConfiguration.defaultPort)"
 
-    @Option(help: ArgumentHelp("File with the access key clients must sign with (required off loopback).", valueName: "file"))
+    @Option(help: ArgumentHelp("File with the access keys clients must sign with, and what each may do (required off loopback).", valueName: "file"))
     var credentials: String?
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a connection with no request for this long (default 60s).", valueName: "duration"))
@@ -85,7 +89,10 @@ struct ServeCommand: ParsableCommand {
             runner.stop()
             Terminal.fail(error.description)
         }
-        let signed = configuration.credentials == nil ? "unsigned requests (loopback only)" : "SigV4-signed requests"
+        let signed = configuration.access.map { access in
+            let names = access.principals.map(\.name)
+            return "SigV4-signed requests of \(names.count == 1 ? "principal" : "principals") \(names.joined(separator: ", "))"
+        } ?? "unsigned requests (loopback only)"
         print("spate serve: listening on http://\(server.address) (\(signed)), dashboard at http://\(server.address)/; data in \(database.dataDirectory)")
         fflush(nil)
 

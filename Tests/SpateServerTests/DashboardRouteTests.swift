@@ -14,12 +14,14 @@ import Testing
     let directory = TemporaryDirectory()
     let credentials = Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 
-    /// An endpoint whose dashboard answers "dashboard <canWrite>" for every GET and POST /api/….
+    /// An endpoint whose dashboard answers "dashboard <principal> <unrestricted>" for every GET and POST /api/….
     func endpoint(credentials: Credentials?, kinesisEnabled: Bool = true) throws -> Endpoint {
         let database = try Database.open(directory.path + "/data")
         let route = DashboardRoute(
             claims: { method, path in (method == "GET" && path != "/metrics" && path != "/healthz") || (method == "POST" && path.hasPrefix("/api/")) },
-            respond: { _, canWrite in EndpointResponse(status: 200, contentType: "text/plain", body: Array("dashboard \(canWrite)".utf8)) })
+            respond: { _, principal in
+                EndpointResponse(status: 200, contentType: "text/plain", body: Array("dashboard \(principal.name) \(principal.isUnrestricted)".utf8))
+            })
         return Endpoint(service: KinesisService(database: database), credentials: credentials, dashboard: route,
                         kinesisEnabled: kinesisEnabled)
     }
@@ -36,8 +38,8 @@ import Testing
 
     @Test func onLoopbackWithoutCredentialsTheDashboardAnswersAndMayWrite() throws {
         let endpoint = try endpoint(credentials: nil)
-        #expect(text(endpoint.respond(to: request("GET", "/"))) == "dashboard true")
-        #expect(text(endpoint.respond(to: request("POST", "/api/alerts/1/ack"))) == "dashboard true")
+        #expect(text(endpoint.respond(to: request("GET", "/"))) == "dashboard local true")
+        #expect(text(endpoint.respond(to: request("POST", "/api/alerts/1/ack"))) == "dashboard local true")
         // The API is still where it was.
         let kinesis = endpoint.respond(to: request("POST", "/", [("X-Amz-Target", "Kinesis_20131202.ListStreams")], body: "{}"))
         #expect(kinesis.status == 200 && text(kinesis).contains("StreamNames"))
@@ -52,8 +54,8 @@ import Testing
             #expect(refused.headers.contains { $0.name == "WWW-Authenticate" && $0.value.hasPrefix("Basic ") })
             #expect(endpoint.respond(to: request(method, uri, [basic("AKIDEXAMPLE", "wrong")])).status == 401)
         }
-        #expect(text(endpoint.respond(to: request("GET", "/", [basic("AKIDEXAMPLE", credentials.secretAccessKey)]))) == "dashboard true")
-        #expect(text(endpoint.respond(to: request("POST", "/api/alerts/1/ack", [basic("AKIDEXAMPLE", credentials.secretAccessKey)]))) == "dashboard true")
+        #expect(text(endpoint.respond(to: request("GET", "/", [basic("AKIDEXAMPLE", credentials.secretAccessKey)]))) == "dashboard default true")
+        #expect(text(endpoint.respond(to: request("POST", "/api/alerts/1/ack", [basic("AKIDEXAMPLE", credentials.secretAccessKey)]))) == "dashboard default true")
         #expect(endpoint.respond(to: request("GET", "/healthz")).status == 200)
     }
 
@@ -68,7 +70,7 @@ import Testing
     @Test func dashboardOnlyServesNoKinesis() throws {
         let endpoint = try endpoint(credentials: nil, kinesisEnabled: false)
         #expect(endpoint.respond(to: request("POST", "/", [("X-Amz-Target", "Kinesis_20131202.ListStreams")], body: "{}")).status == 404)
-        #expect(text(endpoint.respond(to: request("GET", "/"))) == "dashboard true")
+        #expect(text(endpoint.respond(to: request("GET", "/"))) == "dashboard local true")
     }
 
     @Test func basicComparisonNeedsEveryByte() {

@@ -113,11 +113,12 @@ import Testing
         let path = directory.path + "/credentials"
         try "[default]\n# mine\naws_access_key_id = AKID\naws_secret_access_key=se/cr+et\n".write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o644)
-        #expect(throws: ServerError.self) { try Credentials.load(path: path) }
+        #expect(throws: ServerError.self) { try AccessPolicy.load(path: path) }
         chmod(path, 0o600)
-        #expect(try Credentials.load(path: path) == Credentials(accessKeyID: "AKID", secretAccessKey: "se/cr+et"))
-        #expect(throws: ServerError.self) { try Credentials.parse("aws_access_key_id = AKID\n", path: "f") }
-        #expect(throws: ServerError.self) { try Credentials.parse("password = x\n", path: "f") }
-        #expect(throws: ServerError.self) { try Credentials.load(path: directory.path + "/missing") }
+        let loaded = try AccessPolicy.load(path: path)
+        #expect(loaded.principals.map(\.credentials) == [Credentials(accessKeyID: "AKID", secretAccessKey: "se/cr+et")])
+        #expect(throws: ServerError.self) { try AccessPolicy.parse("aws_access_key_id = AKID\n", path: "f") }
+        #expect(throws: ServerError.self) { try AccessPolicy.parse("password = x\n", path: "f") }
+        #expect(throws: ServerError.self) { try AccessPolicy.load(path: directory.path + "/missing") }
     }
 }

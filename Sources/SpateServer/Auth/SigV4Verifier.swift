@@ -12,6 +12,8 @@
 // x-amz-content-sha256 header must agree with it); `host` must be signed; the
 // request time (x-amz-date) must be within 15 minutes of ours; signatures are
 // compared in constant time. Any region is accepted (it only scopes the key).
+// The key id in the credential scope picks the principal (AccessPolicy); an
+// id no principal holds is UnrecognizedClientException, as in AWS.
 // Errors use AWS's names and statuses, which botocore reports by `__type`.
 
 import SpateLog
@@ -26,16 +28,21 @@ public struct RequestHeader: Sendable {
     }
 }
 
-/// Checks request signatures against one access key.
+/// Checks request signatures against the keys of the principals.
 public struct SigV4Verifier: Sendable {
     public static let clockSkewMaxMs: Int64 = 15 * 60_000
-    public let credentials: Credentials
+    public let access: AccessPolicy
     /// The service name the credential scope must carry.
     public let service: String
 
-    public init(credentials: Credentials, service: String = "kinesis") {
-        self.credentials = credentials
+    public init(access: AccessPolicy, service: String = "kinesis") {
+        self.access = access
         self.service = service
+    }
+
+    /// A verifier of one key (its holder admin on every stream).
+    public init(credentials: Credentials, service: String = "kinesis") {
+        self.init(access: .single(credentials), service: service)
     }
 
     static func missingToken() -> KinesisError {
@@ -44,15 +51,17 @@ public struct SigV4Verifier: Sendable {
     static func incomplete(_ message: String) -> KinesisError { KinesisError("IncompleteSignatureException", message) }
     static func mismatch(_ message: String) -> KinesisError { KinesisError("InvalidSignatureException", message, status: 403) }
 
-    /// Throws the AWS error for a request that is not signed with our key.
-    public func verify(method: String, uri: String, headers: [RequestHeader], body: [UInt8], nowMs: Int64) throws(KinesisError) {
+    /// The principal whose key signed the request; throws the AWS error for a
+    /// request that is not signed with a key of ours.
+    @discardableResult
+    public func verify(method: String, uri: String, headers: [RequestHeader], body: [UInt8], nowMs: Int64) throws(KinesisError) -> Principal {
         guard let authorization = Self.header("authorization", in: headers) else { throw Self.missingToken() }
         let parsed = try Self.parseAuthorization(authorization)
         let scope = parsed.credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard scope.count == 5, scope[4] == "aws4_request" else {
             throw Self.incomplete("Credential should be scoped to a valid region, not '\(parsed.credential)'. ")
         }
-        guard scope[0] == credentials.accessKeyID else {
+        guard let principal = access.principal(accessKeyID: scope[0]) else {
             throw KinesisError("UnrecognizedClientException", "The security token included in the request is invalid.")
         }
         guard scope[3] == service else {
@@ -83,10 +92,11 @@ public struct SigV4Verifier: Sendable {
         let expected = Self.signature(
             method: method, uri: uri, canonicalHeaders: canonicalHeaders, signedHeaders: signedNames.joined(separator: ";"),
             bodyHash: bodyHash, amzDate: amzDate, date: scope[1], region: scope[2], service: scope[3],
-            secret: credentials.secretAccessKey)
+            secret: principal.credentials.secretAccessKey)
         guard Self.constantTimeEqual(expected, parsed.signature.lowercased()) else {
             throw Self.mismatch("The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
         }
+        return principal
     }
 
     // MARK: The parts of a signature (internal for the test vectors)

@@ -6,15 +6,19 @@
 //     GET  /healthz   "ok" — never needs a signature, so a load balancer can probe
 //     the dashboard   every other GET, and POSTs under /api/ (when one is given: DashboardRoute)
 //
-// With credentials configured every other request must carry a valid SigV4
-// signature (checked before anything else is looked at) — except that a
-// browser, which cannot sign, may reach the dashboard with HTTP Basic
-// authentication: user = the access key id, password = the secret key. Without
-// credentials the server listens on loopback only, and the dashboard may write
-// (acknowledge alerts); with them only an authenticated request reaches it at
-// all, so no page ever shows a write action to an unauthenticated viewer.
-// `kinesisEnabled` false (`spate dashboard`) answers POST / with 404. Runs on a
-// worker thread: operations block on file I/O and fsync.
+// With credentials configured (AccessPolicy: principals and their grants)
+// every other request must carry a valid SigV4 signature by a principal's key
+// (checked before anything else is looked at) — except that a browser, which
+// cannot sign, may reach the dashboard with HTTP Basic authentication: user =
+// the access key id, password = the secret key (so may GET /metrics, for a
+// scraper's basic_auth). Then what the principal may do
+// is checked where the request is understood: each Kinesis operation by
+// KinesisService (AccessDeniedException), /metrics here (it covers every
+// stream and job: read on `*`), the dashboard's pages and actions by the
+// dashboard, which is handed the principal. Without credentials the server
+// listens on loopback only and every request is `Principal.local`, which may
+// do everything. `kinesisEnabled` false (`spate dashboard`) answers POST /
+// with 404. Runs on a worker thread: operations block on file I/O and fsync.
 
 import Spate
 import SpateLog
@@ -61,11 +65,11 @@ public struct EndpointResponse: Sendable {
 public struct DashboardRoute: Sendable {
     /// Whether a request for (method, path) is the route's.
     public var claims: @Sendable (_ method: String, _ path: String) -> Bool
-    /// The answer; `canWrite` says whether the request may change anything.
-    public var respond: @Sendable (_ request: EndpointRequest, _ canWrite: Bool) -> EndpointResponse
+    /// The answer to `caller`, who the route asks what it may see and change.
+    public var respond: @Sendable (_ request: EndpointRequest, _ caller: Principal) -> EndpointResponse
 
     public init(claims: @escaping @Sendable (String, String) -> Bool,
-                respond: @escaping @Sendable (EndpointRequest, Bool) -> EndpointResponse) {
+                respond: @escaping @Sendable (EndpointRequest, Principal) -> EndpointResponse) {
         self.claims = claims
         self.respond = respond
     }
@@ -75,16 +79,21 @@ public struct DashboardRoute: Sendable {
 public final class Endpoint: Sendable {
     public let service: KinesisService
     let verifier: SigV4Verifier?
-    let credentials: Credentials?
+    let access: AccessPolicy?
     let dashboard: DashboardRoute?
     let kinesisEnabled: Bool
 
-    public init(service: KinesisService, credentials: Credentials?, dashboard: DashboardRoute? = nil, kinesisEnabled: Bool = true) {
+    public init(service: KinesisService, access: AccessPolicy?, dashboard: DashboardRoute? = nil, kinesisEnabled: Bool = true) {
         self.service = service
-        self.verifier = credentials.map { SigV4Verifier(credentials: $0) }
-        self.credentials = credentials
+        self.verifier = access.map { SigV4Verifier(access: $0) }
+        self.access = access
         self.dashboard = dashboard
         self.kinesisEnabled = kinesisEnabled
+    }
+
+    /// An endpoint of one key, whose holder may do everything.
+    public convenience init(service: KinesisService, credentials: Credentials?, dashboard: DashboardRoute? = nil, kinesisEnabled: Bool = true) {
+        self.init(service: service, access: credentials.map(AccessPolicy.single), dashboard: dashboard, kinesisEnabled: kinesisEnabled)
     }
 
     public func respond(to request: EndpointRequest) -> EndpointResponse {
@@ -92,26 +101,34 @@ public final class Endpoint: Sendable {
         if request.method == "GET" && path == "/healthz" {
             return EndpointResponse(status: 200, contentType: "text/plain; charset=utf-8", body: Array("ok\n".utf8))
         }
-        if let dashboard, dashboard.claims(request.method, path),
-           verifier == nil || BasicAuthorization.matches(request.headers, credentials) {
-            return dashboard.respond(request, true)
+        let forDashboard = dashboard?.claims(request.method, path) ?? false
+        // Browsers and scrapers (Prometheus' basic_auth) cannot sign: the dashboard and /metrics also take Basic.
+        let takesBasic = forDashboard || (request.method == "GET" && path == "/metrics")
+        var caller: Principal? = access == nil ? .local : nil
+        if caller == nil && takesBasic {
+            caller = BasicAuthorization.principal(request.headers, access)
+            if caller == nil && !(SigV4Verifier.header("authorization", in: request.headers)?.hasPrefix("AWS4-") ?? false) {
+                // A browser (no key, or a wrong one): ask it for the key (Basic), rather than answer a Kinesis error it cannot act on.
+                return EndpointResponse(status: 401, contentType: "text/plain; charset=utf-8",
+                                        body: Array("This page needs a key of the server's credentials file: user = access key id, password = secret key.\n".utf8),
+                                        headers: [RequestHeader(name: "WWW-Authenticate", value: #"Basic realm="spate", charset="UTF-8""#)])
+            }
         }
-        if let dashboard, dashboard.claims(request.method, path),
-           !(SigV4Verifier.header("authorization", in: request.headers)?.hasPrefix("AWS4-") ?? false) {
-            // A browser (no key, or a wrong one): ask it for the key (Basic), rather than answer a Kinesis error it cannot act on.
-            return EndpointResponse(status: 401, contentType: "text/plain; charset=utf-8",
-                                    body: Array("The dashboard needs the server's credentials: user = access key id, password = secret key.\n".utf8),
-                                    headers: [RequestHeader(name: "WWW-Authenticate", value: #"Basic realm="spate", charset="UTF-8""#)])
-        }
-        if let verifier {
+        if caller == nil, let verifier {
             do throws(KinesisError) {
-                try verifier.verify(method: request.method, uri: request.uri, headers: request.headers, body: request.body, nowMs: service.now())
+                caller = try verifier.verify(method: request.method, uri: request.uri, headers: request.headers, body: request.body, nowMs: service.now())
             } catch {
                 return EndpointResponse(error)
             }
         }
+        guard let caller else { preconditionFailure("a server with credentials has a verifier") }
+        if forDashboard, let dashboard { return dashboard.respond(request, caller) }
         switch (request.method, path) {
         case ("GET", "/metrics"):
+            guard caller.allowsOnEveryStream(.read) else {
+                return EndpointResponse(status: 403, contentType: "text/plain; charset=utf-8",
+                                        body: Array("\(caller.name) may not read /metrics: it covers every stream and job, so it needs read on * (\(caller.name) is allowed: \(caller.grantsText))\n".utf8))
+            }
             do throws(SpateError) {
                 let text = try service.database.prometheusText()
                 return EndpointResponse(status: 200, contentType: PrometheusText.contentType, body: Array(text.utf8))
@@ -125,13 +142,9 @@ public final class Endpoint: Sendable {
             guard target.hasPrefix(KinesisService.targetPrefix) else {
                 return EndpointResponse(.unknownOperation("X-Amz-Target \(target) is not a Kinesis operation (\(KinesisService.targetPrefix)<Operation>)."))
             }
-            let response = service.handle(operation: String(target.dropFirst(KinesisService.targetPrefix.count)), body: request.body)
+            let response = service.handle(operation: String(target.dropFirst(KinesisService.targetPrefix.count)), body: request.body, caller: caller)
             return EndpointResponse(status: response.status, contentType: EndpointResponse.kinesisContentType, body: response.body)
         default:
-            if let dashboard, dashboard.claims(request.method, path) {
-                // Signed (SigV4) and the dashboard's: a script may read the JSON endpoints with its key.
-                return dashboard.respond(request, true)
-            }
             let served = kinesisEnabled ? "Kinesis is POST /, and there are GET /metrics and GET /healthz"
                 : "this server has no Kinesis API (`spate dashboard`; `spate serve` has one), only the dashboard, GET /metrics and GET /healthz"
             return EndpointResponse(KinesisError("UnknownOperationException", "\(request.method) \(path) is not served here: \(served).",

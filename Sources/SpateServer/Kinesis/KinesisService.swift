@@ -41,30 +41,44 @@ public final class KinesisService: Sendable {
         self.now = database.now
     }
 
-    typealias Operation = @Sendable (KinesisService, JSONValue) throws(KinesisError) -> [UInt8]
+    typealias Operation = @Sendable (KinesisService, JSONValue, Principal) throws(KinesisError) -> [UInt8]
+
+    /// An operation: what it needs on which stream (KinesisService+Access), and its code.
+    struct OperationEntry: Sendable {
+        var needs: StreamAccess
+        var resource: AccessResource
+        var run: Operation
+    }
 
     /// Every operation, by name.
-    static let operations: [String: Operation] = [
-        "CreateStream": { (service, request) throws(KinesisError) in try service.createStream(request) },
-        "DeleteStream": { (service, request) throws(KinesisError) in try service.deleteStream(request) },
-        "DescribeStream": { (service, request) throws(KinesisError) in try service.describeStream(request) },
-        "DescribeStreamSummary": { (service, request) throws(KinesisError) in try service.describeStreamSummary(request) },
-        "ListStreams": { (service, request) throws(KinesisError) in try service.listStreams(request) },
-        "ListShards": { (service, request) throws(KinesisError) in try service.listShards(request) },
-        "IncreaseStreamRetentionPeriod": { (service, request) throws(KinesisError) in try service.changeRetention(request, increase: true) },
-        "DecreaseStreamRetentionPeriod": { (service, request) throws(KinesisError) in try service.changeRetention(request, increase: false) },
-        "PutRecord": { (service, request) throws(KinesisError) in try service.putRecord(request) },
-        "PutRecords": { (service, request) throws(KinesisError) in try service.putRecords(request) },
-        "GetShardIterator": { (service, request) throws(KinesisError) in try service.getShardIterator(request) },
-        "GetRecords": { (service, request) throws(KinesisError) in try service.getRecords(request) },
+    static let operations: [String: OperationEntry] = [
+        "CreateStream": OperationEntry(needs: .admin, resource: .named) { (service, request, _) throws(KinesisError) in try service.createStream(request) },
+        "DeleteStream": OperationEntry(needs: .admin, resource: .named) { (service, request, _) throws(KinesisError) in try service.deleteStream(request) },
+        "DescribeStream": OperationEntry(needs: .read, resource: .named) { (service, request, _) throws(KinesisError) in try service.describeStream(request) },
+        "DescribeStreamSummary": OperationEntry(needs: .read, resource: .named) { (service, request, _) throws(KinesisError) in try service.describeStreamSummary(request) },
+        "ListStreams": OperationEntry(needs: .read, resource: .eachListed) { (service, request, caller) throws(KinesisError) in try service.listStreams(request, caller: caller) },
+        "ListShards": OperationEntry(needs: .read, resource: .namedOrShardsToken) { (service, request, _) throws(KinesisError) in try service.listShards(request) },
+        "IncreaseStreamRetentionPeriod": OperationEntry(needs: .admin, resource: .named) { (service, request, _) throws(KinesisError) in try service.changeRetention(request, increase: true) },
+        "DecreaseStreamRetentionPeriod": OperationEntry(needs: .admin, resource: .named) { (service, request, _) throws(KinesisError) in try service.changeRetention(request, increase: false) },
+        "PutRecord": OperationEntry(needs: .write, resource: .named) { (service, request, _) throws(KinesisError) in try service.putRecord(request) },
+        "PutRecords": OperationEntry(needs: .write, resource: .named) { (service, request, _) throws(KinesisError) in try service.putRecords(request) },
+        "GetShardIterator": OperationEntry(needs: .read, resource: .named) { (service, request, _) throws(KinesisError) in try service.getShardIterator(request) },
+        "GetRecords": OperationEntry(needs: .read, resource: .iterator) { (service, request, _) throws(KinesisError) in try service.getRecords(request) },
     ]
 
     /// The names of the operations served.
     public static var operationNames: [String] { operations.keys.sorted() }
 
-    /// Runs `operation` on a JSON `body`. Never throws: errors become responses.
+    /// Runs `operation` on a JSON `body` for a caller that may do everything
+    /// (a server without credentials). Never throws: errors become responses.
     public func handle(operation: String, body: [UInt8]) -> KinesisResponse {
-        guard let run = Self.operations[operation] else {
+        handle(operation: operation, body: body, caller: .local)
+    }
+
+    /// Runs `operation` on a JSON `body` for `caller`, when its grants allow
+    /// it (else AccessDeniedException). Never throws: errors become responses.
+    public func handle(operation: String, body: [UInt8], caller: Principal) -> KinesisResponse {
+        guard let entry = Self.operations[operation] else {
             return KinesisResponse(.unknownOperation("Operation \(operation) is not supported by this endpoint (supported: \(Self.operationNames.joined(separator: ", "))).") )
         }
         let request: JSONValue
@@ -77,7 +91,8 @@ public final class KinesisService: Sendable {
             return KinesisResponse(.serialization("The request body must be a JSON object."))
         }
         do {
-            return KinesisResponse(status: 200, body: try run(self, request))
+            try Self.authorize(operation, entry, request, caller: caller)
+            return KinesisResponse(status: 200, body: try entry.run(self, request, caller))
         } catch {
             return KinesisResponse(error)
         }

@@ -1,5 +1,6 @@
 // Stream management: CreateStream, DeleteStream, DescribeStream(Summary),
-// ListStreams, ListShards, Increase/DecreaseStreamRetentionPeriod.
+// ListStreams, ListShards, Increase/DecreaseStreamRetentionPeriod. (Who may
+// run each: KinesisService+Access; ListStreams lists what the caller may read.)
 //
 // Mapping to Spate:
 // - CreateStream makes StreamSettings(shardCount: N, retentionAgeMs: 24 h), batch
@@ -140,14 +141,16 @@ extension KinesisService {
         return parts
     }
 
-    func listStreams(_ request: JSONValue) throws(KinesisError) -> [UInt8] {
+    /// The streams `caller` may read, a page at a time.
+    func listStreams(_ request: JSONValue, caller: Principal) throws(KinesisError) -> [UInt8] {
         let limit = try request.integer("Limit", in: 1...10_000) ?? 100
         var after = try request.string("ExclusiveStartStreamName", lengths: 1...128)
         if let token = try request.string("NextToken", lengths: 1...1048576) {
             after = try Self.readPageToken(token, kind: "streams", parts: 2)[1]
         }
-        let names: [String]
+        var names: [String]
         do { names = try database.streamNames() } catch { throw Self.translate(error, stream: "") }
+        if !caller.isUnrestricted { names = names.filter { caller.allows(.read, on: $0) } }
         let remaining = after.map { a in names.filter { $0 > a } } ?? names
         let page = remaining.prefix(limit)
         var w = JSONWriter(capacity: 128 + page.count * 200)
