@@ -1,6 +1,6 @@
 // spate-server-bench: figures for the Kinesis endpoint over loopback.
 //
-//   spate-server-bench [--dir DIR] [--quick]
+//   spate-server-bench [--dir DIR] [--quick] [--credentials none|one-key|principals]
 //
 // Starts the endpoint in this process (as `spate serve` does: batch durability,
 // default thread counts) over a fresh data directory under DIR (default
@@ -16,6 +16,16 @@
 //      so a stall is not hidden (no coordinated omission). Prints p50/p99/p99.9,
 //      with batch durability (bounded below by the disk's fsync) and with none
 //      (the endpoint's own cost).
+//
+// --credentials (issue 19, the cost of permission checks): `one-key` gives the
+// server one key, admin on every stream (the credentials file as it was: every
+// request's SigV4 signature is verified, no grant is looked at); `principals`
+// gives it four principals and the clients put as `producer` (write on bulk*
+// and single* only), so every request also takes the permission check. The
+// clients sign each connection's request once (a signature stays valid for 15
+// minutes); the server verifies it on every request. Compare `principals`
+// with `one-key` for what the check costs, with `none` for SigV4 and the
+// check together.
 //
 // Benchmarks print figures; nothing here is a test.
 
@@ -36,6 +46,7 @@ func fail(_ message: String) -> Never {
 
 var quick = false
 var parent = "./.bench-data"
+var credentialsMode = "none"
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
@@ -44,7 +55,10 @@ while !arguments.isEmpty {
     case "--dir":
         if arguments.isEmpty { fail("--dir needs a directory") }
         parent = arguments.removeFirst()
-    default: fail("unknown option '\(argument)'\nusage: spate-server-bench [--dir DIR] [--quick]")
+    case "--credentials":
+        if arguments.isEmpty { fail("--credentials needs none, one-key or principals") }
+        credentialsMode = arguments.removeFirst()
+    default: fail("unknown option '\(argument)'\nusage: spate-server-bench [--dir DIR] [--quick] [--credentials none|one-key|principals]")
     }
 }
 
@@ -52,9 +66,44 @@ mkdir(parent, 0o755)
 let dataDirectory = parent + "/server-bench-\(getpid())"
 let database: Database
 do { database = try Database.open(dataDirectory) } catch { fail("\(error)") }
+/// Who sets up the streams and who puts: nil signs nothing.
+let (access, setupSigner, putSigner): (AccessPolicy?, SigV4Signer?, SigV4Signer?)
+switch credentialsMode {
+case "none": (access, setupSigner, putSigner) = (nil, nil, nil)
+case "one-key":
+    let key = Credentials(accessKeyID: "AKIDBENCH", secretAccessKey: "bench/Secret+1")
+    (access, setupSigner, putSigner) = (.single(key), SigV4Signer(credentials: key), SigV4Signer(credentials: key))
+case "principals":
+    let policy: AccessPolicy
+    do {
+        policy = try AccessPolicy.parse("""
+            [ops]
+            aws_access_key_id = AKIDOPS
+            aws_secret_access_key = ops/Secret+1
+            allow = admin on *
+            [dashboard]
+            aws_access_key_id = AKIDDASHBOARD
+            aws_secret_access_key = dashboard/Secret+1
+            allow = read on *
+            [consumer]
+            aws_access_key_id = AKIDCONSUMER
+            aws_secret_access_key = consumer/Secret+1
+            allow = read on bulk*, read on single*
+            [producer]
+            aws_access_key_id = AKIDPRODUCER
+            aws_secret_access_key = producer/Secret+1
+            allow = write on transactions*, write on bulk*, write on single*
+            """, path: "bench credentials")
+    } catch { fail("\(error)") }
+    func signer(_ name: String) -> SigV4Signer { SigV4Signer(credentials: policy.principals.first { $0.name == name }!.credentials) }
+    (access, setupSigner, putSigner) = (policy, signer("ops"), signer("producer"))
+default: fail("--credentials \(credentialsMode): expected none, one-key or principals")
+}
+var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+configuration.access = access
 let server: SpateHTTPServer
-do { server = try SpateHTTPServer.start(ServerConfiguration(host: "127.0.0.1", port: 0), database: database) } catch { fail("\(error)") }
-print("spate-server-bench: endpoint on \(server.address), data in \(dataDirectory), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores")
+do { server = try SpateHTTPServer.start(configuration, database: database) } catch { fail("\(error)") }
+print("spate-server-bench: endpoint on \(server.address), data in \(dataDirectory), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores, credentials: \(credentialsMode)")
 
 /// A blocking HTTP/1.1 connection to the endpoint.
 final class Connection {
@@ -111,9 +160,14 @@ final class Connection {
     }
 }
 
-func request(_ operation: String, _ body: String) -> [UInt8] {
+/// A complete request, signed by `signer` when given.
+func request(_ operation: String, _ body: String, signedBy signer: SigV4Signer? = nil) -> [UInt8] {
     let bytes = Array(body.utf8)
-    return Array("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: Kinesis_20131202.\(operation)\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: \(bytes.count)\r\n\r\n".utf8) + bytes
+    var headers = [RequestHeader(name: "Host", value: "127.0.0.1"), RequestHeader(name: "X-Amz-Target", value: "Kinesis_20131202.\(operation)"),
+                   RequestHeader(name: "Content-Type", value: "application/x-amz-json-1.1")]
+    if let signer { headers += signer.headers(method: "POST", uri: "/", headers: headers, body: bytes, nowMs: wallClockMs()) }
+    let head = headers.map { "\($0.name): \($0.value)\r\n" }.joined()
+    return Array("POST / HTTP/1.1\r\n\(head)Content-Length: \(bytes.count)\r\n\r\n".utf8) + bytes
 }
 
 func nowNs() -> UInt64 { monotonicNs() }
@@ -131,8 +185,10 @@ func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
 }
 
 let setup = Connection(port: server.port)
-_ = setup.roundTrip(request("CreateStream", #"{"StreamName":"bulk","ShardCount":4}"#))
-_ = setup.roundTrip(request("CreateStream", #"{"StreamName":"single","ShardCount":4}"#))
+for name in ["bulk", "single"] {
+    let status = setup.roundTrip(request("CreateStream", #"{"StreamName":"\#(name)","ShardCount":4}"#, signedBy: setupSigner))
+    if status != 200 { fail("CreateStream \(name) answered \(status)") }
+}
 
 // 1. PutRecords throughput.
 func payload(_ i: Int) -> String {
@@ -147,7 +203,7 @@ func putRecordsBody(_ connection: Int) -> [UInt8] {
         data.withUnsafeBytes { Base64.encode($0, into: &encoded) }
         return "{\"PartitionKey\":\"user_\(connection * 500 + i)\",\"Data\":\"\(String(decoding: encoded, as: UTF8.self))\"}"
     }
-    return request("PutRecords", "{\"StreamName\":\"bulk\",\"Records\":[\(entries.joined(separator: ","))]}")
+    return request("PutRecords", "{\"StreamName\":\"bulk\",\"Records\":[\(entries.joined(separator: ","))]}", signedBy: putSigner)
 }
 
 let seconds: Double = quick ? 2 : 8
@@ -177,6 +233,23 @@ for connections in [1, 4, 8, 16] {
 }
 
 func format1(_ x: Double) -> String { String(Double(Int(x * 10)) / 10) }
+
+// The permission check alone, as a PutRecords to `bulk` by `producer` takes it:
+// the decision kept for (principal, stream), and, for comparison, matching the
+// principal's compiled patterns each time (what a first request on a stream does).
+if let producer = access?.principals.first(where: { $0.name == "producer" }) {
+    let checks = 10_000_000
+    var allowed = 0
+    let stream = "bulk"
+    var start = nowNs()
+    for _ in 0..<checks where producer.allows(.write, on: stream) { allowed += 1 }
+    let cachedNs = Double(nowNs() - start) / Double(checks)
+    start = nowNs()
+    for _ in 0..<checks where producer.grants.contains(where: { $0.access.contains(.write) && $0.pattern.matches(stream) }) { allowed += 1 }
+    let matchedNs = Double(nowNs() - start) / Double(checks)
+    if allowed != 2 * checks { fail("the producer may not write bulk") }
+    print("\npermission check (producer, write on bulk, 3 grants): \(format1(cachedNs)) ns with the kept decision, \(format1(matchedNs)) ns matching the patterns; per PutRecords of 500 records")
+}
 extension String { func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self } }
 
 // 2. PutRecord latency at a fixed rate: with the stream's batch durability (each
@@ -197,7 +270,8 @@ func measureLatency(durability: Durability) {
     let intervalNs = UInt64(1e9 / rate * Double(latencyConnections))
     runOnThreads(latencyConnections) { index in
         let connection = Connection(port: server.port)
-        let body = request("PutRecord", "{\"StreamName\":\"single\",\"PartitionKey\":\"user_\(index)\",\"Data\":\"\(Base64.encode(Array(payload(index).utf8)))\"}")
+        let body = request("PutRecord", "{\"StreamName\":\"single\",\"PartitionKey\":\"user_\(index)\",\"Data\":\"\(Base64.encode(Array(payload(index).utf8)))\"}",
+                           signedBy: putSigner)
         // Stagger the connections across one interval.
         var due = begin + UInt64(index) * intervalNs / UInt64(latencyConnections)
         for i in 0..<perConnection {

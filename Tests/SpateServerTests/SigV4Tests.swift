@@ -2,6 +2,7 @@
 // suite's get-vanilla case, and a server with credentials: requests signed here
 // (by a signer written independently of the verifier) are accepted, a wrong
 // secret, an unknown key, a stale date and a missing signature are refused.
+// Also the tools' signer (SigV4Signer, which the benchmark signs with).
 
 import Foundation
 @testable import SpateServer
@@ -48,6 +49,23 @@ import Testing
         #expect(throws: KinesisError.self) { try verifier.verify(method: "GET", uri: "/", headers: headers, body: [], nowMs: requestMs + 16 * 60_000) }
         #expect(throws: KinesisError.self) { try verifier.verify(method: "POST", uri: "/", headers: headers, body: [], nowMs: requestMs) }
     }
+
+    @Test func theToolsSignerIsAcceptedByTheVerifier() throws {
+        let credentials = Credentials(accessKeyID: "AKIDBENCH", secretAccessKey: "bench/Secret+1")
+        let signer = SigV4Signer(credentials: credentials)
+        #expect(SigV4Signer.amzDate(1_440_938_160_000) == "20150830T123600Z")
+        let nowMs = wallClockMsForTests()
+        let body = Array(#"{"StreamName":"tx"}"#.utf8)
+        let given = [RequestHeader(name: "Host", value: "127.0.0.1:4567"), RequestHeader(name: "X-Amz-Target", value: "Kinesis_20131202.DescribeStream")]
+        let headers = given + signer.headers(method: "POST", uri: "/", headers: given, body: body, nowMs: nowMs)
+        let verifier = SigV4Verifier(credentials: credentials)
+        #expect(try verifier.verify(method: "POST", uri: "/", headers: headers, body: body, nowMs: nowMs).name == "default")
+        #expect(throws: KinesisError.self) { try verifier.verify(method: "POST", uri: "/", headers: headers, body: body + [0x20], nowMs: nowMs) }
+        let other = SigV4Verifier(credentials: Credentials(accessKeyID: "AKIDBENCH", secretAccessKey: "other"))
+        #expect(throws: KinesisError.self) { try other.verify(method: "POST", uri: "/", headers: headers, body: body, nowMs: nowMs) }
+    }
+
+    func wallClockMsForTests() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Signs a Kinesis request as botocore does, from the AWS documentation's steps.
     func signedHeaders(body: String, target: String, key: String, secret: String, date: Date = Date()) -> [(String, String)] {
