@@ -130,3 +130,82 @@ import Testing
         #expect(plan.partialMergeRefusal?.contains("FIRST") == true)
     }
 }
+
+/// One shard read as consecutive ranges of records, one per worker: exact for
+/// queries without state and for aggregates over arrival time (a shard's
+/// arrival times never go down); the windows at a boundary wait for both sides.
+@Suite struct ShardRangeSplitTests {
+    let tests = WindowedAggregateTests()
+
+    /// 150,000 records in one shard, appended in batches as they come (arrival times span a few hundred ms or more).
+    func oneShard(_ log: TemporaryLog) throws -> LogStream {
+        try makeStream(log, "tx", lines: generateTransactions(count: 150_000, users: 40, seed: 11).map(\.json), shards: 1, key: { _ in "" })
+    }
+
+    func runRanges(_ plan: QueryPlan, on stream: LogStream, workers: Int) throws -> (rows: [[Value]], statistics: QueryStatistics, ranges: Int) {
+        let ranges = try #require(try ParallelQueryExecution.shardRanges(plan: plan, stream: stream, workers: workers, nowMs: wallClockMs()))
+        let execution = try ParallelQueryExecution(plan: plan, stream: stream, ranges: ranges)
+        var rows: [[Value]] = []
+        let emit: (EmittedRow) -> Bool = { rows.append($0.values); return true }
+        loop: while true {
+            switch try execution.step(emit: emit) {
+            case .progressed, .idle: continue
+            case .finished: break loop
+            }
+        }
+        try execution.finish(emit: emit)
+        return (rows, execution.currentStatistics, ranges.count)
+    }
+
+    @Test func arrivalTimeWindowsGiveTheRowsOfOneWorker() throws {
+        let workers = 2
+        let log = try TemporaryLog()
+        let stream = try oneShard(log)
+        for window in [WindowPlan.Kind.tumbling(sizeMs: 7), .hopping(sizeMs: 20, advanceMs: 5)] {
+            var plan = tests.referencePlan(window: window)
+            plan.eventTime = .arrival
+            #expect(plan.rangeSplitRefusal == nil)
+            let (rows, statistics, ranges) = try runRanges(plan, on: stream, workers: workers)
+            #expect(ranges == workers)
+            #expect(statistics.recordsRead == 150_000)
+            let (one, oneStatistics) = try runPlan(plan, on: stream)
+            #expect(statistics.lateRecords == oneStatistics.lateRecords)
+            PartialAggregateMergeTests().expectSameRows(rows, one)
+            let groups = rows.map { "\($0[0])@\($0[1])" }
+            #expect(Set(groups).count == groups.count, "each (user, window) once")
+        }
+    }
+
+    @Test func aFilterAndAGlobalCountSplit() throws {
+        let log = try TemporaryLog()
+        let stream = try oneShard(log)
+        let filter = QueryPlan(source: .stream("tx"), fields: transactionFields, eventTime: .field(2), start: .earliest, end: .now,
+                               filter: BoundExpression(.binary(.greater, amountField, BoundExpression(.constant(.double(900)), type: .double)), type: .boolean),
+                               outputs: [OutputColumn(name: "userId", expression: userIdField), OutputColumn(name: "amount", expression: amountField)])
+        #expect(filter.rangeSplitRefusal == nil, "a query without state splits whatever its time")
+        let (rows, _, _) = try runRanges(filter, on: stream, workers: 2)
+        let (one, _) = try runPlan(filter, on: stream)
+        #expect(!one.isEmpty)
+        #expect(rows.map { "\($0)" }.sorted() == one.map { "\($0)" }.sorted())
+
+        let aggregates = [AggregatePlan(function: .countStar, argument: nil, type: .bigint),
+                          AggregatePlan(function: .countDistinct, argument: userIdField, type: .bigint)]
+        var count = QueryPlan(source: .stream("tx"), fields: transactionFields, eventTime: .arrival, start: .earliest, end: .now,
+                              aggregates: aggregates, outputs: aggregates.indices.map { OutputColumn(name: "a\($0)", expression: BoundExpression(.aggregate($0), type: .bigint)) })
+        let (counted, _, _) = try runRanges(count, on: stream, workers: 2)
+        #expect(counted == [[.bigint(150_000), .bigint(40)]])
+        count.eventTime = .field(2)
+        #expect(count.rangeSplitRefusal == nil, "no window: nothing depends on time")
+    }
+
+    @Test func whatDoesNotSplitSaysWhy() throws {
+        var plan = tests.referencePlan(window: .tumbling(sizeMs: 60_000))
+        #expect(plan.rangeSplitRefusal?.contains("event times may go down") == true)
+        plan.eventTime = .arrival
+        plan.limit = 3
+        #expect(plan.rangeSplitRefusal?.contains("LIMIT") == true)
+        let log = try TemporaryLog()
+        let small = try makeStream(log, "small", lines: generateTransactions(count: 1_000, users: 3).map(\.json))
+        #expect(try ParallelQueryExecution.shardRanges(plan: plan, stream: small, workers: 2, nowMs: wallClockMs()) == nil, "too few records to split")
+    }
+}

@@ -77,6 +77,25 @@ import Testing
         }
     }
 
+    /// A stream of one shard is read as two ranges when the query has no state or aggregates over arrival time.
+    @Test func oneShardSplitsIntoRanges() throws {
+        let f = try SQLFixture()
+        try f.run("CREATE STREAM one (userId STRING, amount DOUBLE);")
+        var batch = AppendBatch()
+        for i in 0..<140_000 {
+            try batch.append(key: "", payload: Array(#"{"userId":"u\#(i % 29)","amount":\#(i % 1000)}"#.utf8))
+            if batch.count == 10_000 { _ = try f.database.stream("one").append(batch); batch.removeAll(); f.clock.advance(1_000) }
+        }
+        for sql in [
+            "SELECT userId, amount FROM one SINCE EARLIEST UNTIL NOW WHERE amount > 990",
+            "SELECT userId, WINDOW_START, COUNT(*) AS n, SUM(amount) AS s FROM one SINCE EARLIEST UNTIL NOW WINDOW TUMBLING (SIZE 3 SECONDS) GROUP BY userId",
+        ] {
+            let one = try rows(f, threads: 1, sql + ";"), two = try rows(f, threads: 2, sql + ";")
+            #expect(!one.isEmpty)
+            #expect(two.sorted() == one.sorted(), "\(sql)")
+        }
+    }
+
     @Test func setThreadsIsChecked() throws {
         let f = try fixture()
         #expect(try f.run("SET threads = 1;").messages == ["threads = 1"])

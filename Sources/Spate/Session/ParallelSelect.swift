@@ -12,6 +12,11 @@
 //   detectors, ORDER BY, LIMIT — on the merged groups (PartialAggregates.swift
 //   says which aggregates and windows merge; FIRST/LAST and session windows
 //   do not, and run on one worker).
+// - ranges: a stream of one shard is read as consecutive ranges of its
+//   records, one per worker, when that is exact — a query without state, or
+//   an aggregate (without detectors) over arrival time; windows at the
+//   boundaries wait for both sides (ParallelQueryExecution.ShardRange). The
+//   query must read to NOW, and each range must hold 65,536 records or more.
 // A tailing query stays on one worker, as its rows come in the log's order.
 // Rows come worker by worker (split) or window by window (merged), so their
 // order may differ from one worker's — SQL promises no order without ORDER BY.
@@ -27,6 +32,10 @@ extension Session {
     /// partial aggregates merge (1 worker: run it as one query).
     func parallelWorkers(for plan: QueryPlan, stream: LogStream, name: String) -> (workers: Int, mergesPartials: Bool) {
         guard threads > 1, stream.shards.count > 1, plan.isBounded else { return (1, false) }
+        return splitByShards(plan, stream: stream, name: name)
+    }
+
+    private func splitByShards(_ plan: QueryPlan, stream: LogStream, name: String) -> (workers: Int, mergesPartials: Bool) {
         let workers = min(threads, stream.shards.count, ParallelQueryExecution.parallelismMax)
         let keyColumn = (try? database.streamDefinition(name))??.keyColumn
         if plan.orderBy.isEmpty, plan.limit == nil, plan.stateNotSplittable(byKey: keyColumn) == nil { return (workers, false) }
@@ -34,11 +43,21 @@ extension Session {
         return (1, false)
     }
 
-    /// Runs `plan` on `workers` workers, emitting rows as they come; returns the statistics.
-    func runParallel(_ plan: QueryPlan, stream: LogStream, workers: Int, mergesPartials: Bool, cancel: CancellationFlag,
-                     emit: @escaping ([Value]) -> Void) throws(RuntimeError) -> QueryStatistics {
-        let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: workers, nowMs: database.now,
-                                                   mergesPartials: mergesPartials)
+    /// The ranges of a one-shard stream `plan` may run on, one per thread (nil: it runs on one worker).
+    func parallelRanges(for plan: QueryPlan, stream: LogStream) throws(RuntimeError) -> [ParallelQueryExecution.ShardRange]? {
+        guard threads > 1, stream.shards.count == 1, plan.rangeSplitRefusal == nil, case .now? = plan.end else { return nil }
+        return try ParallelQueryExecution.shardRanges(plan: plan, stream: stream, workers: min(threads, ParallelQueryExecution.parallelismMax),
+                                                      nowMs: database.now())
+    }
+
+    /// Runs `plan` on `workers` workers (or on `ranges` of its one shard), emitting rows as they come; returns the statistics.
+    func runParallel(_ plan: QueryPlan, stream: LogStream, workers: Int, mergesPartials: Bool, ranges: [ParallelQueryExecution.ShardRange]? = nil,
+                     cancel: CancellationFlag, emit: @escaping ([Value]) -> Void) throws(RuntimeError) -> QueryStatistics {
+        let execution = if let ranges {
+            try ParallelQueryExecution(plan: plan, stream: stream, ranges: ranges, nowMs: database.now)
+        } else {
+            try ParallelQueryExecution(plan: plan, stream: stream, parallelism: workers, nowMs: database.now, mergesPartials: mergesPartials)
+        }
         let rows: (EmittedRow) -> Bool = { emit($0.values); return true }
         var cancelled = false
         loop: while true {

@@ -17,7 +17,10 @@ extension Session {
             do {
                 let (workers, mergesPartials) = parallelWorkers(for: plan, stream: stream, name: name)
                 let statistics: QueryStatistics
-                if workers > 1 {
+                if workers == 1, let ranges = try parallelRanges(for: plan, stream: stream) {
+                    statistics = try runParallel(plan, stream: stream, workers: ranges.count, mergesPartials: true, ranges: ranges,
+                                                 cancel: cancel) { sink.row($0) }
+                } else if workers > 1 {
                     statistics = try runParallel(plan, stream: stream, workers: workers, mergesPartials: mergesPartials,
                                                  cancel: cancel) { sink.row($0) }
                 } else {

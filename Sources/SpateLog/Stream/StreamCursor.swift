@@ -10,6 +10,9 @@ public enum CursorEnd: Sendable, Equatable {
     case now
     /// The last record that arrived at or before this time (Unix ms).
     case arrival(Int64)
+    /// Per shard (in the cursor's order), the sequence it stops before: a
+    /// range of a shard, one worker's share of a query split by sequence.
+    case sequences([UInt64])
 }
 
 /// A cursor over several shards of a stream, merged by arrival time.
@@ -53,6 +56,10 @@ public final class StreamCursor {
         case let .arrival(ms):
             endSequences = readers.map { _ in nil }
             endArrivalMs = ms
+        case let .sequences(ends):
+            precondition(ends.count == shards.count, "one end per shard")
+            endSequences = ends
+            endArrivalMs = nil
         }
         finished = zip(readers, endSequences).map { reader, end in end.map { reader.nextSequence >= $0 } ?? false }
     }

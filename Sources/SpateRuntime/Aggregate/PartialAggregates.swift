@@ -55,6 +55,16 @@ extension WindowAggregator {
         }
     }
 
+    /// Calls `emit` for each open group whose window `isFinal(start, end)`, in
+    /// order of window end then creation, and frees it.
+    func drain(where isFinal: (Int64, Int64) -> Bool, _ emit: (Int32) -> Void) {
+        var final = (0..<slotLive.count).filter { slotLive[$0] && isFinal(slotStart[$0], slotEnd[$0]) }
+        guard !final.isEmpty else { return }
+        final.sort { (slotEnd[$0], slotSequence[$0]) < (slotEnd[$1], slotSequence[$1]) }
+        for s in final { emit(Int32(s)) }
+        for s in final { free(Int32(s)) }
+    }
+
     /// The scratch slot, made on first use: past every group's slot, never live.
     private func scratchSlotMade() -> Int32 {
         if scratchSlot >= 0 { return scratchSlot }
@@ -71,6 +81,20 @@ extension WindowAggregator {
 }
 
 extension QueryPlan {
+    /// Why this query cannot run on consecutive ranges of one shard (nil: it
+    /// can): only a bounded query without state, or one whose aggregates merge
+    /// over arrival time, is exact that way (ParallelQueryExecution).
+    public var rangeSplitRefusal: String? {
+        guard isBounded else { return "a query that does not end reads the shard in order" }
+        if !orderBy.isEmpty || limit != nil { return "ORDER BY and LIMIT need the rows in one place" }
+        if !isAggregating { return detectors.isEmpty ? nil : "a detector learns each key's values in order" }
+        if let refusal = partialMergeRefusal { return refusal }
+        // Ranges emit their windows as each closes them, not in time order across ranges.
+        if !detectors.isEmpty { return "a detector over groups learns each key's windows in time order" }
+        if window != nil, case .field = eventTime { return "event times may go down within a shard, so a range's windows are not known before it is read" }
+        return nil
+    }
+
     /// Why this query's groups cannot be aggregated by several workers and
     /// merged (nil: they can). Queries grouped by the stream's key split
     /// without merging (`stateNotSplittable`); this is for the others.

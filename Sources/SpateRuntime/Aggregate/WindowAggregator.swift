@@ -249,7 +249,7 @@ final class WindowAggregator {
         return slot
     }
 
-    private func free(_ slot: Int32) {
+    func free(_ slot: Int32) {
         let s = Int(slot)
         slotLive[s] = false
         openCount -= 1

@@ -36,6 +36,18 @@
 // same windows and each group the final part receives is complete. The
 // frontier lags a step behind the workers' reading, so a record is never late
 // here that one worker reading the shards merged by arrival would keep.
+//
+// One shard splits too, into consecutive ranges of sequences (`ShardRange`),
+// one per worker, when that is exact: a query without state, or an aggregate
+// over arrival time. A shard's arrival times never go down, so the ranges'
+// arrival times are known from their first and last records before reading:
+// each worker closes windows at its own watermark (what one worker reading
+// the shard would have at that record), and the final part emits a window
+// once every worker whose range of arrival times meets the window has closed
+// it. Only the windows at a boundary between ranges wait; the others come out
+// as their worker closes them. (An event time may go down within a shard, and
+// nothing tells a range's event times before it is read: such queries do not
+// split a shard.)
 
 import SpateCatalog
 import SpateLog
@@ -56,6 +68,20 @@ public final class ParallelQueryExecution {
     private let final: QueryExecution?
     /// With merged partial aggregates: the frontier over every stream shard the workers' windows close at.
     private let frontier: Watermark?
+    /// Split by ranges of one shard: each worker's range (in worker order).
+    private let ranges: [ShardRange]?
+
+    /// One worker's share of a one-shard query: the records from `start` up to
+    /// `end`, which arrived from `earliestArrivalMs` to `latestArrivalMs`.
+    public struct ShardRange: Sendable, Equatable {
+        public var start: UInt64
+        public var end: UInt64
+        public var earliestArrivalMs: Int64
+        public var latestArrivalMs: Int64
+    }
+
+    /// Least records a range holds: below it a split costs more than it gains.
+    public static let rangeRecordsMin: UInt64 = 65_536
     /// Batches each worker may run in one parallel step: enough to pay for the
     /// fork and join (~10 µs) many times over, few enough to keep alerts prompt.
     static let batchesPerStep = 8
@@ -87,6 +113,62 @@ public final class ParallelQueryExecution {
         self.parts = parts
         final = merges ? try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, part: .finalAggregates) : nil
         frontier = merges ? Watermark(shardCount: shardCount, graceMs: plan.window?.graceMs ?? 0) : nil
+        ranges = nil
+    }
+
+    /// A bounded query over a one-shard `stream` on one worker per range of
+    /// `ranges` (`shardRanges`): stateless, or aggregating over arrival time
+    /// (`rangeSplitRefusal` is nil).
+    public init(plan: QueryPlan, stream: LogStream, ranges: [ShardRange], nowMs: @escaping () -> Int64 = wallClockMs) throws(RuntimeError) {
+        precondition(stream.shards.count == 1 && ranges.count > 1 && plan.rangeSplitRefusal == nil, "only a one-shard query that may split runs on ranges")
+        streamShardCount = 1
+        let merges = plan.isAggregating
+        var parts: [QueryExecution] = []
+        for range in ranges {
+            parts.append(try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, shards: [0], resumeAt: [range.start],
+                                            part: merges ? .partialAggregates : .whole, endBefore: [range.end]))
+        }
+        self.parts = parts
+        final = merges ? try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, part: .finalAggregates) : nil
+        frontier = nil
+        self.ranges = ranges
+    }
+
+    /// `workers` consecutive ranges of the one shard of `stream` that `plan`
+    /// reads (from its start to the shard's end now), with their first and
+    /// last arrival times; nil when it holds too few records to split.
+    public static func shardRanges(plan: QueryPlan, stream: LogStream, workers: Int, nowMs: Int64) throws(RuntimeError) -> [ShardRange]? {
+        guard stream.shards.count == 1, workers > 1 else { return nil }
+        do {
+            let first = try stream.reader(shard: 0, from: QueryExecution.readPosition(plan.start, now: nowMs)).nextSequence
+            let end = try stream.shards[0].describe().nextSequence
+            guard end > first, (end - first) / UInt64(workers) >= rangeRecordsMin else { return nil }
+            let bounds = (0...workers).map { first + (end - first) * UInt64($0) / UInt64(workers) }
+            // Around each inner bound, the arrival of the record before it and of the one at it.
+            var arrivals: [(before: Int64, at: Int64)] = []
+            let batch = ReadBatch()
+            for bound in bounds.dropFirst().dropLast() {
+                let reader = try stream.reader(shard: 0, from: .atSequence(bound - 1))
+                guard try reader.read(into: batch, maxRecords: 2) == 2, batch[0].sequence == bound - 1 else { return nil }
+                arrivals.append((batch[0].arrivalMs, batch[1].arrivalMs))
+            }
+            return (0..<workers).map { i in
+                ShardRange(start: bounds[i], end: bounds[i + 1], earliestArrivalMs: i == 0 ? .min : arrivals[i - 1].at,
+                           latestArrivalMs: i == workers - 1 ? .max : arrivals[i].before)
+            }
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    /// Whether no worker will add to the window [start, end) any more: each
+    /// worker whose range's arrival times meet it has closed it.
+    private func closedByEveryWorker(start: Int64, end: Int64) -> Bool {
+        guard let ranges else { return true }
+        for (part, range) in zip(parts, ranges) where range.earliestArrivalMs < end && range.latestArrivalMs >= start {
+            if part.watermarkMs < end { return false }
+        }
+        return true
     }
 
     /// Every worker's score series since the last drain (a key's rows are all in
@@ -121,6 +203,9 @@ public final class ParallelQueryExecution {
         let outcome = try Self.outcome(of: results)
         if let final {
             for index in 0..<parts.count { try final.absorbPartials(results[index].partials) }
+            if ranges != nil {
+                return final.emitAbsorbed(where: { [unowned self] in closedByEveryWorker(start: $0, end: $1) }, emit: emit) ? outcome : .finished
+            }
             return final.emitAbsorbed(emit: emit) ? outcome : .finished
         }
         for index in 0..<parts.count {

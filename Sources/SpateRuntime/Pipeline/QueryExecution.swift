@@ -116,8 +116,10 @@ public final class QueryExecution {
     /// `recordsScores`: keep the detectors' score series (a job; `drainScores`).
     /// `part` (whole by default) is this execution's share of a query split
     /// over workers whose partial aggregates are merged; a final part reads no shards.
+    /// `endBefore` (per shard read, a sequence) ends the read there instead of the plan's end: a range of a shard.
     public init(plan: QueryPlan, stream: LogStream, nowMs: @escaping () -> Int64 = wallClockMs, shards: [Int]? = nil,
-                resumeAt: [UInt64]? = nil, start: RangeStart? = nil, recordsScores: Bool = false, part: Part = .whole) throws(RuntimeError) {
+                resumeAt: [UInt64]? = nil, start: RangeStart? = nil, recordsScores: Bool = false, part: Part = .whole,
+                endBefore: [UInt64]? = nil) throws(RuntimeError) {
         self.plan = plan
         self.part = part
         precondition(part == .whole || plan.isAggregating, "only an aggregating query splits into partial and final parts")
@@ -139,7 +141,8 @@ public final class QueryExecution {
             positions = shards.map { _ in Self.readPosition(start ?? plan.start, now: now) }
         }
         do {
-            cursor = try StreamCursor(stream: stream, shards: shards, from: positions, end: Self.cursorEnd(plan.end, now: now))
+            cursor = try StreamCursor(stream: stream, shards: shards, from: positions,
+                                      end: endBefore.map { .sequences($0) } ?? Self.cursorEnd(plan.end, now: now))
         } catch {
             throw .storage(error.description)
         }
@@ -408,6 +411,9 @@ public final class QueryExecution {
     /// workers is made of.
     var shardProgress: (maxima: [Int64], finished: [Bool]) { (watermark.maxEventTimeByShard, cursor.finishedShards) }
 
+    /// This part's own watermark (what its windows close at without a coordinated frontier).
+    var watermarkMs: Int64 { watermark.watermarkMs }
+
     /// Folds a partial part's partials into this (final) part's groups.
     func absorbPartials(_ bytes: [UInt8]) throws(RuntimeError) {
         precondition(part == .finalAggregates, "partials are absorbed by the final part")
@@ -419,6 +425,14 @@ public final class QueryExecution {
     /// returns false once the query wants no more rows (LIMIT).
     func emitAbsorbed(emit: @escaping (EmittedRow) -> Bool) -> Bool {
         if let aggregator, !stopped { flushGroups(aggregator.drainAll, emitRow(emit)) }
+        return !stopped
+    }
+
+    /// Emits the absorbed groups whose window `isFinal(start, end)` says no
+    /// worker will add to any more (workers that close windows at watermarks
+    /// of their own); returns false once the query wants no more rows.
+    func emitAbsorbed(where isFinal: @escaping (Int64, Int64) -> Bool, emit: @escaping (EmittedRow) -> Bool) -> Bool {
+        if let aggregator, !stopped { flushGroups({ aggregator.drain(where: isFinal, $0) }, emitRow(emit)) }
         return !stopped
     }
 
