@@ -1,8 +1,13 @@
--- The classic real-time anomaly detection pipeline as one idempotent script:
--- a transactions stream and a job that flags unusual per-user spending per
--- minute. Run it with
---     spate -f examples/anomaly-detection.sql
--- as often as you like: what exists is left as it is.
+-- The classic real-time anomaly detection pipeline as one stack: a
+-- transactions stream and a job that flags unusual per-user spending per
+-- minute. Deploy it the way a CDK or Terraform stack is deployed:
+--     spate plan -f examples/anomaly-detection.sql      # what would change (exit 2 when something would)
+--     spate apply -f examples/anomaly-detection.sql     # make it so (asks first; --yes in scripts)
+--     spate destroy -f examples/anomaly-detection.sql   # take it down (the job, then the stream)
+-- Edit it and plan again to see the difference: a new checkpoint_interval is
+-- altered in place, a new query replaces the job (and says what state goes).
+-- It is also a plain idempotent script: `spate -f examples/anomaly-detection.sql`
+-- as often as you like leaves what exists as it is (IF NOT EXISTS).
 
 CREATE STREAM IF NOT EXISTS transactions (
   userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING,

@@ -154,6 +154,7 @@ struct StackPlanner {
     /// Compiles what apply will create or alter, against the streams the
     /// directory will have after the plan; throws the first error, located in the file.
     private func check(_ changes: [StackObjectID: StackChange]) throws(SpateError) {
+        guard changes.values.contains(where: { $0.action != .drop }) else { return }
         var schemas = try currentSchemas()
         for change in changes.values where change.id.kind == .stream && change.action == .drop {
             schemas.streams[change.id.name] = nil
