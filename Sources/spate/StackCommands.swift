@@ -76,10 +76,10 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show what apply would change to make the data directory match a stack file.",
         discussion: """
-            One line per change: + create, ~ alter (with the settings that differ), -/+ replace
-            (a job whose query changed: what state it loses), - drop (with --prune: objects an
-            earlier apply of this stack made that the file no longer declares), then a summary.
-            Changes nothing (a data directory that does not exist is not created).
+            One line per change: + create, ~ alter (with the settings that differ), -/+ replace \
+            (a job whose query changed: what state it loses), - drop (with --prune: objects an \
+            earlier apply of this stack made that the file no longer declares), then a summary. \
+            Changes nothing (a data directory that does not exist is not created). \
             Exit status: 0 no changes, 2 changes, 1 error.
             """
     )
@@ -104,9 +104,9 @@ struct ApplyCommand: ParsableCommand {
         commandName: "apply",
         abstract: "Make the data directory match a stack file (prints the plan, asks, applies).",
         discussion: """
-            Makes exactly the changes `spate plan` prints: drops first (reverse dependency order),
-            then creates and alters. A plan that would replace a stream (deleting its records) is
-            refused: drop the stream yourself, then apply. Asks on a terminal unless --yes;
+            Makes exactly the changes `spate plan` prints: drops first (reverse dependency order), \
+            then creates and alters. A plan that would replace a stream (deleting its records) is \
+            refused: drop the stream yourself, then apply. Asks on a terminal unless --yes; \
             without a terminal, --yes is required. Exit status: 0 done, 1 error or refused.
             """
     )
@@ -157,8 +157,8 @@ struct DestroyCommand: ParsableCommand {
         commandName: "destroy",
         abstract: "Drop every object of a stack (asks first), jobs before what they use.",
         discussion: """
-            Drops what the file declares and what earlier applies of the stack recorded, in reverse
-            dependency order: alarms, jobs, channels, sinks, then streams (with their records).
+            Drops what the file declares and what earlier applies of the stack recorded, in reverse \
+            dependency order: alarms, jobs, channels, sinks, then streams (with their records). \
             Asks on a terminal unless --yes; without a terminal, --yes is required.
             """
     )

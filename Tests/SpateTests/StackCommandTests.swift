@@ -167,6 +167,23 @@ import Testing
         #expect(try f.objects().count == 5, "nothing was dropped")
     }
 
+    /// On a terminal (util-linux `script` gives the command one), apply asks and takes only `yes`.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func applyAsksOnATerminal() throws {
+        let f = Fixture()
+        f.write(Self.stack(auditPath: f.directory.path + "/audit.jsonl"))
+        let command = "/usr/bin/script -qec '\(Spate.executable.path) apply -f \(f.file) --data \(f.data)' /dev/null"
+        let no = try Spate.shell(command, input: "y\n")
+        #expect(no.status == 1)
+        #expect(no.stdout.contains("Apply these changes to \(f.data)? Only 'yes' is accepted:"))
+        #expect(no.stdout.contains("apply cancelled; nothing changed"))
+        #expect(!FileManager.default.fileExists(atPath: f.data))
+        let yes = try Spate.shell(command, input: "yes\n")
+        #expect(yes.status == 0, "\(yes.stdout)")
+        #expect(yes.stdout.contains("Apply complete: 5 created"))
+        #expect(try f.objects().count == 5)
+    }
+
     @Test func aStreamReplaceIsShownLoudlyAndRefused() throws {
         let f = Fixture()
         f.write("CREATE STREAM tx (userId STRING, amount DOUBLE) WITH (shards = 2, key = 'userId');")
