@@ -65,7 +65,8 @@ public struct StackPlan: Sendable {
         }
         // The checks a plan makes (stream options, job queries) run in a
         // session, which needs a database: an empty one in a directory of our own.
-        var template = Array("/tmp/spate-plan-XXXXXX".utf8CString)
+        let temporary = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((temporary + "/spate-plan-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw .io("cannot make a temporary directory to plan in: \(String(cString: strerror(errno)))") }
         let scratch = String(cString: made)
         defer { StackPaths.removeTree(scratch) }
@@ -90,6 +91,6 @@ extension Database {
     /// object the stack's record names, in reverse creation order.
     public func planStackDestroy(_ file: StackFile, stack: String) throws(SpateError) -> StackPlan {
         let recorded = try StackRecord.read(dataDirectory: dataDirectory, stack: stack)
-        return try StackPlanner(database: self, file: file).destroyPlan(recorded: recorded)
+        return try StackPlanner(database: self, file: file, readingStreams: false).destroyPlan(recorded: recorded)
     }
 }

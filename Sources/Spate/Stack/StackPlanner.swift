@@ -23,7 +23,9 @@ struct StackPlanner {
     /// The stream declarations of the file, read as CREATE STREAM reads them.
     let declaredStreams: [String: DeclaredStream]
 
-    init(database: Database, file: StackFile) throws(SpateError) {
+    /// `readingStreams`: read the file's stream declarations (every plan
+    /// does; destroy, which only drops, does not need them to be valid).
+    init(database: Database, file: StackFile, readingStreams: Bool = true) throws(SpateError) {
         self.database = database
         self.file = file
         session = Session(database: database)
@@ -37,7 +39,7 @@ struct StackPlanner {
             throw .catalog(error.description)
         }
         var declared: [String: DeclaredStream] = [:]
-        for declaration in file.declarations {
+        for declaration in file.declarations where readingStreams {
             if case let .createStream(statement) = declaration.statement.kind {
                 declared[declaration.id.name] = try DeclaredStream(statement, session: session, source: file.source)
             }
