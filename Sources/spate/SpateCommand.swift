@@ -29,7 +29,7 @@ struct SpateCommand: ParsableCommand {
             piped in run as a script; a terminal gets the interactive shell (REPL).
             """,
         version: "spate \(SpateVersion.current)",
-        subcommands: [PutCommand.self, CatCommand.self, GenerateCommand.self, DemoCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, DashboardCommand.self, MetricsCommand.self, ImportCommand.self]
+        subcommands: [PutCommand.self, CatCommand.self, GenerateCommand.self, DemoCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, DashboardCommand.self, MetricsCommand.self, ImportCommand.self, ExportCommand.self]
             + [PlanCommand.self, ApplyCommand.self, DestroyCommand.self]  // StackCommands.swift
     )
 

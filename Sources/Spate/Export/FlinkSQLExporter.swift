@@ -46,6 +46,9 @@ extension Database {
         do { definition = try JobDefinition.compile(record.definition, schemas: schemas, nowMs: now()) } catch {
             throw .sql(error, source: record.definition)
         }
+        if let detector = definition.plan.detectors.first {
+            throw .invalidArgument("cannot export job \(name) to Flink: it uses \(detector.name), one of Spate's anomaly detectors, which Flink SQL has no equivalent for (port the model as a Flink UDF)")
+        }
         let target: FlinkTable.SinkTarget
         switch definition.outputKind {
         case .alerts:
@@ -81,9 +84,6 @@ struct FlinkSQLExporter {
 
     func script() throws(FlinkExportRefusal) -> String {
         let plan = definition.plan
-        if let detector = plan.detectors.first {
-            throw FlinkExportRefusal("it uses \(detector.name), one of Spate's anomaly detectors, which Flink SQL has no equivalent for (port the model as a Flink UDF)")
-        }
         let start = startPosition()
         let source = try FlinkTable.source(stream: input, plan: plan, graceMs: plan.window?.graceMs ?? 0,
                                            startMs: start.ms, startLatest: start.latest, options: options)
@@ -175,7 +175,7 @@ struct FlinkSQLExporter {
         if plan.aggregates.contains(where: { $0.function == .first || $0.function == .last }) {
             lines.append("-- - FIRST_VALUE/LAST_VALUE follow the order Flink reads records in: arrival order only with parallelism 1 per shard.")
         }
-        lines.append("-- - A record that is not JSON is skipped (Spate reads it as NULLs); a division by zero gives NULL in both.")
+        lines.append("-- - A record that is not JSON is skipped (Spate reads it as NULLs). A division by zero gives NULL in both.")
         return lines.joined(separator: "\n")
     }
 }

@@ -147,7 +147,7 @@ extension FlinkTable {
         source.table.comment = "The input: Spate stream \(stream.name)"
             + (stream.keyColumn.map { ", key \($0)" } ?? "")
             + (eventTimeField != nil ? ", event time \(stream.eventTimeColumn ?? plan.fields[0].dottedPath)" : ", arrival time")
-            + (graceMs > 0 ? "; the watermark trails event time by the window's GRACE" : "") + "."
+            + (graceMs > 0 ? ", with a watermark that trails it by the window's GRACE" : "") + "."
         source.table.options = sourceOptions(stream: stream.name, startMs: startMs, startLatest: startLatest, options: options)
         return source
     }
