@@ -10,7 +10,7 @@ extension Database {
     /// The tables of the catalog that SELECT may read.
     static let queryableTables = ["streams", "jobs", "alerts", "job_results",
                                   "channels", "deliveries", "alarms", "alarm_history", "metrics", "detector_scores",
-                                  "sinks", "sink_files"]
+                                  "sinks", "sink_files", "job_log"]
 
     /// The SQL definition of stream `name`, if it was made with CREATE STREAM.
     public func streamDefinition(_ name: String) throws(SpateError) -> StreamDefinition? {

@@ -53,7 +53,7 @@ struct ErrorCase: CustomTestStringConvertible, Sendable {
         ErrorCase(sql: "SELECT CAST(a AS NUMBER) FROM t", line: 1, column: 18,
                   message: "expected a type (STRING, DOUBLE, BIGINT, BOOLEAN or TIMESTAMP), found 'NUMBER'"),
         ErrorCase(sql: "DROP TABLE t", line: 1, column: 6, message: "expected STREAM, JOB, CHANNEL, ALARM or SINK after DROP, found 'TABLE'"),
-        ErrorCase(sql: "SHOW STREAM", line: 1, column: 6, message: "expected STREAMS, JOBS, CHANNELS, ALARMS, SINKS or METRICS after SHOW, found 'STREAM'", suggestion: "STREAMS"),
+        ErrorCase(sql: "SHOW STREAM", line: 1, column: 6, message: "expected STREAMS, JOBS, CHANNELS, ALARMS, SINKS, METRICS or JOB LOG after SHOW, found 'STREAM'", suggestion: "STREAMS"),
         ErrorCase(sql: "PAUSE fraud_watch", line: 1, column: 7, message: "expected JOB after PAUSE, found 'fraud_watch'"),
         ErrorCase(sql: "RESTART JOB j FROM YESTERDAY", line: 1, column: 20,
                   message: "expected EARLIEST, LATEST or a time such as '1 hour ago' after RESTART JOB j FROM, found 'YESTERDAY'"),

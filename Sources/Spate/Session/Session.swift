@@ -69,6 +69,7 @@ public final class Session {
         case let .show(.metrics(like)): try showMetrics(like: like, sink: sink)
         case let .createSink(s): try createSink(s, source: source, sink: sink)
         case .show(.sinks): try showSinks(sink: sink)
+        case let .show(.jobLog(job, limit)): try showJobLog(job: job, limit: limit, source: source, sink: sink)
         case let .drop(s) where s.objectType == .sink: try dropSink(s, source: source, sink: sink)
         default:
             throw .sqlMessage("\(statementName(statement)) is not available for this kind of object",

@@ -54,7 +54,7 @@ struct JobLogEvents {
             "crashes_in_a_row": .stringConvertible(crashesInARow),
         ]
         if let checkpointSequence { fields["checkpoint"] = .stringConvertible(checkpointSequence) }
-        logger.event(.info, "started", "started \(whence), reading \(input) at \(Self.offsetsText(offsets)), writing \(output)", fields)
+        logger.event(.info, "started", "\(whence), reading \(input) at \(Self.offsetsText(offsets)), writing \(output)", fields)
     }
 
     func committed(durationMs: Double, offsets: [UInt64]) {
@@ -119,7 +119,7 @@ struct JobLogEvents {
     }
 
     func failed(_ message: String, offsets: [UInt64], recordsIn: Int64, phase: String) {
-        logger.event(.error, "failed", "failed while \(phase): \(message)",
+        logger.event(.error, "failed", "while \(phase): \(message)",
                      ["error": .string(message), "phase": .string(phase), "offsets": Self.offsets(offsets),
                       "records_in_total": .stringConvertible(recordsIn)])
     }

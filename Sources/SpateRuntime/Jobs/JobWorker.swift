@@ -104,12 +104,14 @@ final class JobWorker: @unchecked Sendable {
         let checkpoint = try catalog.checkpoint(job: name)
 
         let execution: ParallelQueryExecution
+        var resumeOffsets: [UInt64]?
         do {
             if let checkpoint {
                 var resume = [UInt64](repeating: 0, count: input.shards.count)
                 for offset in checkpoint.inputOffsets where offset.stream == definition.inputStream && offset.shard < resume.count {
                     resume[offset.shard] = UInt64(offset.nextOffset)
                 }
+                resumeOffsets = resume
                 execution = try ParallelQueryExecution(plan: definition.plan, stream: input, parallelism: definition.parallelism,
                                                        nowMs: environment.nowMs, resumeAt: resume, recordsScores: true)
                 if let state = checkpoint.operatorStates[Self.queryOperator] { try execution.restoreState(state) }
@@ -143,7 +145,8 @@ final class JobWorker: @unchecked Sendable {
                                    stream: outputStream, keyColumn: keyColumn, recordsOut: checkpoint?.recordsOut ?? 0,
                                    checkpointed: checkpointedOutput, sink: sink, nowMs: environment.nowMs)
         hasStarted = true
-        committedOffsets = execution.nextSequences
+        // Where the job resumes (a new execution's readers report their positions once they read).
+        committedOffsets = resumeOffsets ?? execution.nextSequences
         committedRecordsIn = Int64(execution.currentStatistics.recordsRead)
         events.started(from: JobLogEvents.startText(record.startFrom), checkpointSequence: checkpoint?.sequence,
                        offsets: committedOffsets, parallelism: definition.parallelism, input: definition.inputStream,

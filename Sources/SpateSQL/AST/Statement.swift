@@ -114,6 +114,8 @@ public enum ShowStatement: Hashable, Sendable, CustomStringConvertible {
     case streams, jobs, channels, alarms, sinks
     /// The LIKE pattern, if any (SQL LIKE syntax: % and _).
     case metrics(like: String?)
+    /// `SHOW JOB LOG name [LIMIT n]`: the job's newest log entries (nil: the default count).
+    case jobLog(job: Identifier, limit: Int64?)
 
     public var description: String {
         switch self {
@@ -123,6 +125,7 @@ public enum ShowStatement: Hashable, Sendable, CustomStringConvertible {
         case .alarms: return "SHOW ALARMS"
         case .sinks: return "SHOW SINKS"
         case .metrics(let pattern): return "SHOW METRICS" + (pattern.map { " LIKE " + SQLText.string($0) } ?? "")
+        case let .jobLog(job, limit): return "SHOW JOB LOG \(job)" + (limit.map { " LIMIT \($0)" } ?? "")
         }
     }
 }

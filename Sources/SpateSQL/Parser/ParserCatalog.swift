@@ -41,7 +41,9 @@ extension Parser {
 
     mutating func parseShow() throws(SQLError) -> ShowStatement {
         advance()
-        let (what, _) = try expectOneOf(["STREAMS", "JOBS", "CHANNELS", "ALARMS", "SINKS", "METRICS"], "after SHOW")
+        if consumeKeyword("JOB") != nil { return try parseShowJobLog() }
+        // "JOB LOG" never matches a single word: it is in the list for the error message.
+        let (what, _) = try expectOneOf(["STREAMS", "JOBS", "CHANNELS", "ALARMS", "SINKS", "METRICS", "JOB LOG"], "after SHOW")
         switch what {
         case "SINKS": return .sinks
         case "STREAMS": return .streams
@@ -53,6 +55,15 @@ extension Parser {
             guard at(.string) else { throw unexpected("a pattern string after LIKE, such as 'job.%'", suggesting: []) }
             return .metrics(like: advance().text)
         }
+    }
+
+    /// `SHOW JOB LOG name [LIMIT n]`, after SHOW JOB.
+    mutating func parseShowJobLog() throws(SQLError) -> ShowStatement {
+        try expectKeyword("LOG", "after SHOW JOB (SHOW JOB LOG name [LIMIT n]; SHOW JOBS lists the jobs)")
+        let job = try parseIdentifier("a job name after SHOW JOB LOG")
+        guard consumeKeyword("LIMIT") != nil else { return .jobLog(job: job, limit: nil) }
+        if at(.minus) { throw error(.invalidValue, "LIMIT cannot be negative", at: current) }
+        return .jobLog(job: job, limit: try parseInteger("a number of entries after LIMIT").value)
     }
 
     mutating func parseDescribe() throws(SQLError) -> DescribeStatement {
