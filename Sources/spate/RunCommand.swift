@@ -5,7 +5,9 @@
 // exactly one of them (leases in the catalog), and a dead process's jobs move
 // to a live one when its lease expires. A job that fails is printed on stderr
 // (`spate run: job NAME failed: …`) as it happens, and those already failed at
-// start are listed; the other jobs keep running.
+// start are listed; the other jobs keep running. The job log (what jobs and
+// services write to `job_log`) is printed on stderr too, one line an entry,
+// from --log-level up (LogLevelOption; default info).
 
 import ArgumentParser
 import Spate
@@ -24,6 +26,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("lease"), help: "Seconds a job's lease lasts without a heartbeat (default 10).")
     var leaseSeconds: Int = 10
 
+    @OptionGroup var logging: LogLevelOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -32,7 +36,7 @@ struct RunCommand: ParsableCommand {
         var signals = StopSignals.block()
 
         let database = try global.open()
-        let runner = database.startJobRunner(options: JobRunnerOptions(leaseDurationMs: Int64(leaseSeconds) * 1000))
+        let runner = database.startJobRunner(options: JobRunnerOptions(leaseDurationMs: Int64(leaseSeconds) * 1000, logOutput: logging.output()))
         Terminal.error("spate run: running the jobs of \(database.dataDirectory) (Ctrl-C stops)")
         JobFailurePrinter.attach(to: runner, database: database, prefix: "spate run")
         var shown: [String] = []

@@ -56,6 +56,8 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections open at once; one more is answered 503 (default 1024).")
     var maxConnections = 1024
 
+    @OptionGroup var logging: LogLevelOption
+
     @OptionGroup var global: GlobalOptions
 
     /// `250ms`, `30s`, `5m`, or plain seconds.
@@ -79,7 +81,7 @@ struct ServeCommand: ParsableCommand {
 
         let database = try global.open()
         // What `spate run` runs: jobs, deliveries, alarms, metrics.
-        let runner = database.startJobRunner()
+        let runner = database.startJobRunner(options: JobRunnerOptions(logOutput: logging.output()))  // the job log on stderr too
         JobFailurePrinter.attach(to: runner, database: database, prefix: "spate serve")
         let server: SpateHTTPServer
         do throws(ServerError) {

@@ -31,6 +31,7 @@ struct SpateCommand: ParsableCommand {
         version: "spate \(SpateVersion.current)",
         subcommands: [PutCommand.self, CatCommand.self, GenerateCommand.self, DemoCommand.self, StreamCommand.self, RunCommand.self, ServeCommand.self, DashboardCommand.self, MetricsCommand.self, ImportCommand.self, ExportCommand.self]
             + [PlanCommand.self, ApplyCommand.self, DestroyCommand.self]  // StackCommands.swift
+            + [LogsCommand.self]  // LogsCommand.swift
     )
 
     @OptionGroup var global: GlobalOptions
