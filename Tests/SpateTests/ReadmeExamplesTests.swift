@@ -41,7 +41,7 @@ import Testing
                 let tailing: Bool
                 if case let .select(select) = statement.kind, select.until == nil, select.from != nil,
                    !["streams", "jobs", "alerts", "job_results", "channels", "deliveries", "alarms", "alarm_history", "metrics", "detector_scores",
-                      "sinks", "sink_files"]
+                      "sinks", "sink_files", "job_log"]
                     .contains(select.from!.value.lowercased()) {
                     tailing = true
                     DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { cancel.cancel() }
