@@ -37,7 +37,7 @@ final class ServiceLogEvents: Sendable {
     /// Logs that this process gave the lease up as it stopped.
     func released(owner: String) {
         guard leaseHeld.exchange(false, ordering: .relaxed) else { return }
-        logger.event(.info, "stopped", "the \(service) service stopped and gave up its lease", ["owner": .string(owner)])
+        logger.event(.info, "stopped", "gave up the \(service) service's lease: this process is stopping", ["owner": .string(owner)])
     }
 
     func roundFailed(_ error: any Error) {

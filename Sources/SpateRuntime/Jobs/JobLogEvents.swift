@@ -86,7 +86,7 @@ struct JobLogEvents {
     }
 
     func stopped(offsets: [UInt64], recordsIn: Int64) {
-        logger.event(.info, "stopped", "stopped after a final checkpoint at \(Self.offsetsText(offsets))",
+        logger.event(.info, "stopped", "after a final checkpoint at \(Self.offsetsText(offsets))",
                      ["offsets": Self.offsets(offsets), "records_in_total": .stringConvertible(recordsIn)])
     }
 
@@ -94,14 +94,14 @@ struct JobLogEvents {
     func leaseGone(_ record: JobRecord?, owner: String, offsets: [UInt64]) {
         let fields: Logger.Metadata = ["offsets": Self.offsets(offsets)]
         guard let record else {
-            logger.event(.info, "stopped", "stopped: the job was dropped", fields.merging(["reason": "dropped"]) { $1 })
+            logger.event(.info, "stopped", "the job was dropped", fields.merging(["reason": "dropped"]) { $1 })
             return
         }
         switch record.state {
         case .paused:
-            logger.event(.info, "stopped", "stopped: the job was paused (RESUME JOB runs it again)", fields.merging(["reason": "paused"]) { $1 })
+            logger.event(.info, "stopped", "the job was paused (RESUME JOB runs it again)", fields.merging(["reason": "paused"]) { $1 })
         case .failed:
-            logger.event(.info, "stopped", "stopped: the job was set failed elsewhere", fields.merging(["reason": "failed"]) { $1 })
+            logger.event(.info, "stopped", "the job was set failed elsewhere", fields.merging(["reason": "failed"]) { $1 })
         case .running:
             if let holder = record.leaseOwner, holder != owner {
                 logger.event(.warning, "lease_lost", "lost the lease to \(holder); stopped without writing (that process runs the job now)",
