@@ -152,8 +152,8 @@ import Testing
         #expect(script.contains("'scan.startup.mode' = 'timestamp',  -- the job's SINCE\n  'scan.startup.timestamp-millis' = '1732399200000'"))
         #expect(script.contains("'topic' = 'tx'"))
         // Results go to a topic named after the job.
-        #expect(script.contains("CREATE TABLE `hops` ("))
-        #expect(script.contains("'topic' = 'hops'"))
+        #expect(script.contains("CREATE TABLE `hops_results` ("))
+        #expect(script.contains("'topic' = 'hops_results'"))
     }
 
     @Test func sessionJobIntoAFileSink() throws {
@@ -192,6 +192,18 @@ import Testing
         #expect(!kinesis.contains("WATERMARK"))
         #expect(kinesis.contains("'source.init.position' = 'LATEST'"))
         #expect(kinesis.contains("Arrival time is PROCTIME()"))
+    }
+
+    @Test func resultsGoToTheirOwnStreamNeverTheInput() throws {
+        let f = try fixture()
+        try f.run("""
+            CREATE JOB tx AS SELECT userId, amount FROM tx WHERE amount > 100;
+            """)
+        let named = try export(f, "tx", FlinkExportOptions(connector: .kinesis))
+        #expect(named.contains("CREATE TABLE `tx_results` ("))
+        #expect(named.contains("INSERT INTO `tx_results`"))
+        #expect(named.contains("'stream.arn' = 'arn:aws:kinesis:us-east-1:000000000000:stream/tx_results',\n  'aws.region' = 'us-east-1',\n  'sink.partitioner' = 'random'"))
+        #expect(named.contains("CREATE TABLE `tx` ("))
     }
 
     @Test func statelessJobsAndSemanticsThatFlinkSpellsDifferently() throws {
@@ -301,7 +313,7 @@ import Testing
             #expect(spate.rows.count >= 5, "\(job.name): too few rows to compare (\(spate.rows.count))")
             let script = try export(f, job.name, FlinkExportOptions(connector: .filesystem, directory: "file://" + fs))
             scripts.append(f.directory.write(job.name + ".sql", script))
-            let output = job.name == "a_minutes" ? "out_minutes" : job.name == "b_hops" ? "b_hops" : "c_files"
+            let output = job.name == "a_minutes" ? "out_minutes" : job.name == "b_hops" ? "b_hops_results" : "c_files"
             expected.append((spate.columns, spate.rows, fs + "/" + output))
         }
 

@@ -22,7 +22,7 @@ import SpateSQL
 struct FlinkQueryWriter {
     let plan: QueryPlan
     let source: FlinkSource
-    /// Names of the views the query creates.
+    /// The name of the view that filters records before they enter windows.
     let inputView: String
 
     /// The statements that define the job's rows (a view over the input if

@@ -20,8 +20,8 @@
 // FlinkQueryWriter and FlinkExpressionWriter list. Nothing is left out silently:
 // a script is printed only when every part of the job has a Flink spelling.
 //
-// The script is a statement a line group, each ending in `;` at the end of a
-// line, and no `;` inside a comment, so a simple runner can split it.
+// Every statement of the script ends with `;` at the end of a line and no
+// comment holds a `;`, so a simple runner (Tests/compat/flink_run.py) can split it.
 
 import SpateCatalog
 import SpateLog
@@ -89,7 +89,9 @@ struct FlinkSQLExporter {
                                            startMs: start.ms, startLatest: start.latest, options: options)
         let rowsView = job.name + "_rows"
         let query = try FlinkQueryWriter(plan: plan, source: source, inputView: job.name + "_input").write()
-        let sink = FlinkTable.sink(target, outputs: plan.outputs, options: options)
+        var sink = FlinkTable.sink(target, outputs: plan.outputs, options: options)
+        // The output may be named like the input or a view; Flink's tables and views may not share a name.
+        if sink.name == input.name || sink.name == rowsView || sink.name == job.name + "_input" { sink.name += "_sink" }
 
         var parts: [String] = [header(), settings(), source.table.sql]
         parts += query.views

@@ -206,7 +206,7 @@ extension FlinkTable {
         case stream(name: String, keyColumn: String?)
         /// A Spate file sink: the filesystem connector in its directory and format.
         case files(SinkRecord)
-        /// Spate's job_results table: the same connector as the input, under the job's name.
+        /// Spate's job_results table: the same connector as the input, named `<job>_results`.
         case results(job: String)
     }
 
@@ -222,8 +222,8 @@ extension FlinkTable {
             name = sink.name
             comment = "The output: Spate file sink \(sink.name) (\(sink.format.rawValue.uppercased()) files in \(sink.directory))."
         case let .results(job):
-            name = job
-            comment = "The output: Spate keeps this job's rows in job_results; here they go to \(options.connector == .filesystem ? "the directory" : options.connector == .kafka ? "the topic" : "the stream") \(job)."
+            name = job + "_results"
+            comment = "The output: Spate keeps this job's rows in job_results; here they go to \(options.connector == .filesystem ? "the directory" : options.connector == .kafka ? "the topic" : "the stream") \(name)."
         }
         var table = FlinkTable(name: name, comment: comment)
         for output in outputs {
@@ -244,8 +244,8 @@ extension FlinkTable {
             let key = keyColumn.flatMap { key in outputs.contains { $0.name == key } ? key : nil }
             table.options = sinkOptions(name: stream, key: key, options: options)
             if options.connector == .kinesis, let key { table.partitionedBy = [key] }
-        case let .results(job):
-            table.options = sinkOptions(name: job, key: nil, options: options)
+        case .results:
+            table.options = sinkOptions(name: name, key: nil, options: options)
         }
         return table
     }
