@@ -83,7 +83,8 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks print figures; they are never timed unit tests.
-        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime", "SpateDashboard", "SpateAlerts", "SpateCatalog", "CSQLite"], path: "Benchmarks/SpateBench"),
+        .executableTarget(name: "spate-bench", dependencies: ["Spate", "SpateLog", "SpateSQL", "SpateRuntime", "SpateDashboard", "SpateAlerts", "SpateCatalog", "CSQLite",
+                                                      .product(name: "Logging", package: "swift-log")], path: "Benchmarks/SpateBench"),
         // The detectors' quality harness: precision, recall, F1 and delay on labelled data.
         .executableTarget(name: "spate-detect-eval", dependencies: ["SpateRuntime"], path: "Benchmarks/DetectorEval"),
         // Loopback load generator for `spate serve`: PutRecords throughput, PutRecord latency.

@@ -69,6 +69,7 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
     }
     printLine("  CPU: cores busy on average (process CPU time / wall time)")
     try runDashboardLoad(database, count: count)
+    try runJobLogCost(in: directory + "/job-log")  // JobLogBenchmark.swift
     try runAlertLatency(in: directory + "/latency", scale: scale)
 }
 
