@@ -196,14 +196,15 @@ func payload(_ i: Int) -> String {
     let text = #"{"userId":"user_\#(i % 1000)","amount":\#(i % 997).25,"timestamp":1700000000000,"transactionId":"txn_\#(String(i, radix: 16))","merchantId":"m_7"}"#
     return text.count >= 120 ? String(text.prefix(120)) : text + String(repeating: " ", count: 120 - text.count)
 }
-func putRecordsBody(_ connection: Int) -> [UInt8] {
+/// Connection `connection`'s PutRecords of 500 records to `bulk`, signed by `signer` (by default the producer's).
+func putRecordsBody(_ connection: Int, signedBy signer: SigV4Signer? = putSigner) -> [UInt8] {
     let entries = (0..<500).map { i in
         let data = Array(payload(connection * 500 + i).utf8)
         var encoded: [UInt8] = []
         data.withUnsafeBytes { Base64.encode($0, into: &encoded) }
         return "{\"PartitionKey\":\"user_\(connection * 500 + i)\",\"Data\":\"\(String(decoding: encoded, as: UTF8.self))\"}"
     }
-    return request("PutRecords", "{\"StreamName\":\"bulk\",\"Records\":[\(entries.joined(separator: ","))]}", signedBy: putSigner)
+    return request("PutRecords", "{\"StreamName\":\"bulk\",\"Records\":[\(entries.joined(separator: ","))]}", signedBy: signer)
 }
 
 let seconds: Double = quick ? 2 : 8
@@ -212,7 +213,7 @@ print("connections  records/s   payload MB/s  requests/s")
 for connections in [1, 4, 8, 16] {
     let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: connections)
     counts.initialize(repeating: 0)
-    let bodies = (0..<connections).map(putRecordsBody)
+    let bodies = (0..<connections).map { putRecordsBody($0) }
     let start = nowNs()
     let deadline = start + UInt64(seconds * 1e9)
     nonisolated(unsafe) let shared = counts
@@ -233,6 +234,87 @@ for connections in [1, 4, 8, 16] {
 }
 
 func format1(_ x: Double) -> String { String(Double(Int(x * 10)) / 10) }
+
+// With principals, the same connections rotate through short slices of
+// requests signed by `ops` (admin on *: the check is skipped) and by
+// `producer` (write on bulk*: the check is taken), and of unsigned requests
+// to a second server without credentials over the same database, so that
+// whatever else the machine does falls on all three alike: the check's cost,
+// and the credentials' (SigV4 and the check), on PutRecords throughput.
+if credentialsMode == "principals", let setupSigner {
+    let plainServer: SpateHTTPServer
+    do { plainServer = try SpateHTTPServer.start(ServerConfiguration(host: "127.0.0.1", port: 0), database: database) } catch { fail("\(error)") }
+    let connections = 8
+    let rounds = quick ? 4 : 15
+    let sliceSeconds = 1.0
+    struct Variant { var name: String; var port: Int; var bodies: [[UInt8]] }
+    let variants = [
+        Variant(name: "unsigned (no credentials)", port: plainServer.port, bodies: (0..<connections).map { putRecordsBody($0, signedBy: nil) }),
+        Variant(name: "signed by ops (admin on *: no check)", port: server.port, bodies: (0..<connections).map { putRecordsBody($0, signedBy: setupSigner) }),
+        Variant(name: "signed by producer (checked)", port: server.port, bodies: (0..<connections).map { putRecordsBody($0) }),
+    ]
+    print("\nPutRecords A/B/C, \(connections) connections, \(rounds) rounds of one \(Int(sliceSeconds)) s slice each:")
+    var rates = [[Double]](repeating: [], count: variants.count)
+    for _ in 0..<rounds {
+        for (index, variant) in variants.enumerated() {
+            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: connections)
+            counts.initialize(repeating: 0)
+            nonisolated(unsafe) let shared = counts
+            let start = nowNs()
+            let deadline = start + UInt64(sliceSeconds * 1e9)
+            runOnThreads(connections) { connection in
+                let socket = Connection(port: variant.port)
+                while nowNs() < deadline {
+                    if socket.roundTrip(variant.bodies[connection]) != 200 { fail("PutRecords (\(variant.name)) failed") }
+                    shared[connection] += 1
+                }
+            }
+            rates[index].append(Double(counts.reduce(0, +) * 500) / (Double(nowNs() - start) / 1e9))
+            counts.deallocate()
+        }
+    }
+    func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+    /// The median over rounds of variant a against variant b, in percent, with the range.
+    func compare(_ a: Int, _ b: Int) -> String {
+        let ratios = zip(rates[a], rates[b]).map { $0 / $1 }.sorted()
+        return "median \(format1((ratios[ratios.count / 2] - 1) * 100)) % (rounds from \(format1((ratios.first! - 1) * 100)) to \(format1((ratios.last! - 1) * 100)) %)"
+    }
+    for (index, variant) in variants.enumerated() { print("  \(variant.name): \(Int(mean(rates[index]))) records/s") }
+    print("  checked against no check: \(compare(2, 1)); checked against unsigned: \(compare(2, 0))")
+    plainServer.shutdown()
+}
+
+// The same, without HTTP or SigV4 and without other processes' noise: the
+// CPU time this thread spends in KinesisService.handle for one PutRecords of
+// 500 records (durability none: no fsync wait), alternating blocks of calls
+// as `ops` (no check) and as `producer` (checked). With the HTTP and SigV4
+// work left out the check's share can only look bigger than it is.
+if credentialsMode == "principals", let policy = access {
+    let service = KinesisService(database: database)
+    do {
+        _ = try database.createStream("bulk-cpu", settings: StreamSettings(shardCount: 4, durability: Durability.none))
+    } catch { fail("\(error)") }
+    func threadCPUNs() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+    let entries = (0..<500).map { i in "{\"PartitionKey\":\"user_\(i)\",\"Data\":\"\(Base64.encode(Array(payload(i).utf8)))\"}" }
+    let body = Array("{\"StreamName\":\"bulk-cpu\",\"Records\":[\(entries.joined(separator: ","))]}".utf8)
+    let callers = [policy.principals.first { $0.name == "ops" }!, policy.principals.first { $0.name == "producer" }!]
+    let blocks = quick ? 10 : 40, callsPerBlock = 50
+    var perCall = [[Double]](repeating: [], count: 2)
+    for block in 0..<(2 * blocks) {
+        let caller = callers[block % 2]
+        let start = threadCPUNs()
+        for _ in 0..<callsPerBlock where service.handle(operation: "PutRecords", body: body, caller: caller).status != 200 { fail("PutRecords failed") }
+        perCall[block % 2].append(Double(threadCPUNs() - start) / Double(callsPerBlock))
+    }
+    let medians = perCall.map { $0.sorted()[$0.count / 2] }
+    print("\nKinesisService.handle, PutRecords of 500 records, CPU time of the calling thread, median of \(blocks) blocks of \(callsPerBlock) calls:"
+          + " ops (no check) \(format1(medians[0] / 1000)) µs, producer (checked) \(format1(medians[1] / 1000)) µs: \(format1((medians[1] / medians[0] - 1) * 100)) %")
+    _ = try? database.deleteStream("bulk-cpu")
+}
 
 // The permission check alone, as a PutRecords to `bulk` by `producer` takes it:
 // the decision kept for (principal, stream), and, for comparison, matching the
