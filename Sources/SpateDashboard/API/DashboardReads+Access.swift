@@ -5,12 +5,17 @@
 // its job's or alarm's stream, an alarm about the stream or job its dimensions
 // name (none: every stream). A viewer who reads every stream skips all of
 // this; others pay one read of the jobs' definitions and the alarms'
-// dimensions per request (a few SQLite rows; parsing a definition is
-// microseconds).
+// dimensions per request, kept for the rest of it (DashboardSubjects).
 
 import Spate
 import SpateCatalog
 import SpateSQL
+
+/// The subjects of one request's jobs and alarms, once looked up.
+final class DashboardSubjects {
+    var jobs: [String: DashboardReads.Subject]?
+    var alarms: [String: DashboardReads.Subject]?
+}
 
 extension DashboardReads {
     /// What a row is about, for the access check.
@@ -60,19 +65,22 @@ extension DashboardReads {
         inputStream(ofJobDefinition: definition).map { .stream($0, via: "job \(job) reads it") } ?? .everyStream
     }
 
-    /// Every job's subject, by name.
+    /// Every job's subject, by name (read and parsed once per request).
     func jobSubjects() throws(SpateError) -> [String: Subject] {
+        if let known = subjects.jobs { return known }
         let rows = try database.catalogQuery(sql: "SELECT name, definition FROM jobs")
         var out: [String: Subject] = [:]
         for row in 0..<rows.rowCount {
             guard let name = rows[row, 0].text else { continue }
             out[name] = Self.jobSubject(name, definition: rows[row, 1].text ?? "")
         }
+        subjects.jobs = out
         return out
     }
 
-    /// Every alarm's subject, by name: the stream or job its dimensions name.
+    /// Every alarm's subject, by name: the stream or job its dimensions name (read once per request).
     func alarmSubjects(jobs: [String: Subject]) throws(SpateError) -> [String: Subject] {
+        if let known = subjects.alarms { return known }
         let rows = try database.catalogQuery(sql: """
             SELECT name, json_extract(dimensions, '$.stream'), json_extract(dimensions, '$.job') FROM alarms
             """)
@@ -87,6 +95,7 @@ extension DashboardReads {
                 out[name] = .everyStream
             }
         }
+        subjects.alarms = out
         return out
     }
 

@@ -16,6 +16,8 @@ struct DashboardReads {
     let database: Database
     /// Whose reads: lists leave out what this viewer may not see (DashboardReads+Access).
     var access: DashboardAccess = .everything
+    /// What the request's jobs and alarms are about, once read.
+    let subjects = DashboardSubjects()
 
     static let alertsLimitMax = 1_000
 
@@ -147,8 +149,9 @@ struct DashboardReads {
         if let only { sql += " WHERE j.name = ?1"; parameters.append(.text(only)) }
         sql += " ORDER BY j.name"
         let rows = try database.catalogQuery(sql: sql, parameters: parameters)
+        let jobsAbout = try access.readsEveryStream ? [:] : jobSubjects()
         let visible = (0..<rows.rowCount).filter { row in
-            access.readsEveryStream || mayRead(Self.jobSubject(rows[row, 0].text ?? "", definition: rows[row, 3].text ?? ""))
+            access.readsEveryStream || mayRead(jobsAbout[rows[row, 0].text ?? ""] ?? .everyStream)
         }
         let names = visible.compactMap { rows[$0, 0].text }
         let hour = ChartRange(name: "1h", nowMs: nowMs)!
@@ -378,8 +381,8 @@ struct DashboardReads {
                    evaluation_periods, state, state_reason, state_changed_at FROM alarms ORDER BY name
             """)
         let nowMs = database.now()
-        let subjects = try access.readsEveryStream ? [:] : alarmSubjects(jobs: jobSubjects())
-        let visible = (0..<rows.rowCount).filter { access.readsEveryStream || mayRead(subjects[rows[$0, 0].text ?? ""] ?? .everyStream) }
+        let alarmsAbout = try access.readsEveryStream ? [:] : alarmSubjects(jobs: jobSubjects())
+        let visible = (0..<rows.rowCount).filter { access.readsEveryStream || mayRead(alarmsAbout[rows[$0, 0].text ?? ""] ?? .everyStream) }
         return try visible.map { row throws(SpateError) -> AlarmSummary in
             let name = rows[row, 0].text ?? "", metric = rows[row, 1].text ?? "", dimensions = rows[row, 2].text ?? "{}"
             let periodMs = max(60_000, rows[row, 4].int ?? 60_000)

@@ -44,8 +44,8 @@ extension DashboardReads {
     /// Alarm names and states only (the overview's badges), without series; those the viewer may see.
     func alarmStates() throws(SpateError) -> [(name: String, state: String)] {
         let rows = try database.catalogQuery(sql: "SELECT name, state FROM alarms ORDER BY name")
-        let subjects = try access.readsEveryStream ? [:] : alarmSubjects(jobs: jobSubjects())
-        return (0..<rows.rowCount).filter { access.readsEveryStream || mayRead(subjects[rows[$0, 0].text ?? ""] ?? .everyStream) }
+        let alarmsAbout = try access.readsEveryStream ? [:] : alarmSubjects(jobs: jobSubjects())
+        return (0..<rows.rowCount).filter { access.readsEveryStream || mayRead(alarmsAbout[rows[$0, 0].text ?? ""] ?? .everyStream) }
             .map { (rows[$0, 0].text ?? "", rows[$0, 1].text ?? "") }
     }
 }
