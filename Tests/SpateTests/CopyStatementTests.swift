@@ -53,7 +53,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: DuckDBModule.isAvailable, "python3 -c 'import duckdb' fails: pip install duckdb"))
+    @Test(.enabled(if: PythonModule.duckdb, "python3 -c 'import duckdb' fails: pip install duckdb"))
     func parquetReadsBackWithDuckDB() throws {
         let f = try fixture()
         let path = f.directory.path + "/tx.parquet"

@@ -118,7 +118,7 @@ import Testing
         #expect(total == (try expectedRows(f)).count)
     }
 
-    @Test(.enabled(if: DuckDBModule.isAvailable, "python3 -c 'import duckdb' fails: pip install duckdb"))
+    @Test(.enabled(if: PythonModule.duckdb, "python3 -c 'import duckdb' fails: pip install duckdb"))
     func parquetFilesReadBackWithDuckDB() throws {
         let (f, directory) = try setUp(format: "PARQUET")
         try runJob(f)
@@ -162,20 +162,6 @@ import Testing
         try f.run("DROP JOB j; DROP SINK s;")
         #expect(try f.run("SHOW SINKS;").rows.isEmpty)
     }
-}
-
-/// Whether DuckDB's Python module is importable (the Parquet read-back needs it).
-enum DuckDBModule {
-    static let isAvailable: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import duckdb"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
 }
 
 /// Runs a Python script; its standard output (throws on a non-zero exit).
