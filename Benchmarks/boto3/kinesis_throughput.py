@@ -5,6 +5,7 @@ Usage:
   swift build -c release --product spate
   python3 Benchmarks/boto3/kinesis_throughput.py [--spate .build/release/spate]
                                                  [--records 1000000] [--shards 2]
+                                                 [--credentials none|one-key|principals]
 
 Starts the built `spate serve` on a free loopback port over a fresh data
 directory (removed at the end), then, from ONE client process (this one):
@@ -18,7 +19,13 @@ directory (removed at the end), then, from ONE client process (this one):
      latency of a call. The records read must equal the records put.
 
 Client and server share the machine's cores, as a producer on the same host
-would. Prints the server's peak RSS (VmHWM) and this client's. Budget: PutRecords
+would. Prints the server's peak RSS (VmHWM) and this client's.
+
+--credentials (issue 19): `one-key` starts the server with a credentials file
+of one key (admin on every stream: signatures verified, no grant looked at),
+`principals` with four principals, the client being `bench` (admin on bench*
+only), so every request also takes the permission check. boto3 signs either
+way; the default, `none`, serves unsigned on loopback. Budget: PutRecords
 >= 100 k records/s, GetRecords >= 500 k records/s. Benchmarks print figures;
 nothing here is a test. Exit 77 when boto3 is not installed.
 """
@@ -73,14 +80,21 @@ def main():
     parser.add_argument("--spate", default=".build/release/spate")
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--shards", type=int, default=2)
+    parser.add_argument("--credentials", choices=["none", "one-key", "principals"], default="none")
     args = parser.parse_args()
     if not os.access(args.spate, os.X_OK):
         sys.exit(f"{args.spate} not found: swift build -c release --product spate first")
 
     data = tempfile.mkdtemp(prefix="spate-boto3-bench-", dir=os.environ.get("BENCH_DIR", "."))
     port = free_port()
-    server = subprocess.Popen([args.spate, "serve", "--listen", f"127.0.0.1:{port}", "--data", data],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [args.spate, "serve", "--listen", f"127.0.0.1:{port}", "--data", data]
+    credentials = None
+    if args.credentials != "none":
+        descriptor, credentials = tempfile.mkstemp(prefix="spate-boto3-bench-credentials-")  # mode 0600
+        with os.fdopen(descriptor, "w") as file:
+            file.write(CREDENTIALS[args.credentials])
+        command += ["--credentials", credentials]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         endpoint = f"http://127.0.0.1:{port}"
         for _ in range(200):
@@ -99,6 +113,31 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
         shutil.rmtree(data, ignore_errors=True)
+        if credentials:
+            os.unlink(credentials)
+
+
+# The key the client signs with is the first of each file.
+CREDENTIALS = {
+    "one-key": "aws_access_key_id = AKIDBENCH\naws_secret_access_key = bench/Secret+1\n",
+    "principals": """[bench]
+aws_access_key_id = AKIDBENCH
+aws_secret_access_key = bench/Secret+1
+allow = admin on bench*
+[producer]
+aws_access_key_id = AKIDPRODUCER
+aws_secret_access_key = producer/Secret+1
+allow = write on transactions*
+[consumer]
+aws_access_key_id = AKIDCONSUMER
+aws_secret_access_key = consumer/Secret+1
+allow = read on transactions*
+[dashboard]
+aws_access_key_id = AKIDDASHBOARD
+aws_secret_access_key = dashboard/Secret+1
+allow = read on *
+""",
+}
 
 
 def make_client(endpoint, tuned):
@@ -110,14 +149,14 @@ def make_client(endpoint, tuned):
     if tuned:
         session._session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=lambda value: value)
     return session.client("kinesis", endpoint_url=endpoint, region_name="us-east-1",
-                          aws_access_key_id="bench", aws_secret_access_key="bench",
+                          aws_access_key_id="AKIDBENCH", aws_secret_access_key="bench/Secret+1",
                           config=Config(retries={"max_attempts": 1}, max_pool_connections=1,
                                         parameter_validation=not tuned))
 
 
 def run(endpoint, args, server_pid):
-    print(f"spate serve at {endpoint}: streams of {args.shards} shards, one boto3 {boto3.__version__} client process "
-          f"(this one); 'server CPU' is the server's user+system time per record")
+    print(f"spate serve at {endpoint} (credentials: {args.credentials}): streams of {args.shards} shards, one boto3 "
+          f"{boto3.__version__} client process (this one); 'server CPU' is the server's user+system time per record")
     batch = []
     for i in range(500):
         payload = ('{"userId":"user%d","amount":%d.%02d,"ts":%d,"note":"%s"}'

@@ -25,7 +25,7 @@ public struct StreamPattern: Sendable, Equatable, CustomStringConvertible {
     static let textBytesMax = 256
 
     /// Compiles `text`; throws the reason when it is not a pattern.
-    init(_ text: String) throws(PatternError) {
+    public init(_ text: String) throws(PatternError) {
         guard !text.isEmpty, text.utf8.count <= Self.textBytesMax else {
             throw PatternError("stream pattern '\(text)' must have 1 to \(Self.textBytesMax) characters")
         }
@@ -40,8 +40,9 @@ public struct StreamPattern: Sendable, Equatable, CustomStringConvertible {
         middles = hasStar ? pieces[1..<(pieces.count - 1)].filter { !$0.isEmpty } : []
     }
 
-    struct PatternError: Error {
-        var message: String
+    /// Why a text is not a pattern, in one line.
+    public struct PatternError: Error, Sendable {
+        public var message: String
         init(_ message: String) { self.message = message }
     }
 
