@@ -472,7 +472,7 @@ public struct KDATranslator {
 
     /// `INTERVAL 'n' UNIT` → "n UNITS".
     private static func interval(_ t: [KDAToken]) throws(KDAImportError) -> String {
-        guard t.count >= 3, t[0].isKeyword("INTERVAL"), t[1].kind == .string, let n = Int(t[1].text.trimmingSpaces), n > 0 else {
+        guard t.count >= 3, t[0].isKeyword("INTERVAL"), t[1].kind == .string, let n = Int(t[1].text.filter { $0 != " " }), n > 0 else {
             throw KDAImportError("expected INTERVAL 'n' SECOND|MINUTE|HOUR|DAY, found \(t.map(\.text).joined(separator: " "))")
         }
         let unit = t[2].text.uppercased()
@@ -501,8 +501,4 @@ public struct KDATranslator {
         default: nil
         }
     }
-}
-
-private extension String {
-    var trimmingSpaces: String { String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
 }

@@ -32,10 +32,6 @@ extension Session {
     /// partial aggregates merge (1 worker: run it as one query).
     func parallelWorkers(for plan: QueryPlan, stream: LogStream, name: String) -> (workers: Int, mergesPartials: Bool) {
         guard threads > 1, stream.shards.count > 1, plan.isBounded else { return (1, false) }
-        return splitByShards(plan, stream: stream, name: name)
-    }
-
-    private func splitByShards(_ plan: QueryPlan, stream: LogStream, name: String) -> (workers: Int, mergesPartials: Bool) {
         let workers = min(threads, stream.shards.count, ParallelQueryExecution.parallelismMax)
         let keyColumn = (try? database.streamDefinition(name))??.keyColumn
         if plan.orderBy.isEmpty, plan.limit == nil, plan.stateNotSplittable(byKey: keyColumn) == nil { return (workers, false) }

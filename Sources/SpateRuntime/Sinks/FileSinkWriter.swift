@@ -60,14 +60,8 @@ public struct FileSinkConfiguration: Sendable {
         rollBytes = record.rollBytes
     }
 
-    /// The file name extension of the format.
-    var fileExtension: String {
-        switch format {
-        case .jsonl: "jsonl"
-        case .csv: "csv"
-        case .parquet: "parquet"
-        }
-    }
+    /// The file name extension of the format (its catalog name: jsonl, csv, parquet).
+    var fileExtension: String { format.rawValue }
 }
 
 /// What went wrong writing a sink's files: one line.
