@@ -27,9 +27,12 @@ let package = Package(
         .target(name: "CSpateCRC32C"),
         // The random cut forest's box step with SSE2 min/max: Swift's turned into branches.
         .target(name: "CSpateForestKernels"),
+        // The JSON scanner's fast path with SSE2 compares (16 bytes of a string at a time).
+        .target(name: "CSpateJSONKernels"),
         // The ground floor: JSON bytes. One scanner (validation, field location, flat objects),
-        // one writer, one string escaper, one Base64, one JSONSyntaxError. Depends on nothing.
-        .target(name: "SpateJSON"),
+        // one writer, one string escaper, one Base64, one JSONSyntaxError. Depends on nothing
+        // but its C fast path.
+        .target(name: "SpateJSON", dependencies: ["CSpateJSONKernels"]),
         // Apache Parquet files written row by row (flat, nullable, PLAIN, optional Snappy). Depends on nothing.
         .target(name: "SpateParquet"),
         // Storage: segments, shards, streams, retention, recovery; and the system helpers every
@@ -91,7 +94,7 @@ let package = Package(
         .executableTarget(name: "spate-server-bench", dependencies: ["Spate", "SpateServer", "SpateJSON", "SpateLog"], path: "Benchmarks/SpateServerBench"),
         // A writer that the crash tests kill -9 at random moments.
         .executableTarget(name: "spate-torture", dependencies: ["SpateLog"], path: "Tests/Tools/SpateTorture"),
-        .testTarget(name: "SpateJSONTests", dependencies: ["SpateJSON"]),
+        .testTarget(name: "SpateJSONTests", dependencies: ["SpateJSON", "CSpateJSONKernels"]),
         .testTarget(name: "SpateParquetTests", dependencies: ["SpateParquet"]),
         .testTarget(name: "SpateLogTests", dependencies: ["SpateLog"]),
         .testTarget(name: "SpateCatalogTests", dependencies: ["SpateCatalog", .product(name: "Logging", package: "swift-log")]),
