@@ -50,7 +50,7 @@ struct FramedChunk: @unchecked Sendable {
 
 /// Frames chunks of input for a stream's shards; one per thread.
 struct IngestChunkFramer {
-    private var checker: IngestLineChecker
+    private let checker: IngestLineChecker
     private var routes: PartitionRouteCache
     private let usesKey: Bool
     private let checkOnly: Bool
@@ -95,13 +95,13 @@ struct IngestChunkFramer {
             batch = current
             let shard: Int
             if usesKey {
-                shard = checker.key.withUnsafeBytes { routes.shard(forKey: $0) }
+                shard = routes.shard(forKey: checker.key)
             } else {
                 shard = roundRobin
                 roundRobin = roundRobin + 1 == shardCount ? 0 : roundRobin + 1
             }
             do throws(LogError) {
-                try withBytes(checker.key) { (key) throws(LogError) in try current.frames[shard].append(key: key, payload: line) }
+                try current.frames[shard].append(key: checker.key, payload: line)
             } catch {
                 note(&result, IngestRejection(line: lineNumber, reason: error.description))
                 continue
