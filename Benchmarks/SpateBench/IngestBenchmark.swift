@@ -6,7 +6,8 @@
 // each without a key (round-robin over 2 shards), with `--key userId`, and
 // with `--strict` (which reads its input twice). The input file is read once
 // before timing, so both sides read it from the page cache. Budget (issue 17):
-// put ≥ 0.7 × the copy.
+// put ≥ 0.7 × the copy. SPATE_BENCH_ONLY=TEXT runs only the cases whose
+// "<size> <what>" contains TEXT (e.g. "100 B put --key"), for a profiler.
 
 import Spate
 import SpateLog
@@ -17,7 +18,12 @@ import Glibc
 
 func runIngestBenchmark(in directory: String, scale: Scale) throws {
     let totalBytes = scale.isQuick ? 128 << 20 : 1 << 30
+    let only = getenv("SPATE_BENCH_ONLY").map { String(cString: $0) }
+    let cases = [("put, no key (2 shards)", nil as String?, false), ("put --key userId (2 shards)", "userId", false),
+                 ("put --key userId --strict", "userId", true)]
     for (label, padding) in [("100 B", 40), ("1 KiB", 960)] {
+        let chosen = cases.filter { only == nil || "\(label) \($0.0)".contains(only!) }
+        if chosen.isEmpty { continue }
         let input = directory + "/ingest-\(padding).jsonl"
         let (lines, bytes) = try writeJSONLines(input, bytes: totalBytes, padding: padding)
         printSection("Ingest: \(grouped(lines)) JSON lines of about \(label) (\(fixed(Double(bytes) / 1e6, 0)) MB), spate put vs a copy of the file + fdatasync")
@@ -32,8 +38,7 @@ func runIngestBenchmark(in directory: String, scale: Scale) throws {
             table.printRow(["copy \(run) (1 MiB read/write + fdatasync)", "", fixed(copies.last!, 0), fixed(elapsed, 2) + " s", ""])
         }
         let copy = copies.sorted()[1]
-        for (name, key, strict) in [("put, no key (2 shards)", nil as String?, false), ("put --key userId (2 shards)", "userId", false),
-                                    ("put --key userId --strict", "userId", true)] {
+        for (name, key, strict) in chosen {
             let database = try Database.open(directory + "/ingest-db")
             let stream = try database.createStream("t", settings: StreamSettings(shardCount: 2, durability: .batch))
             var options = IngestOptions(keyField: key, strict: strict)
