@@ -220,6 +220,42 @@ static inline int classify(const uint8_t *p, size_t n, uint64_t quotes[QUOTE_WOR
 #endif
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+/// `classify` 32 bytes a step, for a text of 32...CLASSIFIED_BYTES_MAX bytes.
+__attribute__((target("avx2")))
+static int classify_avx2(const uint8_t *p, size_t n, uint64_t quotes[QUOTE_WORDS]) {
+    const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\'), space = _mm256_set1_epi8(0x20);
+    __m256i odd = _mm256_setzero_si256();
+    for (size_t w = 0; w < QUOTE_WORDS; w++) quotes[w] = 0;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        // v < 0x20 as signed bytes: the control bytes and (negative) the non-ASCII ones.
+        odd = _mm256_or_si256(odd, _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash), _mm256_cmpgt_epi8(space, v)));
+        quotes[i >> 6] |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote)) << (i & 63);
+    }
+    if (i < n) {
+        size_t from = n - 32, skip = i - from;
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + from));
+        odd = _mm256_or_si256(odd, _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash), _mm256_cmpgt_epi8(space, v)));
+        quotes[i >> 6] |= (uint64_t)((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote)) >> skip) << (i & 63);
+    }
+    return _mm256_testz_si256(odd, odd);
+}
+
+static int cpu_has_avx2(void) {
+    static int known = -1;
+    int has = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&known, has, __ATOMIC_RELAXED);
+    }
+    return has;
+}
+#endif
+
 /// Past the next quote bit after position i (a string's opening quote), or 0.
 static inline size_t next_quote_end(const uint64_t quotes[QUOTE_WORDS], size_t n, size_t i) {
     size_t from = i + 1;
@@ -380,7 +416,12 @@ int spate_json_fast_check(const uint8_t *p, size_t n, int depth_max, int require
     if (depth_max < 1 || depth_max > DEPTH_LIMIT) return 0;
     if (n >= 16 && n <= CLASSIFIED_BYTES_MAX) {
         uint64_t quotes[QUOTE_WORDS];
-        if (classify(p, n, quotes)) return walk(p, n, depth_max, require_object, name, name_count, field, 1, quotes);
+#if defined(__x86_64__)
+        int plain = n >= 32 && cpu_has_avx2() ? classify_avx2(p, n, quotes) : classify(p, n, quotes);
+#else
+        int plain = classify(p, n, quotes);
+#endif
+        if (plain) return walk(p, n, depth_max, require_object, name, name_count, field, 1, quotes);
     }
     return walk(p, n, depth_max, require_object, name, name_count, field, 0, NULL);
 }
