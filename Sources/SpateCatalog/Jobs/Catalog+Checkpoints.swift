@@ -102,24 +102,7 @@ extension Catalog {
                     try statement.run()
                 }
             }
-            // One statement for every row, bound column by column: a checkpoint
-            // can carry 100,000 rows, and the generic bind (an array of values)
-            // with a statement-cache lookup per row cost 4 µs a row.
-            if !results.isEmpty {
-                try database.withStatement("""
-                    INSERT INTO job_results (job, window_start, window_end, row_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                    """) { statement throws(CatalogError) in
-                    try statement.bind(job, at: 1)
-                    for result in results {
-                        try statement.bind(result.windowStartMs.map(CatalogValue.integer) ?? .null, at: 2)
-                        try statement.bind(result.windowEndMs.map(CatalogValue.integer) ?? .null, at: 3)
-                        try statement.bind(result.rowJSON, at: 4)
-                        try statement.bind(result.createdMs, at: 5)
-                        try statement.run()
-                        statement.rewind()
-                    }
-                }
-            }
+            if !results.isEmpty { try Self.insertResults(results, job: job, database) }
             if !results.isEmpty {
                 try database.withStatement("""
                     DELETE FROM job_results WHERE job = ?1 AND id <= (SELECT MAX(id) FROM job_results WHERE job = ?1) - ?2
@@ -134,4 +117,42 @@ extension Catalog {
 
     /// Newest result rows kept per job.
     public static let resultsKeptPerJob = 100_000
+
+    /// Result rows one INSERT statement carries.
+    static let resultRowsPerInsert = 32
+
+    /// Inserts `results` of `job`, `resultRowsPerInsert` rows a statement
+    /// (VALUES (…), (…), …) and the rest one by one, bound column by column. A
+    /// checkpoint can carry 16,384 rows: the generic bind (an array of values)
+    /// with a statement-cache lookup per row cost 4 µs a row; one statement per
+    /// row 3 µs (each execution reads and writes AUTOINCREMENT's counter and
+    /// opens its cursors); 32 rows a statement ~40 % less (measured with the
+    /// same schema, 125,000 rows).
+    static func insertResults(_ results: [NewResult], job: String, _ database: SQLiteDatabase) throws(CatalogError) {
+        var next = 0
+        for rowsPerStatement in [resultRowsPerInsert, 1] where results.count - next >= rowsPerStatement {
+            let values = (0..<rowsPerStatement).map { row in
+                let first = 2 + 4 * row
+                return "(?1, ?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3))"
+            }
+            try database.withStatement("""
+                INSERT INTO job_results (job, window_start, window_end, row_json, created_at) VALUES \(values.joined(separator: ", "))
+                """) { statement throws(CatalogError) in
+                try statement.bind(job, at: 1)
+                while results.count - next >= rowsPerStatement {
+                    for row in 0..<rowsPerStatement {
+                        let result = results[next + row], first = Int32(2 + 4 * row)
+                        try statement.bind(result.windowStartMs.map(CatalogValue.integer) ?? .null, at: first)
+                        try statement.bind(result.windowEndMs.map(CatalogValue.integer) ?? .null, at: first + 1)
+                        try statement.bind(result.rowJSON, at: first + 2)
+                        try statement.bind(result.createdMs, at: first + 3)
+                    }
+                    try statement.run()
+                    statement.rewind()
+                    next += rowsPerStatement
+                }
+            }
+        }
+        assert(next == results.count, "every result row inserted")
+    }
 }
