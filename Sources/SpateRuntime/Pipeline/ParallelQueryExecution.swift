@@ -84,7 +84,7 @@ public final class ParallelQueryExecution {
     public static let rangeRecordsMin: UInt64 = 65_536
     /// Batches each worker may run in one parallel step: enough to pay for the
     /// fork and join (~10 µs) many times over, few enough to keep alerts prompt.
-    static let batchesPerStep = 8
+    public static let batchesPerStep = 8
     /// Most workers a job may ask for.
     public static let parallelismMax = 64
 
@@ -217,19 +217,30 @@ public final class ParallelQueryExecution {
     /// Starts a step of every worker on threads of their own and returns at
     /// once, so that the caller can hand on the previous step's rows and
     /// commit meanwhile; `collectStep` waits for it. Until then nothing else
-    /// may be asked of this execution.
-    public func launchStep() {
+    /// may be asked of this execution. `batches` (at least 1, default
+    /// `batchesPerStep`) bounds what each worker reads: a caller about to
+    /// spend longer than a step on its own work asks for more.
+    public func launchStep(batches: Int = batchesPerStep) {
         precondition(launched == nil, "one step in flight at a time")
         precondition(final == nil, "a job's workers do not merge partial aggregates")
         let results = Self.newResults(parts.count)
         let crew = backgroundThreads ?? ForkJoinThreads(width: parts.count, callerRuns: false)
         backgroundThreads = crew
         let shared = WorkersAndResults(parts: parts, results: results)
+        let batches = max(1, batches)
+        launchedNs = monotonicNs()
         crew.start { index in
-            shared.results[index] = Self.run(shared.parts[index])
+            shared.results[index] = Self.run(shared.parts[index], batches: batches)
+            shared.results[index].finishedNs = monotonicNs()
         }
         launched = results
     }
+
+    /// When the last step launched began.
+    private var launchedNs: UInt64 = 0
+    /// How long the workers of the last step collected took, from its launch
+    /// to the last of them finishing (not to its collection).
+    public private(set) var lastStepNs: UInt64 = 0
 
     /// Whether a launched step is not yet collected.
     public var stepInFlight: Bool { launched != nil }
@@ -239,6 +250,7 @@ public final class ParallelQueryExecution {
         guard let results = launched else { preconditionFailure("no step launched") }
         backgroundThreads?.join()
         launched = nil
+        lastStepNs = (results.map(\.finishedNs).max() ?? launchedNs) - launchedNs
         defer { Self.free(results) }
         let outcome = try Self.outcome(of: results)
         var rows: [EmittedRow] = []
@@ -308,15 +320,17 @@ public final class ParallelQueryExecution {
         var rows: [EmittedRow] = []
         /// A partial part's groups closed in the step.
         var partials: [UInt8] = []
+        /// When the worker finished it (monotonic ns; launched steps only).
+        var finishedNs: UInt64 = 0
     }
 
-    private static func run(_ part: QueryExecution) -> WorkerStep {
+    private static func run(_ part: QueryExecution, batches: Int = batchesPerStep) -> WorkerStep {
         var step = WorkerStep()
         var rows: [EmittedRow] = []
         var read = 0
         do throws(RuntimeError) {
             var outcome = QueryExecution.StepOutcome.idle
-            for _ in 0..<batchesPerStep {
+            for _ in 0..<batches {
                 let batch = try part.step { rows.append($0); return true }
                 guard case let .progressed(n) = batch else {
                     if read == 0 { outcome = batch }
