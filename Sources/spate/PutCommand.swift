@@ -29,7 +29,7 @@ struct PutCommand: ParsableCommand {
     @Option(help: "Top-level field that holds the partition key (default: the stream's declared key).")
     var key: String?
 
-    @Option(help: "Read this file instead of standard input.")
+    @Option(name: [.customShort("f"), .customLong("file"), .customLong("input-file")], help: "Read this file instead of standard input.")
     var file: String?
 
     @Flag(help: "Write nothing unless every line is good.")

@@ -93,8 +93,23 @@ struct SpateCommand: ParsableCommand {
         return [arguments[i]] + arguments[(i + 1)...] + leading
     }
 
+    /// The root takes `-f`/`--file` (a script to run), and ArgumentParser
+    /// gives a name that a subcommand also declares to the root — `spate put
+    /// tx --file x.jsonl` read standard input. After a subcommand with a file
+    /// of its own they are renamed to that subcommand's second name for it.
+    static let subcommandFileOptions = ["put": "--input-file", "plan": "--stack-file", "apply": "--stack-file", "destroy": "--stack-file"]
+
+    static func givingFileOptionToSubcommand(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first, let name = subcommandFileOptions[first] else { return arguments }
+        return arguments.map { argument in
+            if argument == "-f" || argument == "--file" { return name }
+            if argument.hasPrefix("--file=") { return name + "=" + argument.dropFirst("--file=".count) }
+            return argument
+        }
+    }
+
     static func main() {
-        let arguments = StackOptions.claimingFileOption(normalizedArguments(Array(CommandLine.arguments.dropFirst())))
+        let arguments = givingFileOptionToSubcommand(normalizedArguments(Array(CommandLine.arguments.dropFirst())))
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -27,18 +27,6 @@ struct StackOptions: ParsableArguments {
             help: ArgumentHelp("The stack's name (default: the file's name without .sql); apply records its objects in <data>/stacks/NAME.objects.", valueName: "name"))
     var stackName: String?
 
-    /// The root command takes `-f`/`--file` too (a script to run), and
-    /// ArgumentParser gives a name both declare to the root: after `plan`,
-    /// `apply` or `destroy` they are renamed `--stack-file`, which only these take.
-    static func claimingFileOption(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first, ["plan", "apply", "destroy"].contains(first) else { return arguments }
-        return arguments.map { argument in
-            if argument == "-f" || argument == "--file" { return "--stack-file" }
-            if argument.hasPrefix("--file=") { return "--stack-file=" + argument.dropFirst("--file=".count) }
-            return argument
-        }
-    }
-
     var name: String { stackName ?? (file == "-" ? "stdin" : StackRecord.stackName(forFile: file)) }
 
     func validate() throws {

@@ -29,6 +29,19 @@ import Testing
         }
     }
 
+    /// `--file` (and `-f`) after `put` is put's, not the root's script file:
+    /// the records come from the file, not from standard input.
+    @Test func putReadsTheFileItIsGiven() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data", file = dir.path + "/in.jsonl"
+        try transactions(0..<300).write(toFile: file, atomically: true, encoding: .utf8)
+        for (stream, option) in [("a", ["--file", file]), ("b", ["-f", file]), ("c", ["--file=" + file])] {
+            let put = try Spate.run(["put", stream, "--key", "userId", "--data", data] + option, input: #"{"userId":"stdin"}"# + "\n")
+            #expect(put.status == 0, "\(put.stderr)")
+            #expect(put.stdout.contains("appended 300 records to \(stream)"), "\(option): \(put.stdout)")
+        }
+    }
+
     @Test func putWithoutKeyUsesTheDeclaredKeyAndRejectsRecordsWithoutIt() throws {
         let dir = TemporaryDirectory()
         let data = dir.path + "/data"
