@@ -71,7 +71,12 @@ struct IngestChunkFramer {
     mutating func frame(_ chunk: InputChunk, newBatch: () -> IngestBatch) -> FramedChunk {
         var result = FramedChunk(chunk: chunk)
         let shardCount = routes.router.shardCount
+        let checker = checker
         var batch: IngestBatch? = nil
+        // The current batch's frames, unretained (`batch` holds them): per line,
+        // retaining and releasing the batch and a shard's frames was 5 % of
+        // `spate put` of 100 B lines (perf).
+        var frames: [Unmanaged<FrameBatch>] = []
         var batchRecords = 0
         // Records without a key alternate over the shards, from a shard that moves with the chunk.
         var roundRobin = chunk.index % shardCount
@@ -91,27 +96,38 @@ struct IngestChunkFramer {
                 continue
             }
             if checkOnly { continue }
-            let current = batch ?? newBatch()
-            batch = current
+            if batch == nil {
+                let started = newBatch()
+                batch = started
+                frames = started.frames.map { Unmanaged.passUnretained($0) }
+            }
+            let key = checker.key
             let shard: Int
             if usesKey {
-                shard = routes.shard(forKey: checker.key)
+                shard = routes.shard(forKey: key)
             } else {
                 shard = roundRobin
                 roundRobin = roundRobin + 1 == shardCount ? 0 : roundRobin + 1
             }
-            do throws(LogError) {
-                try current.frames[shard].append(key: checker.key, payload: line)
-            } catch {
-                note(&result, IngestRejection(line: lineNumber, reason: error.description))
+            let failure = frames[shard]._withUnsafeGuaranteedRef { shardFrames -> LogError? in
+                do throws(LogError) {
+                    try shardFrames.append(key: key, payload: line)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure {
+                note(&result, IngestRejection(line: lineNumber, reason: failure.description))
                 continue
             }
             batchRecords += 1
-            if batchRecords == batchRecordsMax {
-                current.records = batchRecords
-                current.lastLine = lineNumber
-                result.batches.append(current)
+            if batchRecords == batchRecordsMax, let full = batch {
+                full.records = batchRecords
+                full.lastLine = lineNumber
+                result.batches.append(full)
                 batch = nil
+                frames = []
                 batchRecords = 0
             }
         }
