@@ -293,8 +293,19 @@ value:  // i < n: the first byte of a value
     {
         size_t start = i;
         int32_t kind;
-        switch (p[i]) {
-        case '"': {
+        uint8_t first = p[i];
+        // Strings and numbers first, by direct branches: the switch's one
+        // indirect jump, taken for every value, was 17 % of this function (perf).
+        if (first == '"') goto string_value;
+        if (first == '-' || is_digit(first)) {
+            i = number_end(p, n, i);
+            if (i == 0) return 0;
+            kind = SPATE_JSON_NUMBER;
+            goto scalar_value;
+        }
+        switch (first) {
+        case '"':
+        string_value: {
             int escapes = 0;
             i = plain ? next_quote_end(quotes, n, i) : string_end(p, n, i + 1, &escapes);
             if (i == 0) return 0;
@@ -347,6 +358,7 @@ value:  // i < n: the first byte of a value
         default:
             return 0;
         }
+    scalar_value:
         if (matched) {
             *field = (spate_json_field){ kind, 0, start, i - start };
             matched = 0;
