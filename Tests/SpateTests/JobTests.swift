@@ -233,6 +233,45 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows
         #expect(try alerts("two") == alerts("one"))
     }
 
+    /// Several workers write a stream exactly once only when each output shard
+    /// takes one worker's rows (a restart recognizes appended rows by their
+    /// order in a shard): the output keyed by the input's key, as read, with as
+    /// many shards. Anything else is refused when created, or fails when the
+    /// shard counts differ at start; with that, the rows equal one worker's.
+    @Test func parallelWorkersWriteAStreamOnlyKeyedLikeTheirInput() throws {
+        let f = try setUp()
+        try f.run("""
+            CREATE STREAM by_merchant (userId STRING, merchantId STRING, n BIGINT) WITH (shards = 2, key = 'merchantId');
+            CREATE STREAM unkeyed (userId STRING, n BIGINT) WITH (shards = 2);
+            CREATE STREAM narrow (userId STRING, n BIGINT) WITH (shards = 1, key = 'userId');
+            CREATE STREAM per_user_one (userId STRING, n BIGINT, total DOUBLE) WITH (shards = 2, key = 'userId');
+            """)
+        let grouped = "SELECT userId, COUNT(*) AS n, SUM(amount) AS total FROM tx SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId"
+        let byMerchant = #expect(throws: SpateError.self) {
+            try f.run("CREATE JOB m WITH (parallelism = 2) AS INSERT INTO by_merchant SELECT userId, 'm' AS merchantId, amount AS n FROM tx;")
+        }
+        #expect(byMerchant?.description.contains("the output's key merchantId is not the input's key userId") == true)
+        let unkeyed = #expect(throws: SpateError.self) { try f.run("CREATE JOB u WITH (parallelism = 2) AS INSERT INTO unkeyed \(grouped);") }
+        #expect(unkeyed?.description.contains("each output shard must take the rows of one worker") == true)
+        let renamed = #expect(throws: SpateError.self) {
+            try f.run("CREATE JOB r WITH (parallelism = 2) AS INSERT INTO per_user SELECT upper(userId) AS userId, 1 AS n, amount AS total FROM tx;")
+        }
+        #expect(renamed?.description.contains("use parallelism = 1") == true)
+        try f.run("CREATE JOB narrowed WITH (parallelism = 2) AS INSERT INTO narrow SELECT userId, 1 AS n FROM tx;")
+        try f.run("CREATE JOB two WITH (parallelism = 2, checkpoint_interval = '20 ms') AS INSERT INTO per_user \(grouped);")
+        try f.run("CREATE JOB one WITH (checkpoint_interval = '20 ms') AS INSERT INTO per_user_one \(grouped);")
+        try append(f, events(minutes: 3, users: 8))
+        let runner = f.database.startJobRunner(options: options)
+        defer { runner.stop() }
+        #expect(try eventually { try f.database.jobRecord("narrowed")?.state == .failed })
+        #expect(try f.database.jobRecord("narrowed")?.lastError?.contains("needs as many shards as tx (1 against 2)") == true)
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM per_user SINCE EARLIEST UNTIL NOW;") == 16 })
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM per_user_one SINCE EARLIEST UNTIL NOW;") == 16 })
+        let two = try f.run("SELECT userId, n, total FROM per_user SINCE EARLIEST UNTIL NOW;").rows.map { "\($0)" }.sorted()
+        let one = try f.run("SELECT userId, n, total FROM per_user_one SINCE EARLIEST UNTIL NOW;").rows.map { "\($0)" }.sorted()
+        #expect(two == one)
+    }
+
     @Test func parallelismNeedsStateKeyedByTheStreamKey() throws {
         let f = try setUp()
         try f.run("CREATE STREAM plain (userId STRING, amount DOUBLE) WITH (shards = 2);")

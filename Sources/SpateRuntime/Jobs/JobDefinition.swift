@@ -123,6 +123,12 @@ public struct JobDefinition: Sendable {
             let at = job.options.first { $0.name.value.lowercased() == "parallelism" }?.valueRange.start ?? select.range.start
             throw SQLError(.invalidValue, "parallelism \(parallelism) splits \(input)'s shards among workers with separate state, but \(reason); use parallelism = 1", at: at)
         }
+        if parallelism > 1, let outputStream,
+           let reason = plan.outputNotSplittable(inputKey: schemas.stream(named: input)?.keyColumn,
+                                                 outputKey: schemas.stream(named: outputStream)?.keyColumn) {
+            let at = job.options.first { $0.name.value.lowercased() == "parallelism" }?.valueRange.start ?? select.range.start
+            throw SQLError(.invalidValue, "parallelism \(parallelism) with INSERT INTO \(outputStream): \(reason); use parallelism = 1", at: at)
+        }
         let kind: JobOutputKind
         if outputStream != nil {
             kind = .stream
@@ -178,6 +184,30 @@ extension QueryPlan {
 }
 
 extension QueryPlan {
+
+    /// Why several workers cannot write this query's rows into a stream
+    /// exactly once, or nil when they can. After a crash a job recognizes the
+    /// rows it had already appended by their order in each output shard
+    /// (JobOutput), and workers' rows interleave as their steps happen to
+    /// end: the order is reproducible only when each output shard takes rows
+    /// of one worker — the output's key is the input's key, unchanged, and the
+    /// two streams have as many shards (checked when the job starts).
+    public func outputNotSplittable(inputKey: String?, outputKey: String?) -> String? {
+        let remedy = "declare the output stream WITH (key = '\(inputKey ?? "…")'), select \(inputKey ?? "the input's key") into that column, and give both streams as many shards"
+        guard let inputKey, let outputKey else {
+            return "each output shard must take the rows of one worker; \(remedy)"
+        }
+        let keyOutput = outputs.first { $0.name == outputKey }
+        let isInputKey: Bool
+        switch keyOutput?.expression.kind {
+        case let .field(i)?: isInputKey = i < fields.count && fields[i].path == [inputKey]
+        case let .groupKey(j)?:
+            if j < groupKeys.count, case let .field(i) = groupKeys[j].kind { isInputKey = i < fields.count && fields[i].path == [inputKey] }
+            else { isInputKey = false }
+        default: isInputKey = false
+        }
+        return isInputKey ? nil : "the output's key \(outputKey) is not the input's key \(inputKey) as read, so an output shard takes rows of several workers; \(remedy)"
+    }
 
     /// Whether rows are filtered on `anomaly` or a detector score: a job of such
     /// a query raises alerts.

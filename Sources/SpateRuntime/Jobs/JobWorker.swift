@@ -127,6 +127,10 @@ final class JobWorker: @unchecked Sendable {
         }
 
         let outputStream = try definition.outputStream.map { name throws in try environment.log.stream(name) }
+        if let outputStream, execution.workerCount > 1, outputStream.shards.count != input.shards.count {
+            throw JobFailure.failed("parallelism \(definition.parallelism) with INSERT INTO \(outputStream.name) needs as many shards as \(input.name) "
+                + "(\(outputStream.shards.count) against \(input.shards.count)), so that each output shard takes the rows of one worker; use parallelism = 1")
+        }
         let keyColumn = definition.outputStream.flatMap { environment.outputKeyColumn($0) }
             .flatMap { key in definition.plan.outputs.firstIndex { $0.name == key } }
         let checkpointedOutput: [Int64]? = checkpoint.map { c in
