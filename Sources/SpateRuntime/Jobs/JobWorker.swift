@@ -242,11 +242,6 @@ final class JobWorker: @unchecked Sendable {
         defer { execution.abandonStep() }
         FaultInjection.trapIfChosen(job: name)
         var sizer = JobStepSizer()
-        // A job writing a stream recognizes, after a crash, the rows it had
-        // appended by their position in each output shard (JobOutput), and
-        // several workers' rows interleave step by step: their steps keep a
-        // fixed size, not one that depends on how long commits took.
-        let stepsMayGrow = execution.workerCount == 1 || definition.outputKind != .stream
         var launchedBatches = ParallelQueryExecution.batchesPerStep
         execution.launchStep(batches: launchedBatches)
         while !shouldStop {
@@ -269,7 +264,7 @@ final class JobWorker: @unchecked Sendable {
             let rowsToHandle = rows.count + (snapshot == nil ? 0 : output.pendingRowCount + rows.count)
             if case .progressed = outcome, !shouldStop {
                 FaultInjection.trapIfChosen(job: name)
-                launchedBatches = stepsMayGrow ? sizer.batches(whileHandling: rowsToHandle) : ParallelQueryExecution.batchesPerStep
+                launchedBatches = sizer.batches(whileHandling: rowsToHandle)
                 execution.launchStep(batches: launchedBatches)
             }
             let workNs = monotonicNs()
