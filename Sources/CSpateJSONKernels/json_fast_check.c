@@ -271,19 +271,18 @@ static inline size_t next_quote_end(const uint64_t quotes[QUOTE_WORDS], size_t n
 /// The grammar walk; `plain` (a classified text: no escapes, controls or
 /// non-ASCII) finds string ends from `quotes`, else byte by byte.
 static inline __attribute__((always_inline)) int walk(const uint8_t *p, size_t n, int depth_max, int require_object,
-                                                      const uint8_t *name, size_t name_count, spate_json_field *field,
+                                                      const spate_json_name *names, int name_total, spate_json_field *fields,
                                                       const int plain, const uint64_t *quotes) {
     // stack[d] is '{' or '[' for the container open at depth d (1 is the outermost).
     uint8_t stack[DEPTH_LIMIT + 1];
     int depth = 0;
-    // The value about to be parsed is the looked-for field's (a key at depth 1 matched).
+    // The value about to be parsed is field matched - 1's (a key at depth 1 matched); 0: none.
     int matched = 0;
-    // A matched object or array value is open; recorded when depth returns to 1.
+    // Field field_open - 1's object or array value is open; recorded when depth returns to 1.
     int field_open = 0;
     size_t field_open_start = 0;
     int32_t field_open_kind = 0;
-    if (field) *field = (spate_json_field){ SPATE_JSON_MISSING, 0, 0, 0 };
-    if (name == NULL) field = NULL;
+    for (int k = 0; k < name_total; k++) fields[k] = (spate_json_field){ SPATE_JSON_MISSING, 0, 0, 0 };
 
     size_t i = skip_whitespace(p, n, 0);
     if (i >= n) return 0;
@@ -310,7 +309,7 @@ value:  // i < n: the first byte of a value
             i = plain ? next_quote_end(quotes, n, i) : string_end(p, n, i + 1, &escapes);
             if (i == 0) return 0;
             if (matched) {
-                *field = (spate_json_field){ SPATE_JSON_STRING, escapes, start + 1, i - start - 2 };
+                fields[matched - 1] = (spate_json_field){ SPATE_JSON_STRING, escapes, start + 1, i - start - 2 };
                 matched = 0;
             }
             goto after_value;
@@ -321,7 +320,7 @@ value:  // i < n: the first byte of a value
             uint8_t open = p[i];
             stack[++depth] = open;
             if (matched) {
-                field_open = 1;
+                field_open = matched;
                 field_open_start = start;
                 field_open_kind = open == '{' ? SPATE_JSON_OBJECT : SPATE_JSON_ARRAY;
                 matched = 0;
@@ -360,7 +359,7 @@ value:  // i < n: the first byte of a value
         }
     scalar_value:
         if (matched) {
-            *field = (spate_json_field){ kind, 0, start, i - start };
+            fields[matched - 1] = (spate_json_field){ kind, 0, start, i - start };
             matched = 0;
         }
         goto after_value;
@@ -373,10 +372,16 @@ key:  // i < n, inside an object, where a key must begin
         int escapes = 0;
         i = plain ? next_quote_end(quotes, n, i) : string_end(p, n, i + 1, &escapes);
         if (i == 0) return 0;
-        if (field && depth == 1) {
+        if (name_total > 0 && depth == 1) {
             // A key with an escape is compared unescaped: the full scanner's business.
             if (escapes) return 0;
-            matched = i - start - 2 == name_count && bytes_equal(p + start + 1, name, name_count);
+            size_t key_count = i - start - 2;
+            for (int k = 0; k < name_total; k++) {
+                if (names[k].count == key_count && bytes_equal(p + start + 1, names[k].bytes, key_count)) {
+                    matched = k + 1;
+                    break;
+                }
+            }
         }
         if (i < n && p[i] == ':') {
             i++;
@@ -394,7 +399,7 @@ key:  // i < n, inside an object, where a key must begin
 close:  // just past the '}' or ']' of the container at `depth`
     depth--;
     if (field_open && depth == 1) {
-        *field = (spate_json_field){ field_open_kind, 0, field_open_start, i - field_open_start };
+        fields[field_open - 1] = (spate_json_field){ field_open_kind, 0, field_open_start, i - field_open_start };
         field_open = 0;
     }
     // fall through
@@ -423,8 +428,9 @@ after_value:  // just past a value
     }
 }
 
-int spate_json_fast_check(const uint8_t *p, size_t n, int depth_max, int require_object,
-                          const uint8_t *name, size_t name_count, spate_json_field *field) {
+/// Classifies short texts, then walks them (see the header).
+static int fast_walk(const uint8_t *p, size_t n, int depth_max, int require_object,
+                     const spate_json_name *names, int name_total, spate_json_field *fields) {
     if (depth_max < 1 || depth_max > DEPTH_LIMIT) return 0;
     if (n >= 16 && n <= CLASSIFIED_BYTES_MAX) {
         uint64_t quotes[QUOTE_WORDS];
@@ -433,7 +439,20 @@ int spate_json_fast_check(const uint8_t *p, size_t n, int depth_max, int require
 #else
         int plain = classify(p, n, quotes);
 #endif
-        if (plain) return walk(p, n, depth_max, require_object, name, name_count, field, 1, quotes);
+        if (plain) return walk(p, n, depth_max, require_object, names, name_total, fields, 1, quotes);
     }
-    return walk(p, n, depth_max, require_object, name, name_count, field, 0, NULL);
+    return walk(p, n, depth_max, require_object, names, name_total, fields, 0, NULL);
+}
+
+int spate_json_fast_check(const uint8_t *p, size_t n, int depth_max, int require_object,
+                          const uint8_t *name, size_t name_count, spate_json_field *field) {
+    spate_json_name one = { name, name_count };
+    if (name == NULL && field != NULL) *field = (spate_json_field){ SPATE_JSON_MISSING, 0, 0, 0 };
+    return fast_walk(p, n, depth_max, require_object, &one, name != NULL && field != NULL ? 1 : 0, field);
+}
+
+int spate_json_fast_locate(const uint8_t *p, size_t n, int depth_max,
+                           const spate_json_name *names, int name_count, spate_json_field *fields) {
+    if (name_count < 0 || name_count > SPATE_JSON_NAMES_MAX) return 0;
+    return fast_walk(p, n, depth_max, 1, names, name_count, fields);
 }

@@ -52,4 +52,21 @@ typedef struct {
 int spate_json_fast_check(const uint8_t *text, size_t count, int depth_max, int require_object,
                           const uint8_t *name, size_t name_count, spate_json_field *field);
 
+/// A top-level key looked for by `spate_json_fast_locate`.
+typedef struct {
+    const uint8_t *bytes;
+    size_t count;
+} spate_json_name;
+
+/// Most names one `spate_json_fast_locate` looks for.
+#define SPATE_JSON_NAMES_MAX 64
+
+/// `spate_json_fast_check` of an object for several top-level keys at once:
+/// 1 when `text[0..<count]` is a well-formed object nested at most
+/// `depth_max` deep, with `fields[k]` filled for `names[k]` exactly as
+/// JSONParser locates a one-segment path (the names are distinct; the last
+/// occurrence of a repeated key wins); 0 when the full scanner must decide.
+int spate_json_fast_locate(const uint8_t *text, size_t count, int depth_max,
+                           const spate_json_name *names, int name_count, spate_json_field *fields);
+
 #endif
