@@ -53,14 +53,15 @@ public final class JSONFieldLocator {
         names = copy(paths.nameBytes)
         subtree = copy(paths.subtreePaths)
         count = paths.count
-        pathsAreFlat = paths.paths.allSatisfy { !$0.contains(".") }
+        let flat = paths.paths.allSatisfy { !$0.contains(".") }
+        pathsAreFlat = flat
         slots = .allocate(capacity: max(1, count))
         slots.initialize(repeating: .missing, count: max(1, count))
         let nameBytes = copy(paths.paths.flatMap { Array($0.utf8) })
         fastNameBytes = nameBytes
         fastFields = .allocate(capacity: max(1, paths.count))
         fastFields.initialize(repeating: spate_json_field())
-        if paths.paths.allSatisfy({ !$0.contains(".") }), paths.count > 0, paths.count <= Int(SPATE_JSON_NAMES_MAX) {
+        if flat, paths.count > 0, paths.count <= Int(SPATE_JSON_NAMES_MAX) {
             let names = UnsafeMutableBufferPointer<spate_json_name>.allocate(capacity: paths.count)
             var offset = 0
             for (index, path) in paths.paths.enumerated() {
@@ -95,11 +96,7 @@ public final class JSONFieldLocator {
         }
         if let fastNames, spate_json_fast_locate(base.assumingMemoryBound(to: UInt8.self), bytes.count, Int32(depthMax),
                                                  fastNames.baseAddress, Int32(count), fastFields.baseAddress) == 1 {
-            for index in 0..<count {
-                let field = fastFields[index]
-                slots[index] = JSONFieldValue(kind: JSONValueKind(rawValue: UInt8(truncatingIfNeeded: field.kind)) ?? .missing,
-                                              hasEscapes: field.has_escapes != 0, start: field.start, count: field.count)
-            }
+            for index in 0..<count { slots[index] = JSONFieldValue(fastFields[index]) }
             return nil
         }
         for index in 0..<count { slots[index] = .missing }

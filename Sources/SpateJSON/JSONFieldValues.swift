@@ -21,6 +21,8 @@
 // successful scan every range lies inside the scanned buffer. After a failed
 // scan the slots are unspecified (the record is invalid; do not read them).
 
+import CSpateJSONKernels
+
 /// Where one path's value lies in a scanned record.
 public struct JSONFieldValue: Sendable, Hashable {
     /// The kind of value, or `.missing`.
@@ -34,6 +36,12 @@ public struct JSONFieldValue: Sendable, Hashable {
 
     /// The slot of a path that does not occur in the record.
     public static let missing = JSONFieldValue(kind: .missing, hasEscapes: false, start: 0, count: 0)
+
+    /// What the C fast path (CSpateJSONKernels) located.
+    init(_ field: spate_json_field) {
+        self.init(kind: JSONValueKind(rawValue: UInt8(truncatingIfNeeded: field.kind)) ?? .missing,
+                  hasEscapes: field.has_escapes != 0, start: field.start, count: field.count)
+    }
 
     public init(kind: JSONValueKind, hasEscapes: Bool, start: Int, count: Int) {
         self.kind = kind

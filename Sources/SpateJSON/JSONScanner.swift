@@ -127,8 +127,7 @@ public struct JSONScanner: Sendable {
                                       name.baseAddress, name.count, &field)
             }
             if accepted == 1 {
-                result.slots[0] = JSONFieldValue(kind: JSONValueKind(rawValue: UInt8(field.kind)) ?? .missing,
-                                                 hasEscapes: field.has_escapes != 0, start: field.start, count: field.count)
+                result.slots[0] = JSONFieldValue(field)
                 return nil
             }
         }

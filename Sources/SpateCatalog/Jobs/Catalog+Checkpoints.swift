@@ -102,8 +102,8 @@ extension Catalog {
                     try statement.run()
                 }
             }
-            if !results.isEmpty { try Self.insertResults(results, job: job, database) }
             if !results.isEmpty {
+                try Self.insertResults(results, job: job, database)
                 try database.withStatement("""
                     DELETE FROM job_results WHERE job = ?1 AND id <= (SELECT MAX(id) FROM job_results WHERE job = ?1) - ?2
                     """) { statement throws(CatalogError) in

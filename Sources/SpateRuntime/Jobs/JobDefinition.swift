@@ -119,15 +119,14 @@ public struct JobDefinition: Sendable {
                                at: option.name.range.start)
             }
         }
+        let parallelismAt = job.options.first { $0.name.value.lowercased() == "parallelism" }?.valueRange.start ?? select.range.start
         if parallelism > 1, let reason = plan.stateNotSplittable(byKey: schemas.stream(named: input)?.keyColumn) {
-            let at = job.options.first { $0.name.value.lowercased() == "parallelism" }?.valueRange.start ?? select.range.start
-            throw SQLError(.invalidValue, "parallelism \(parallelism) splits \(input)'s shards among workers with separate state, but \(reason); use parallelism = 1", at: at)
+            throw SQLError(.invalidValue, "parallelism \(parallelism) splits \(input)'s shards among workers with separate state, but \(reason); use parallelism = 1", at: parallelismAt)
         }
         if parallelism > 1, let outputStream,
            let reason = plan.outputNotSplittable(inputKey: schemas.stream(named: input)?.keyColumn,
                                                  outputKey: schemas.stream(named: outputStream)?.keyColumn) {
-            let at = job.options.first { $0.name.value.lowercased() == "parallelism" }?.valueRange.start ?? select.range.start
-            throw SQLError(.invalidValue, "parallelism \(parallelism) with INSERT INTO \(outputStream): \(reason); use parallelism = 1", at: at)
+            throw SQLError(.invalidValue, "parallelism \(parallelism) with INSERT INTO \(outputStream): \(reason); use parallelism = 1", at: parallelismAt)
         }
         let kind: JobOutputKind
         if outputStream != nil {
@@ -165,21 +164,27 @@ extension QueryPlan {
         guard let keyColumn else {
             return "the stream has no key column to keep each key's records in one shard (CREATE STREAM … WITH (key = …))"
         }
-        func isKey(_ e: BoundExpression) -> Bool {
-            if case let .field(i) = e.kind { return i < fields.count && fields[i].path == [keyColumn] }
-            return false
-        }
-        let keyGroup = groupKeys.firstIndex(where: isKey)
+        let keyGroup = groupKeys.firstIndex { reads($0, field: keyColumn) }
         if isAggregating && keyGroup == nil {
             return "the query's groups are not keyed by the stream's key column (add \(keyColumn) to GROUP BY)"
         }
         for detector in detectors where !detector.partitionBy.contains(where: { e in
             if case let .groupKey(j) = e.kind { return j == keyGroup }
-            return isKey(e)
+            return reads(e, field: keyColumn)
         }) {
             return "\(detector.name) keeps state that is not keyed by the stream's key column (PARTITION BY \(keyColumn))"
         }
         return nil
+    }
+
+    /// Whether `e` is the top-level field `name` as read from the record
+    /// (directly, or as the group key it names).
+    func reads(_ e: BoundExpression, field name: String) -> Bool {
+        switch e.kind {
+        case let .field(i): return i < fields.count && fields[i].path == [name]
+        case let .groupKey(j): return j < groupKeys.count && reads(groupKeys[j], field: name)
+        default: return false
+        }
     }
 }
 
@@ -197,15 +202,7 @@ extension QueryPlan {
         guard let inputKey, let outputKey else {
             return "each output shard must take the rows of one worker; \(remedy)"
         }
-        let keyOutput = outputs.first { $0.name == outputKey }
-        let isInputKey: Bool
-        switch keyOutput?.expression.kind {
-        case let .field(i)?: isInputKey = i < fields.count && fields[i].path == [inputKey]
-        case let .groupKey(j)?:
-            if j < groupKeys.count, case let .field(i) = groupKeys[j].kind { isInputKey = i < fields.count && fields[i].path == [inputKey] }
-            else { isInputKey = false }
-        default: isInputKey = false
-        }
+        let isInputKey = outputs.first { $0.name == outputKey }.map { reads($0.expression, field: inputKey) } ?? false
         return isInputKey ? nil : "the output's key \(outputKey) is not the input's key \(inputKey) as read, so an output shard takes rows of several workers; \(remedy)"
     }
 
