@@ -94,6 +94,28 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows
         #expect(throws: SpateError.self) { try f.run("ACK ALERT 999;") }
     }
 
+    /// job_results has no json_valid CHECK since migration 0012 (it parsed
+    /// every row twice): the rows a job writes are still valid JSON, by
+    /// SQLite's own parser, for strings with quotes, backslashes, control
+    /// characters and non-ASCII text, and for doubles that JSON cannot hold.
+    @Test func resultRowsAreValidJSON() throws {
+        let f = try setUp()
+        try f.run("CREATE JOB awkward AS SELECT userId, amount, amount / 0.0 AS ratio, ts FROM tx SINCE EARLIEST;")
+        let names = [#"quote\"d"#, #"back\\slash"#, #"tab\tnew\nline"#, #"bell\u0007"#, "ünïcødé ✓", #"nul\u0000"#]
+        try append(f, names.enumerated().map { i, name in #"{"userId":"\#(name)","amount":\#(i == 0 ? "-0.0" : "1e300"),"ts":\#(t0)}"# })
+        let runner = f.database.startJobRunner(options: options)
+        defer { runner.stop() }
+        #expect(try eventually { try count(f, "SELECT COUNT(*) FROM job_results WHERE job = 'awkward';") == Int64(names.count) })
+        // SQLite's JSON functions, straight on the catalog (Spate's dialect has none).
+        let rows = try f.database.catalogQuery(sql: """
+            SELECT json_valid(row_json), json_type(row_json, '$.ratio'), json_extract(row_json, '$.userId') FROM job_results WHERE job = 'awkward'
+            """).rows
+        #expect(rows.count == names.count)
+        #expect(rows.allSatisfy { $0.first == .integer(1) }, "every row valid JSON: \(rows)")
+        #expect(rows.allSatisfy { $0.dropFirst().first == .text("null") }, "x / 0.0 is no number JSON can hold: null")
+        #expect(Set(rows.map { "\($0.last!)" }).count == names.count, "each user's name read back distinct: \(rows)")
+    }
+
     /// Rows held for a checkpoint are bounded (JobOutput.pendingRowsMax): a job
     /// whose interval is 10 minutes still commits its results in pieces, each
     /// exactly once, while its query runs on.

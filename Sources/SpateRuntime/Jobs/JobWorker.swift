@@ -223,9 +223,7 @@ final class JobWorker: @unchecked Sendable {
         /// Hands `rows` to the output and appends the stream rows among them.
         func handOn(_ rows: [EmittedRow]) throws {
             phase = "writing the output"
-            for row in rows {
-                do { try output.add(row) } catch { throw JobFailure.failed("writing the output: \(error)") }
-            }
+            do { try output.add(rows) } catch { throw JobFailure.failed("writing the output: \(error)") }
             FaultInjection.point("after a step, before its output is appended")
             do { try output.flushStream() } catch { throw JobFailure.failed("writing the output stream: \(error)") }
             FaultInjection.point("after output is appended, before the checkpoint")
