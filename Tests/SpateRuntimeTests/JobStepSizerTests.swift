@@ -1,5 +1,6 @@
-// JobStepSizer: the step launched while a job's thread commits grows with the
-// rows the thread must commit, from the rates it learned, within its bounds.
+// JobStepSizer: a job's step runs until collected, within its bounds: at most
+// batchesMax batches a worker, and no more rows than a job may hold, from the
+// rows per record it learned.
 
 @testable import SpateRuntime
 import Testing
@@ -7,42 +8,39 @@ import Testing
 @Suite struct JobStepSizerTests {
     let base = ParallelQueryExecution.batchesPerStep
 
-    @Test func unmeasuredStepsKeepTheDefaultSize() {
-        var sizer = JobStepSizer()
-        #expect(sizer.batches(whileHandling: 16_384) == base)
-        sizer.observeStep(ns: 2_000_000, batches: 8, rows: 80, progressed: true)
-        #expect(sizer.batches(whileHandling: 16_384) == base, "no rate of the thread's own work yet")
-    }
-
-    @Test func aCommitLongerThanAStepGetsAStepAsLong() {
-        var sizer = JobStepSizer()
-        sizer.observeStep(ns: 2_400_000, batches: 8, rows: 80, progressed: true)      // 300 µs a batch
-        sizer.observeOwnWork(ns: 30_000_000, rows: 15_000)                   // 2 µs a row
-        #expect(sizer.batches(whileHandling: 15_000) == 100)                 // 30 ms of work / 300 µs
-        #expect(sizer.batches(whileHandling: 100) == base, "a short hand-on keeps the default step")
-        #expect(sizer.batches(whileHandling: 10_000_000) == JobStepSizer.batchesMax)
+    @Test func unmeasuredStepsMayRunToTheMost() {
+        #expect(JobStepSizer().batchesLimit(workers: 1) == JobStepSizer.batchesMax)
+        #expect(JobStepSizer().batchesLimit(workers: 2) == JobStepSizer.batchesMax)
     }
 
     @Test func aStepEmitsAtMostTheRowsAJobMayHold() {
         var sizer = JobStepSizer()
-        sizer.observeStep(ns: 2_400_000, batches: 8, rows: 8 * 1_024, progressed: true)   // a row per record
-        sizer.observeOwnWork(ns: 30_000_000, rows: 15_000)
-        #expect(sizer.batches(whileHandling: 15_000) == JobOutput.pendingRowsMax / 1_024)
+        sizer.observeStep(records: 8 * batchRowCapacity, rows: 8 * batchRowCapacity)   // a row per record
+        #expect(sizer.batchesLimit(workers: 1) == JobOutput.pendingRowsMax / batchRowCapacity)
+        #expect(sizer.batchesLimit(workers: 2) == JobOutput.pendingRowsMax / batchRowCapacity / 2, "the workers' rows together")
+        sizer = JobStepSizer()
+        sizer.observeStep(records: 1_000_000, rows: 25_000)                                  // the reference job: a row per 40 records
+        #expect(sizer.batchesLimit(workers: 1) == JobStepSizer.batchesMax)
+    }
+
+    @Test func manyRowsPerRecordStillReadTheDefaultStep() {
+        var sizer = JobStepSizer()
+        sizer.observeStep(records: 100, rows: 100_000)
+        #expect(sizer.batchesLimit(workers: 2) == base)
     }
 
     @Test func stepsThatReadNothingTeachNothing() {
         var sizer = JobStepSizer()
-        sizer.observeStep(ns: 50, batches: 8, rows: 0, progressed: false)
-        sizer.observeOwnWork(ns: 30_000_000, rows: 15_000)
-        #expect(sizer.batches(whileHandling: 15_000) == base)
-        sizer.observeOwnWork(ns: 1_000, rows: 0)
-        #expect(sizer.nsPerRow == 2_000)
+        sizer.observeStep(records: 0, rows: 0)
+        #expect(sizer.rowsPerRecord == 0)
+        sizer.observeStep(records: 1_000, rows: 0)
+        #expect(sizer.rowsPerRecord == 0 && sizer.batchesLimit(workers: 1) == JobStepSizer.batchesMax, "a query that emits nothing")
     }
 
-    @Test func ratesFollowTheJobAsItChanges() {
+    @Test func theRateFollowsTheJobAsItChanges() {
         var sizer = JobStepSizer()
-        sizer.observeStep(ns: 8_000_000, batches: 8, rows: 80, progressed: true)
-        for _ in 0..<40 { sizer.observeStep(ns: 800_000, batches: 8, rows: 80, progressed: true) }
-        #expect(abs(sizer.nsPerBatch - 100_000) < 1_000)
+        sizer.observeStep(records: 1_000, rows: 1_000)
+        for _ in 0..<40 { sizer.observeStep(records: 1_000, rows: 100) }
+        #expect(abs(sizer.rowsPerRecord - 0.1) < 0.001)
     }
 }

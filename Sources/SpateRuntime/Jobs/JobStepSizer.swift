@@ -1,55 +1,41 @@
-// How much a job's workers read in the step launched just before the job's
-// thread hands on the last step's rows and commits a checkpoint (JobWorker):
-// enough that they are still reading when the thread is done, so a long commit
-// does not leave them idle. Measured before this (`spate-bench jobs`, the
-// reference job, 5 M records, 2 workers): steps of 8 batches took ~3 ms while
-// a commit of 16,384 result rows took ~35 ms, so the workers waited ~30 ms a
-// checkpoint and used 1.4 of the 2 cores.
+// How far a job's workers may read in one step (JobWorker). A step runs until
+// the job's thread collects it (ParallelQueryExecution.launchStep with
+// `batchesMax`): the thread launches it, hands on the last step's rows and
+// commits, then collects, so the step lasts as long as the thread's work
+// whatever that costs, and the workers stop within a batch of each other.
+// This bounds it: at least `ParallelQueryExecution.batchesPerStep` batches,
+// at most `batchesMax`, and no more than JobOutput.pendingRowsMax rows
+// expected from the rows per record learned as the job runs (the rows a step
+// emits are held until handed on; a stateless query emits one per record).
 //
-// Both rates are learned as the job runs (exponential moving averages): the
-// workers' time per batch (ParallelQueryExecution.lastStepNs, from launch to
-// the last worker finishing) and the thread's time per row handed on and
-// committed. Steps stay between `batchesPerStep` and `batchesMax`, and a step
-// is not expected to emit more than JobOutput.pendingRowsMax rows (the rows a
-// step emits are held until handed on: a stateless query emits a row per
-// record). A step only grows when the thread has rows to commit, so an
-// alert's latency (its commit is taken at once, with few rows) is unchanged.
+// History, measured with `spate-bench jobs` (the reference job, 5 M records):
+// steps of a fixed 8 batches left the workers idle while a commit of 16,384
+// rows took ~35 ms; steps sized by predicted rates (the workers' time per
+// batch, the thread's time per row) still left them idle 10–28 % of their
+// time, because a prediction is off and, with parallelism 2, the worker that
+// shares a core with the job's thread finishes later than the other, which
+// then waits. Running until collected took that to ~1–2 % with parallelism 1.
 
 struct JobStepSizer {
-    /// Most batches in one step: ~100 ms of reading at the reference job's pace.
+    /// Most batches one worker reads in a step: ~40 ms at the reference job's pace.
     static let batchesMax = 256
-    /// The workers' time per batch, ns (0 until a step was measured).
-    private(set) var nsPerBatch: Double = 0
-    /// The job thread's time per row handed on or committed, ns (0 until measured).
-    private(set) var nsPerRow: Double = 0
-    /// Rows the workers emit per batch (0 until measured).
-    private(set) var rowsPerBatch: Double = 0
+    /// Rows the query emits per record read (0 until measured).
+    private(set) var rowsPerRecord: Double = 0
     private let smoothing = 0.25
 
-    /// A step of `batches` batches took the workers `ns` and emitted `rows`;
-    /// `progressed`: it read records (a step that read nothing says nothing).
-    mutating func observeStep(ns: UInt64, batches: Int, rows: Int, progressed: Bool) {
-        guard progressed, batches > 0, ns > 0 else { return }
-        nsPerBatch = Self.average(nsPerBatch, Double(ns) / Double(batches), smoothing)
-        rowsPerBatch = Self.average(rowsPerBatch, Double(rows) / Double(batches), smoothing)
+    /// A step read `records` records (over every worker) and emitted `rows`.
+    mutating func observeStep(records: Int, rows: Int) {
+        guard records > 0 else { return }
+        let sample = Double(rows) / Double(records)
+        rowsPerRecord = rowsPerRecord == 0 ? sample : rowsPerRecord + smoothing * (sample - rowsPerRecord)
     }
 
-    /// The job thread spent `ns` handing on and committing `rows` rows.
-    mutating func observeOwnWork(ns: UInt64, rows: Int) {
-        guard rows > 0 else { return }
-        nsPerRow = Self.average(nsPerRow, Double(ns) / Double(rows), smoothing)
-    }
-
-    /// Batches for a step launched while the thread works on `rows` rows.
-    func batches(whileHandling rows: Int) -> Int {
+    /// Most batches each of `workers` workers may read in the next step.
+    func batchesLimit(workers: Int) -> Int {
         let base = ParallelQueryExecution.batchesPerStep
-        guard nsPerBatch > 0, nsPerRow > 0 else { return base }
-        let needed = (Double(rows) * nsPerRow / nsPerBatch).rounded(.up)
-        let rowsBound = rowsPerBatch > 0 ? (Double(JobOutput.pendingRowsMax) / rowsPerBatch).rounded(.down) : Double(Self.batchesMax)
-        return Int(max(Double(base), min(needed, Double(Self.batchesMax), rowsBound)))
-    }
-
-    private static func average(_ current: Double, _ sample: Double, _ weight: Double) -> Double {
-        current == 0 ? sample : current + weight * (sample - current)
+        guard rowsPerRecord > 0 else { return Self.batchesMax }
+        let recordsBound = Double(JobOutput.pendingRowsMax) / rowsPerRecord
+        let batchesBound = (recordsBound / Double(batchRowCapacity * max(1, workers))).rounded(.down)
+        return Int(max(Double(base), min(Double(Self.batchesMax), batchesBound)))
     }
 }

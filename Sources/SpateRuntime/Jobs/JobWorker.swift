@@ -5,7 +5,7 @@
 // latency from an append to its alert is one step plus one commit). The query's
 // workers run the next step in the background while this thread hands on the
 // last step's rows and commits (`ParallelQueryExecution.launchStep`), a step
-// long enough to outlast that work (JobStepSizer); a
+// that runs until this thread collects it, within JobStepSizer's bounds; a
 // checkpoint is the snapshot taken when that last step ended, with exactly the
 // rows of the steps up to it, so overlapping changes nothing a crash can see. A stop
 // request ends with a final checkpoint. Any error marks the job FAILED with a
@@ -240,13 +240,12 @@ final class JobWorker: @unchecked Sendable {
         defer { execution.abandonStep() }
         FaultInjection.trapIfChosen(job: name)
         var sizer = JobStepSizer()
-        var launchedBatches = ParallelQueryExecution.batchesPerStep
-        execution.launchStep(batches: launchedBatches)
+        execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount))
         while !shouldStop {
             let (outcome, rows): (QueryExecution.StepOutcome, [EmittedRow])
             phase = "reading the input"
             do { (outcome, rows) = try execution.collectStep() } catch { throw JobFailure.failed(error.description) }
-            sizer.observeStep(ns: execution.lastStepNs, batches: launchedBatches, rows: rows.count, progressed: outcome.hasProgressed)
+            if case let .progressed(records) = outcome { sizer.observeStep(records: records, rows: rows.count) }
             // The workers are quiet: decide on a checkpoint and take it now.
             // Checkpoint when the interval is up, at once when alerts wait (their
             // latency matters), and when the job has caught up with its stream
@@ -258,17 +257,13 @@ final class JobWorker: @unchecked Sendable {
             let rowsFull = output.pendingRowCount + rows.count >= JobOutput.pendingRowsMax
             let snapshot = alertsWait || caughtUp || rowsFull || outcome == .finished || monotonicNs() - lastCommitNs >= dueNs
                 ? execution.snapshot() : nil
-            // The thread's work next: these rows, and the ones waiting when it commits.
-            let rowsToHandle = rows.count + (snapshot == nil ? 0 : output.pendingRowCount + rows.count)
+            // The workers read on while this thread hands on and commits, until it collects.
             if case .progressed = outcome, !shouldStop {
                 FaultInjection.trapIfChosen(job: name)
-                launchedBatches = sizer.batches(whileHandling: rowsToHandle)
-                execution.launchStep(batches: launchedBatches)
+                execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount))
             }
-            let workNs = monotonicNs()
             try handOn(rows)
             if let snapshot { try commit(snapshot) }
-            sizer.observeOwnWork(ns: monotonicNs() - workNs, rows: rowsToHandle)
             if let snapshot {
                 lastCommitNs = monotonicNs()
                 recordsAtLastCommit = Int64(snapshot.statistics.recordsRead)
@@ -284,10 +279,7 @@ final class JobWorker: @unchecked Sendable {
                 JobCrashNote.leaveStep(crashSlot)
                 usleep(useconds_t(environment.options.pollIntervalMs * 1000))
                 JobCrashNote.enterStep(crashSlot)
-                if !shouldStop {
-                    launchedBatches = ParallelQueryExecution.batchesPerStep
-                    execution.launchStep(batches: launchedBatches)
-                }
+                if !shouldStop { execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount)) }
             case .finished:
                 throw JobFailure.failed("the job's query ended (it should tail its stream)")
             }

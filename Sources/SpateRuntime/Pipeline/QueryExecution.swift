@@ -232,12 +232,6 @@ public final class QueryExecution {
         case idle
         /// The query has read to its end, or its output said stop.
         case finished
-
-        /// Whether records were read.
-        public var hasProgressed: Bool {
-            if case .progressed = self { return true }
-            return false
-        }
     }
 
     /// Reads and processes up to one batch of records, emitting the rows it
