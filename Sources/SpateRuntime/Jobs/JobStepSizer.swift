@@ -14,7 +14,9 @@
 // batch, the thread's time per row) still left them idle 10–28 % of their
 // time, because a prediction is off and, with parallelism 2, the worker that
 // shares a core with the job's thread finishes later than the other, which
-// then waits. Running until collected took that to ~1–2 % with parallelism 1.
+// then waits. Running until collected took that to ~1–2 % with parallelism 1
+// and 8–15 % with parallelism 2 (a worker still waits for the other's last
+// batch, and for the job's thread between steps).
 
 struct JobStepSizer {
     /// Most batches one worker reads in a step: ~40 ms at the reference job's pace.
