@@ -1,6 +1,8 @@
 // Exactly-once under kill -9: `spate run` processes run three jobs — one
-// raising alerts, one appending to a stream, one writing files into a sink
-// that rolls every 10 seconds of window time — while the input grows, and
+// raising alerts and one appending to a stream, each on two workers (one per
+// shard, their steps running until the job's thread collects them), and one
+// writing files into a sink that rolls every 10 seconds of window time —
+// while the input grows, and
 // each is killed with SIGKILL at a random moment, 50 times
 // (SPATE_JOB_CRASH_ROUNDS for a soak run: Tests/soak-jobs.sh). Then one last
 // runner catches up. The alerts, the output stream and the sealed files must
@@ -27,10 +29,10 @@ import Testing
     static let setup = """
         CREATE STREAM tx (userId STRING, amount DOUBLE, ts TIMESTAMP) WITH (shards = 2, key = 'userId', event_time = 'ts');
         CREATE STREAM per_window (userId STRING, ws TIMESTAMP, n BIGINT, total DOUBLE) WITH (shards = 2, key = 'userId');
-        CREATE JOB big_spenders WITH (alerts = true, checkpoint_interval = '20 ms') AS
+        CREATE JOB big_spenders WITH (alerts = true, checkpoint_interval = '20 ms', parallelism = 2) AS
           SELECT userId, WINDOW_START, COUNT(*) AS n, SUM(amount) AS total FROM tx SINCE EARLIEST
           WINDOW TUMBLING (SIZE 5 SECONDS, GRACE 20 SECONDS) GROUP BY userId HAVING SUM(amount) > 2000;
-        CREATE JOB copy WITH (checkpoint_interval = '20 ms') AS INSERT INTO per_window
+        CREATE JOB copy WITH (checkpoint_interval = '20 ms', parallelism = 2) AS INSERT INTO per_window
           SELECT userId, WINDOW_START AS ws, COUNT(*) AS n, SUM(amount) AS total FROM tx SINCE EARLIEST
           WINDOW TUMBLING (SIZE 5 SECONDS, GRACE 20 SECONDS) GROUP BY userId;
         """
