@@ -10,6 +10,11 @@
 // to L is durable"), so its last line is recorded. Line numbers here are
 // relative to the chunk (1-based); the writer, which sees chunks in order,
 // makes them absolute.
+//
+// In a strict ingest the framer also keeps `CheckedChunks`: the check pass
+// fingerprints each chunk and notes whether the quick key look agreed with the
+// full scan on every line; the append pass then frames a chunk it finds
+// unchanged without checking its lines again.
 
 import SpateLog
 
@@ -51,6 +56,8 @@ struct FramedChunk: @unchecked Sendable {
     /// Rejected lines (chunk-relative numbers) with why, the first `rejectionsKeptMax`.
     var rejections: [IngestRejection] = []
     var rejectedCount = 0
+    /// What the check pass of a strict ingest learned about the chunk.
+    var checked: CheckedChunk?
 }
 
 /// Frames chunks of input for a stream's shards; one per thread.
@@ -61,13 +68,18 @@ struct IngestChunkFramer {
     private let checkOnly: Bool
     private let batchRecordsMax: Int
     private let rejectionsKeptMax: Int
+    /// A strict ingest's memo: filled by the check pass, trusted by the append pass.
+    private let checkedChunks: CheckedChunks?
 
-    /// - Parameter checkOnly: check lines without framing them (the first pass of `--strict`).
-    init(options: IngestOptions, router: PartitionRouter, checkOnly: Bool) throws(SpateError) {
+    /// - Parameters:
+    ///   - checkOnly: check lines without framing them (the first pass of `--strict`).
+    ///   - checkedChunks: a strict ingest's memo of checked chunks (see `CheckedChunks`).
+    init(options: IngestOptions, router: PartitionRouter, checkOnly: Bool, checkedChunks: CheckedChunks?) throws(SpateError) {
         checker = try IngestLineChecker(keyField: options.keyField, keyFieldIsDeclared: options.keyFieldIsDeclared)
         routes = PartitionRouteCache(router: router)
         usesKey = options.keyField != nil
         self.checkOnly = checkOnly
+        self.checkedChunks = checkedChunks
         batchRecordsMax = options.batchRecordsMax
         rejectionsKeptMax = options.rejectionsKeptMax
     }
@@ -86,6 +98,14 @@ struct IngestChunkFramer {
         // Records without a key alternate over the shards, from a shard that moves with the chunk.
         var roundRobin = chunk.index % shardCount
         let bytes = chunk.bytes
+        // The check pass: does the quick key look agree with the full scan on every line?
+        var quickKeysAgree = checkOnly && checkedChunks != nil && usesKey
+        // The append pass: a chunk the check pass saw, unchanged, is not checked again.
+        var trusted = false, trustedQuickKeys = false
+        if !checkOnly, let checked = checkedChunks?.checked(chunk.index), checked.fingerprint == ChunkFingerprint(bytes) {
+            trusted = true
+            trustedQuickKeys = checked.quickKeysAgree
+        }
         var start = 0
         var lineNumber = 0
         while start < bytes.count {
@@ -96,9 +116,18 @@ struct IngestChunkFramer {
             lineNumber += 1
             if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            if let reason = checker.reject(line) {
-                note(&result, IngestRejection(line: lineNumber, reason: reason))
-                continue
+            var key = UnsafeRawBufferPointer(start: nil, count: 0)
+            if trusted && !usesKey {
+                // A good record: the check pass rejected no line of this chunk.
+            } else if trusted && trustedQuickKeys, let quick = checker.quickKey(line) {
+                key = quick
+            } else {
+                if let reason = checker.reject(line) {
+                    note(&result, IngestRejection(line: lineNumber, reason: reason))
+                    continue
+                }
+                key = checker.key
+                if quickKeysAgree { quickKeysAgree = checker.sameKey(checker.quickKey(line)) }
             }
             if checkOnly { continue }
             if batch == nil {
@@ -106,7 +135,6 @@ struct IngestChunkFramer {
                 batch = started
                 frames = started.frames.map { Unmanaged.passUnretained($0) }
             }
-            let key = checker.key
             let shard: Int
             if usesKey {
                 shard = routes.shard(forKey: key)
@@ -137,6 +165,9 @@ struct IngestChunkFramer {
             }
         }
         result.lineCount = lineNumber
+        if checkOnly && checkedChunks != nil && bytes.count <= lineNumber * CheckedChunks.lineBytesMeanMax {
+            result.checked = CheckedChunk(fingerprint: ChunkFingerprint(bytes), quickKeysAgree: quickKeysAgree)
+        }
         if let batch {
             batch.records = batchRecords
             result.batches.append(batch)

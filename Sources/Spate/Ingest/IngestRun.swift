@@ -58,6 +58,8 @@ final class IngestRun: @unchecked Sendable {
     private let stream: LogStream
     private let options: IngestOptions
     private let checkOnly: Bool
+    /// A strict ingest's memo: filled in the check pass, trusted in the append pass.
+    private let checkedChunks: CheckedChunks?
     private let toFrame: BlockingQueue<InputChunk>
     private let framed: BlockingQueue<FramedChunk>
     private let toWrite: [BlockingQueue<Settling>]
@@ -69,10 +71,11 @@ final class IngestRun: @unchecked Sendable {
     /// Written, not settled, after a failure: taken back at the end (settler only, then the caller).
     private var toRetract: [(shard: Int, pending: PendingAppend)] = []
 
-    init(stream: LogStream, options: IngestOptions, checkOnly: Bool) {
+    init(stream: LogStream, options: IngestOptions, checkOnly: Bool, checkedChunks: CheckedChunks? = nil) {
         self.stream = stream
         self.options = options
         self.checkOnly = checkOnly
+        self.checkedChunks = checkedChunks
         let chunks = max(2, options.chunksInFlightMax)
         toFrame = BlockingQueue(capacity: chunks)
         framed = BlockingQueue(capacity: chunks)
@@ -91,7 +94,8 @@ final class IngestRun: @unchecked Sendable {
     func run(fd: Int32, progress: ((IngestProgress) -> Void)?) throws(SpateError) -> IngestReport {
         var framers: [IngestChunkFramer] = []
         for _ in 0..<max(1, options.framerThreads) {
-            framers.append(try IngestChunkFramer(options: options, router: stream.router, checkOnly: checkOnly))
+            framers.append(try IngestChunkFramer(options: options, router: stream.router, checkOnly: checkOnly,
+                                                 checkedChunks: checkedChunks))
         }
         let framerThreads = framers.map { framer in JoinableThread { [self] in runFramer(framer) } }
         let sequencer = JoinableThread { [self] in runSequencer() }
@@ -166,6 +170,7 @@ final class IngestRun: @unchecked Sendable {
             waiting[arrived.chunk.index] = arrived
             while let chunk = waiting.removeValue(forKey: nextIndex) {
                 nextIndex += 1
+                checkedChunks?.record(chunk.checked, index: chunk.chunk.index)
                 if !stopped.load(ordering: .acquiring) {
                     report.withLock { report in
                         report.rejected += chunk.rejectedCount

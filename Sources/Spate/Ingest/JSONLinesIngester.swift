@@ -8,7 +8,9 @@
 // A line that is not a JSON object, lacks the key field, has a key that is not a
 // string or number, or is over the 1 MiB record limit is rejected with its line
 // number and skipped. In strict mode the whole input is checked first and
-// nothing is written if any line is bad (one extra read of the input).
+// nothing is written if any line is bad (one extra read of the input; the
+// append pass does not check again the chunks it finds unchanged, see
+// `CheckedChunks`).
 //
 // Threads (a pipeline; every queue between stages is bounded):
 //
@@ -116,13 +118,16 @@ public final class JSONLinesIngester {
     public func ingest(fd: Int32, progress: ((IngestProgress) -> Void)? = nil) throws(SpateError) -> IngestReport {
         if options.strict {
             let input = try SeekableInput(fd: fd)
-            var check = try IngestRun(stream: stream, options: options, checkOnly: true).run(fd: input.fd, progress: nil)
+            let checked = CheckedChunks()
+            var check = try IngestRun(stream: stream, options: options, checkOnly: true, checkedChunks: checked)
+                .run(fd: input.fd, progress: nil)
             if check.rejected > 0 {
                 check.abortedByStrictMode = true
                 return check
             }
             try input.rewind()
-            return try IngestRun(stream: stream, options: options, checkOnly: false).run(fd: input.fd, progress: progress)
+            return try IngestRun(stream: stream, options: options, checkOnly: false, checkedChunks: checked)
+                .run(fd: input.fd, progress: progress)
         }
         return try IngestRun(stream: stream, options: options, checkOnly: false).run(fd: fd, progress: progress)
     }
