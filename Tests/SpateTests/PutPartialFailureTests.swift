@@ -1,8 +1,16 @@
 // A put that fails part way says exactly what was kept (issue 14): how many
 // records each shard got, and the last input line durable in all shards — and
 // `spate put --skip-lines N` from there adds every other line exactly once.
-// The disk-full case runs on a 2 MiB tmpfs when the tests run as root (mounted
+// The disk-full case runs on an 8 MiB tmpfs when the tests run as root (mounted
 // and unmounted here); otherwise it is skipped, saying why.
+//
+// Why 8 MiB: the shards' writers run apart, up to ~9 batches (the writers' and
+// the settler's queues, 8 each) of 8,192 records, ~425 KB a shard here. On a
+// 2 MiB disk, a loaded machine let shard 0's writer fill the disk with batches
+// 1–3 before shard 1's wrote batch 1, so no batch was whole in both shards and
+// the put rightly kept nothing (2 runs in 6 with the cores busy). With the
+// catalog (~0.3 MB), the leading shard's ~3.8 MB and the other's first batch,
+// 8 MiB always holds one whole batch before it fills.
 
 import Foundation
 import Testing
@@ -38,14 +46,14 @@ import Testing
         let dir = TemporaryDirectory()
         let mountPoint = dir.path + "/small"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        guard sh("mount -t tmpfs -o size=2m tmpfs '\(mountPoint)'") == 0 else {
+        guard sh("mount -t tmpfs -o size=8m tmpfs '\(mountPoint)'") == 0 else {
             print("skipped: cannot mount a tmpfs here (a container without CAP_SYS_ADMIN?)")
             return
         }
         defer { _ = sh("umount '\(mountPoint)'") }
         let data = mountPoint + "/data"
-        let total = 40_000
-        let input = dir.write("in.jsonl", Self.lines(1...total))  // 2.6 MB: more than the disk holds
+        let total = 160_000
+        let input = dir.write("in.jsonl", Self.lines(1...total))  // 12 MB, ~17 MB framed: more than the disk holds
 
         let put = try Spate.run(["put", "tx", "--shards", "2", "--key", "userId", "--data", data], inputFile: input)
         #expect(put.status == 1)
@@ -61,7 +69,7 @@ import Testing
         #expect(try Self.numbers(data).sorted() == Array(1...lastLine))
 
         // With room again, the resume adds every other line once.
-        #expect(sh("mount -o remount,size=16m '\(mountPoint)'") == 0)
+        #expect(sh("mount -o remount,size=64m '\(mountPoint)'") == 0)
         let resume = try Spate.run(["put", "tx", "--key", "userId", "--skip-lines", "\(lastLine)", "--data", data], inputFile: input)
         #expect(resume.status == 0, "\(resume.stderr)")
         #expect(resume.stdout.contains("appended \((total - lastLine).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) records"),
