@@ -141,6 +141,9 @@ public final class Shard: @unchecked Sendable {
 
     /// Most bytes one write call carries (bounds the write buffer per shard).
     static let writeChunkBytesMax = 8 << 20
+    /// Writes at least this long start their writeback at once (LogFile.startWriteback);
+    /// a small append is synced right after anyway, one more call would be waste.
+    static let writebackBytesMin = 64 << 10
 
     /// Kinesis-style name of shard `index`: `shardId-000000000000`.
     public static func name(ofIndex index: Int) -> String { ShardDirectory.shardName(index) }
@@ -296,6 +299,7 @@ public final class Shard: @unchecked Sendable {
         assert(bytes.count == chunkBytes && position - start == chunkBytes, "the frames are the bytes measured for them")
         do throws(LogError) {
             try activeFile.write(bytes, at: start)
+            if settings.durability != .none && bytes.count >= Self.writebackBytesMin { activeFile.startWriteback(at: start, count: bytes.count) }
         } catch {
             // Leave no partial frames behind a failed write (e.g. a full disk).
             try? activeFile.truncate(to: start)
