@@ -34,7 +34,7 @@ public enum CRC32C {
     /// The checksums of three byte ranges, computed together (see
     /// spate_crc32c_three): about three times as fast as one after another.
     public static func checksums(_ a: UnsafeRawPointer, _ aCount: Int, _ b: UnsafeRawPointer, _ bCount: Int,
-                          _ c: UnsafeRawPointer, _ cCount: Int) -> (UInt32, UInt32, UInt32) {
+                                 _ c: UnsafeRawPointer, _ cCount: Int) -> (UInt32, UInt32, UInt32) {
         var out: (UInt32, UInt32, UInt32) = (0, 0, 0)
         withUnsafeMutableBytes(of: &out) { raw in
             spate_crc32c_three(a, aCount, b, bCount, c, cCount, raw.baseAddress!.assumingMemoryBound(to: UInt32.self))
