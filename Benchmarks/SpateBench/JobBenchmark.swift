@@ -68,9 +68,34 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
         parallelTable.printRow(["\(workers)", groupedRate(Double(count) / elapsed), fixed(elapsed, 2) + " s", fixed(cpu, 2)])
     }
     printLine("  CPU: cores busy on average (process CPU time / wall time)")
+    try runResultReads(database, job: "parallel_3")
     try runDashboardLoad(database, count: count)
     try runJobLogCost(in: directory + "/job-log")  // JobLogBenchmark.swift
     try runAlertLatency(in: directory + "/latency", scale: scale)
+}
+
+/// What storing results a page at a time costs their readers (schema/0013):
+/// the job_results view unrolls each page's JSON array. Reads the rows the
+/// last parallel job kept, as a REPL user would.
+private func runResultReads(_ database: Database, job: String) throws {
+    let queries = [("COUNT(*)", "SELECT COUNT(*) FROM job_results WHERE job = '\(job)'"),
+                   ("newest 5", "SELECT id, row_json FROM job_results WHERE job = '\(job)' ORDER BY id DESC LIMIT 5"),
+                   ("every row's JSON", "SELECT SUM(length(row_json)), MAX(window_start) FROM job_results WHERE job = '\(job)'")]
+    guard case let .integer(kept)? = try database.catalogQuery(sql: queries[0].1).rows.first?.first else { throw BenchError("no result count") }
+    var figures: [String] = []
+    var everyRow = 0.0
+    for (label, sql) in queries {
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = monotonicNs()
+            _ = try database.catalogQuery(sql: sql)
+            best = min(best, seconds(from: start, to: monotonicNs()))
+        }
+        figures.append("\(label) \(fixed(best * 1000, 1)) ms")
+        everyRow = best
+    }
+    printLine("  reading the \(grouped(Int(kept))) result rows the last job kept (job_results, best of 3): " + figures.joined(separator: ", ")
+              + " (\(fixed(everyRow / Double(max(kept, 1)) * 1e6, 2)) µs a row)")
 }
 
 /// Issue 16's budget: an open dashboard costs a running job ≤ 2 % of its

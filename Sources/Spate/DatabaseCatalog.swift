@@ -12,6 +12,12 @@ extension Database {
                                   "channels", "deliveries", "alarms", "alarm_history", "metrics", "detector_scores",
                                   "sinks", "sink_files", "job_log"]
 
+    /// SQLite types of the queryable views' computed columns, which
+    /// pragma_table_info leaves blank (job_results expands job_result_pages:
+    /// schema/0013).
+    static let viewColumnTypes = ["job_results": ["id": "INTEGER", "window_start": "INTEGER", "window_end": "INTEGER",
+                                                  "row_json": "TEXT", "created_at": "INTEGER"]]
+
     /// The SQL definition of stream `name`, if it was made with CREATE STREAM.
     public func streamDefinition(_ name: String) throws(SpateError) -> StreamDefinition? {
         let record: StreamRecord?
@@ -48,7 +54,8 @@ extension Database {
         Self.queryableTables.compactMap { table in
             guard let info = try? catalog.query(sql: "SELECT name, type FROM pragma_table_info('\(table)')") else { return nil }
             let columns = info.rows.compactMap { row -> SchemaColumn? in
-                guard case let .text(name) = row[row.startIndex], case let .text(type) = row[row.startIndex + 1] else { return nil }
+                guard case let .text(name) = row[row.startIndex], case var .text(type) = row[row.startIndex + 1] else { return nil }
+                if type.isEmpty { type = Self.viewColumnTypes[table]?[name] ?? "" }
                 // Webhook headers hold credentials: SHOW CHANNELS shows them masked, SELECT not at all.
                 if table == "channels" && ChannelSecrets.secretColumns.contains(name) { return nil }
                 return SchemaColumn(name: name, type: Self.sqlType(column: name, sqliteType: type))

@@ -1,4 +1,4 @@
-// JSONNumber.swift — JSON number text to Double and Int64.
+// JSONNumber.swift — JSON number text to Double and Int64, and Int64 to text.
 //
 // Layer: SpateJSON. The SQL runtime decodes the number fields a
 // query reads (`amount`, `timestamp`) for every record, so this is hot.
@@ -309,6 +309,22 @@ extension JSONNumber {
             case 21: return 1e21
             default: return 1e22
             }
+        }
+    }
+
+    /// Appends `i` in decimal to `out`, digits written backwards into a stack
+    /// buffer (no String on the way: job result rows write several per row).
+    public static func appendDecimal(_ i: Int64, to out: inout [UInt8]) {
+        if i < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = i.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 }

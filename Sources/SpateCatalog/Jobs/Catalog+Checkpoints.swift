@@ -40,7 +40,7 @@ extension Catalog {
     /// queued in the outbox (`deliveries`) for the channels of the job's current
     /// `notify` option, in the same transaction.
     public func commitCheckpoint(job: String, owner: String, nowMs: Int64, leaseDurationMs: Int64,
-                                 checkpoint: CheckpointData, alerts: [NewAlert], results: [NewResult],
+                                 checkpoint: CheckpointData, alerts: [NewAlert], results: ResultPage,
                                  scores: [ScoreMinute] = [], sealedFiles: [SealedSinkFile] = []) throws(CatalogError) -> Bool {
         try transaction { database throws(CatalogError) in
             let held = try database.withStatement("""
@@ -103,11 +103,13 @@ extension Catalog {
                 }
             }
             if !results.isEmpty {
-                try Self.insertResults(results, job: job, database)
+                let lastRowID = try Self.insertResultPage(results, job: job, database)
+                // The trim: pages whose rows are all older than the job's newest
+                // resultsKeptPerJob (the job's newest page is never one of them).
                 try database.withStatement("""
-                    DELETE FROM job_results WHERE job = ?1 AND id <= (SELECT MAX(id) FROM job_results WHERE job = ?1) - ?2
+                    DELETE FROM job_result_pages WHERE job = ?1 AND first_row_id <= ?2 AND first_row_id + row_count - 1 <= ?2
                     """) { statement throws(CatalogError) in
-                    try statement.bind(job, Int64(Self.resultsKeptPerJob))
+                    try statement.bind(job, lastRowID - Int64(Self.resultsKeptPerJob))
                     try statement.run()
                 }
             }
@@ -115,44 +117,26 @@ extension Catalog {
         }
     }
 
-    /// Newest result rows kept per job.
+    /// Newest result rows kept per job: a checkpoint deletes the job's pages
+    /// whose rows are all this many ids or more below its newest row (a page
+    /// with one newer row is kept whole).
     public static let resultsKeptPerJob = 100_000
 
-    /// Result rows one INSERT statement carries.
-    static let resultRowsPerInsert = 32
-
-    /// Inserts `results` of `job`, `resultRowsPerInsert` rows a statement
-    /// (VALUES (…), (…), …) and the rest one by one, bound column by column. A
-    /// checkpoint can carry 16,384 rows: the generic bind (an array of values)
-    /// with a statement-cache lookup per row cost 4 µs a row; one statement per
-    /// row 3 µs (each execution reads and writes AUTOINCREMENT's counter and
-    /// opens its cursors); 32 rows a statement ~40 % less (measured with the
-    /// same schema, 125,000 rows).
-    static func insertResults(_ results: [NewResult], job: String, _ database: SQLiteDatabase) throws(CatalogError) {
-        var next = 0
-        for rowsPerStatement in [resultRowsPerInsert, 1] where results.count - next >= rowsPerStatement {
-            let values = (0..<rowsPerStatement).map { row in
-                let first = 2 + 4 * row
-                return "(?1, ?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3))"
-            }
-            try database.withStatement("""
-                INSERT INTO job_results (job, window_start, window_end, row_json, created_at) VALUES \(values.joined(separator: ", "))
-                """) { statement throws(CatalogError) in
-                try statement.bind(job, at: 1)
-                while results.count - next >= rowsPerStatement {
-                    for row in 0..<rowsPerStatement {
-                        let result = results[next + row], first = Int32(2 + 4 * row)
-                        try statement.bind(result.windowStartMs.map(CatalogValue.integer) ?? .null, at: first)
-                        try statement.bind(result.windowEndMs.map(CatalogValue.integer) ?? .null, at: first + 1)
-                        try statement.bind(result.rowJSON, at: first + 2)
-                        try statement.bind(result.createdMs, at: first + 3)
-                    }
-                    try statement.run()
-                    statement.rewind()
-                    next += rowsPerStatement
-                }
-            }
+    /// Inserts `page` as one row of job_result_pages, its rows numbered on
+    /// from the newest page's last row; returns the id of its last row.
+    static func insertResultPage(_ page: ResultPage, job: String, _ database: SQLiteDatabase) throws(CatalogError) -> Int64 {
+        try database.withStatement("""
+            INSERT INTO job_result_pages (job, first_row_id, row_count, rows_json)
+            VALUES (?1, COALESCE((SELECT first_row_id + row_count FROM job_result_pages ORDER BY id DESC LIMIT 1), 1), ?2, ?3)
+            RETURNING first_row_id + row_count - 1
+            """) { statement throws(CatalogError) in
+            try statement.bind(job, at: 1)
+            try statement.bind(Int64(page.rowCount), at: 2)
+            try statement.bind(utf8: page.json, at: 3)
+            guard try statement.step() else { throw CatalogError.invalidRecord("inserting a page of results returned no row") }
+            let lastRowID = statement.int64(0)
+            while try statement.step() {}
+            return lastRowID
         }
-        assert(next == results.count, "every result row inserted")
     }
 }

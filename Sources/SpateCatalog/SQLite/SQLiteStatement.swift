@@ -52,6 +52,15 @@ final class SQLiteStatement {
         try check(code)
     }
 
+    /// Binds UTF-8 bytes as TEXT; SQLite copies them before returning.
+    func bind(utf8 value: [UInt8], at index: Int32) throws(CatalogError) {
+        if value.isEmpty { return try bind("", at: index) }
+        let code = value.withUnsafeBytes { bytes in
+            sqlite3_bind_text(handle, index, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), csqlite_transient())
+        }
+        try check(code)
+    }
+
     /// Binds bytes as a BLOB; SQLite copies them before returning.
     func bind(_ value: [UInt8], at index: Int32) throws(CatalogError) {
         let code = value.withUnsafeBytes { bytes in

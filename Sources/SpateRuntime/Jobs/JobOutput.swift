@@ -20,7 +20,7 @@ final class JobOutput {
     private let members: JSONText.Members
     let nowMs: @Sendable () -> Int64
     private(set) var pendingAlerts: [NewAlert] = []
-    private(set) var pendingResults: [NewResult] = []
+    private(set) var pendingResults = ResultPage()
     private(set) var recordsOut: Int64
 
     // Stream output.
@@ -65,13 +65,18 @@ final class JobOutput {
             recordsOut += 1
             return
         }
+        if kind == .results {
+            pendingResults.append(windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs, createdMs: createdMs) { out in
+                JSONText.appendObject(members: members, values: row.values, to: &out)
+            }
+            recordsOut += 1
+            return
+        }
         let json = JSONText.object(members: members, values: row.values)
         switch kind {
         case .alerts:
             pendingAlerts.append(NewAlert(job: job, key: row.key, windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs,
                                           score: row.score, rowJSON: json, createdMs: createdMs, explanationJSON: row.explanation))
-        case .results:
-            pendingResults.append(NewResult(windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs, rowJSON: json, createdMs: createdMs))
         case .stream:
             guard let stream else { return }
             let key = keyColumn.map { JSONText.plain(row.values[$0]) } ?? ""
@@ -86,8 +91,8 @@ final class JobOutput {
             }
             try batches[shard].append(key: key, payload: Array(json.utf8))
             return
-        case .sink:
-            preconditionFailure("sink rows are taken above")
+        case .sink, .results:
+            preconditionFailure("sink and result rows are taken above")
         }
         recordsOut += 1
     }
@@ -108,7 +113,7 @@ final class JobOutput {
 
     var hasPendingRows: Bool { !pendingAlerts.isEmpty || !pendingResults.isEmpty }
     /// Alerts and results held for the next checkpoint.
-    var pendingRowCount: Int { pendingAlerts.count + pendingResults.count }
+    var pendingRowCount: Int { pendingAlerts.count + pendingResults.rowCount }
     /// Rows held before a checkpoint is taken whatever the interval: bounds
     /// the memory they hold, and commits them in pieces that overlap the
     /// query's next steps instead of one long commit at the interval's end.
@@ -118,7 +123,7 @@ final class JobOutput {
     /// The checkpoint committed what was pending.
     func committed() {
         pendingAlerts.removeAll(keepingCapacity: true)
-        pendingResults.removeAll(keepingCapacity: true)
+        pendingResults.removeAll()
     }
 
     func outputOffsets(stream name: String) -> [ShardOffset] {

@@ -39,15 +39,21 @@ public enum JSONText {
     /// and a String per value (a quoted copy of each string, then the joined
     /// text) was a fifth of that thread's time.
     public static func object(members: Members, values: [Value]) -> String {
-        guard !values.isEmpty else { return "{}" }
         var out: [UInt8] = []
         out.reserveCapacity(values.count * 24)
+        appendObject(members: members, values: values, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the JSON object of `members` → `values` to `out` (a job's page
+    /// of result rows is one buffer of them).
+    public static func appendObject(members: Members, values: [Value], to out: inout [UInt8]) {
+        guard !values.isEmpty else { return out.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")]) }
         for (i, value) in values.enumerated() {
             members.append(i, to: &out)
             append(value, to: &out)
         }
         out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func value(_ value: Value) -> String {
@@ -67,25 +73,10 @@ public enum JSONText {
             var s = s
             s.withUTF8 { JSONStringLiteral.append(UnsafeRawBufferPointer($0), to: &out) }
         case let .bigint(i), let .timestamp(i):
-            appendDecimal(i, to: &out)
+            JSONNumber.appendDecimal(i, to: &out)
         default:
             var text = Self.value(value)
             text.withUTF8 { out.append(contentsOf: $0) }
-        }
-    }
-
-    /// `i` in decimal, digits written backwards into a stack buffer.
-    private static func appendDecimal(_ i: Int64, to out: inout [UInt8]) {
-        if i < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = i.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = 20
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 

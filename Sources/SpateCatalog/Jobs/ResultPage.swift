@@ -1,0 +1,66 @@
+// A page of a job's result rows: the rows one checkpoint commits, written as
+// the JSON array that job_result_pages keeps in one row (schema/0013, which
+// says why and how the job_results view numbers them). The job's thread
+// appends each row's JSON straight into the page's buffer, so a row costs no
+// String and no SQLite insert of its own.
+
+import SpateJSON
+
+/// Result rows held for the next checkpoint, as one JSON array of
+/// `[window_start, window_end, created_at, row]` elements.
+public struct ResultPage: Sendable, Equatable {
+    /// Rows in the page.
+    public private(set) var rowCount = 0
+    /// The array's text, closed: `[]` when empty.
+    private var bytes: [UInt8] = Self.empty
+
+    public init() {}
+
+    /// A page of `results`, in order.
+    public init(_ results: [NewResult]) {
+        for result in results { append(result) }
+    }
+
+    public var isEmpty: Bool { rowCount == 0 }
+
+    /// Appends one row; `writeRow` appends the row's JSON object to the buffer
+    /// it is given (it must write exactly one JSON value).
+    public mutating func append(windowStartMs: Int64?, windowEndMs: Int64?, createdMs: Int64,
+                                row writeRow: (inout [UInt8]) -> Void) {
+        bytes.removeLast()  // the closing bracket, written again below
+        if rowCount > 0 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "["))
+        Self.appendOptional(windowStartMs, to: &bytes)
+        bytes.append(UInt8(ascii: ","))
+        Self.appendOptional(windowEndMs, to: &bytes)
+        bytes.append(UInt8(ascii: ","))
+        JSONNumber.appendDecimal(createdMs, to: &bytes)
+        bytes.append(UInt8(ascii: ","))
+        writeRow(&bytes)
+        bytes.append(contentsOf: Self.closeRowAndPage)
+        rowCount += 1
+    }
+
+    /// Appends `result`, whose `rowJSON` is a JSON object.
+    public mutating func append(_ result: NewResult) {
+        append(windowStartMs: result.windowStartMs, windowEndMs: result.windowEndMs, createdMs: result.createdMs) {
+            $0.append(contentsOf: result.rowJSON.utf8)
+        }
+    }
+
+    /// Empties the page, keeping its buffer for the next checkpoint's rows.
+    public mutating func removeAll() {
+        rowCount = 0
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: Self.empty)
+    }
+
+    /// The page's JSON text.
+    var json: [UInt8] { bytes }
+
+    private static let empty = Array("[]".utf8), closeRowAndPage = Array("]]".utf8), null = Array("null".utf8)
+
+    private static func appendOptional(_ value: Int64?, to out: inout [UInt8]) {
+        if let value { JSONNumber.appendDecimal(value, to: &out) } else { out.append(contentsOf: null) }
+    }
+}
