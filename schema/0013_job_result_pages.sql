@@ -1,15 +1,16 @@
 -- 0013_job_result_pages: a job's result rows are stored a page at a time, one
--- row of job_result_pages per checkpoint, and job_results becomes a view that
--- shows them one row each, with the same columns and ids as before.
+-- row of job_result_pages per checkpoint (more when its rows pass 16 MiB,
+-- ResultPage.bytesMax), and job_results becomes a view that shows them one
+-- row each, with the same columns and ids as before.
 --
 -- Why (issue 17): a job's thread commits its result rows, and with two
 -- workers that thread is the part of the job that does not scale. SQLite
 -- spent about 1 µs inserting each row and its index entry (the B-tree
 -- descent, the record, the index) — more than the rest of the thread's work
--- per row together. A page is one insert of a few hundred KiB, whatever the
--- number of rows in it. Reading job_results costs more instead: about 0.7 µs
--- a row to expand the pages (json_each), which a REPL query over a job's
--- 100,000 kept rows pays once (~80 ms).
+-- per row together. A page is one insert of up to a few MiB, whatever the
+-- number of rows in it. Reading job_results costs more instead: about 1 µs a
+-- row to expand the pages (json_each), which a REPL query over a job's
+-- 100,000 kept rows pays once (~0.1 s).
 --
 -- A page:
 -- - first_row_id: the id of its first row; its rows are numbered on from

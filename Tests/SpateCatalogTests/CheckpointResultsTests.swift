@@ -109,7 +109,7 @@ import Testing
     static func commit(job: String, _ results: [NewResult], _ catalog: Catalog) throws -> Bool {
         let checkpoint = CheckpointData(recordsIn: Int64(results.count), recordsOut: Int64(results.count), inputOffsets: [], outputOffsets: [], operatorStates: [:])
         return try catalog.commitCheckpoint(job: job, owner: "me", nowMs: 2, leaseDurationMs: 60_000, checkpoint: checkpoint,
-                                            alerts: [], results: ResultPage(results))
+                                            alerts: [], results: [ResultPage(results)])
     }
 
     /// The i-th row: every third without a window.

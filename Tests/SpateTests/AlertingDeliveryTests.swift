@@ -53,7 +53,7 @@ final class AlertingFixture: @unchecked Sendable {
         let committed = try catalog.commitCheckpoint(
             job: job, owner: "test", nowMs: clock.now, leaseDurationMs: 60_000,
             checkpoint: CheckpointData(recordsIn: 0, recordsOut: Int64(count), inputOffsets: [], outputOffsets: [], operatorStates: [:]),
-            alerts: alerts, results: ResultPage())
+            alerts: alerts, results: [])
         #expect(committed)
         try catalog.releaseLease(job: job, owner: "test")
     }

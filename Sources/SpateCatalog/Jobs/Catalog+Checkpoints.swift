@@ -40,7 +40,7 @@ extension Catalog {
     /// queued in the outbox (`deliveries`) for the channels of the job's current
     /// `notify` option, in the same transaction.
     public func commitCheckpoint(job: String, owner: String, nowMs: Int64, leaseDurationMs: Int64,
-                                 checkpoint: CheckpointData, alerts: [NewAlert], results: ResultPage,
+                                 checkpoint: CheckpointData, alerts: [NewAlert], results: [ResultPage],
                                  scores: [ScoreMinute] = [], sealedFiles: [SealedSinkFile] = []) throws(CatalogError) -> Bool {
         try transaction { database throws(CatalogError) in
             let held = try database.withStatement("""
@@ -102,10 +102,12 @@ extension Catalog {
                     try statement.run()
                 }
             }
-            if !results.isEmpty {
-                let lastRowID = try Self.insertResultPage(results, job: job, database)
+            var lastRowID: Int64?
+            for page in results where !page.isEmpty { lastRowID = try Self.insertResultPage(page, job: job, database) }
+            if let lastRowID {
                 // The trim: pages whose rows are all older than the job's newest
-                // resultsKeptPerJob (the job's newest page is never one of them).
+                // resultsKeptPerJob (the job's newest page is never one of them;
+                // `first_row_id <= ?2` lets SQLite walk the index over candidates only).
                 try database.withStatement("""
                     DELETE FROM job_result_pages WHERE job = ?1 AND first_row_id <= ?2 AND first_row_id + row_count - 1 <= ?2
                     """) { statement throws(CatalogError) in

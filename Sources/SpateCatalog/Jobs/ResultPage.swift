@@ -9,6 +9,11 @@ import SpateJSON
 /// Result rows held for the next checkpoint, as one JSON array of
 /// `[window_start, window_end, created_at, row]` elements.
 public struct ResultPage: Sendable, Equatable {
+    /// The size at which a writer starts a new page: a page is at most this
+    /// plus its last row. Bounds what a reader of job_results holds per page,
+    /// far below SQLite's 1 GB limit on a value.
+    public static let bytesMax = 16 << 20
+
     /// Rows in the page.
     public private(set) var rowCount = 0
     /// The array's text, closed: `[]` when empty.
@@ -22,6 +27,12 @@ public struct ResultPage: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { rowCount == 0 }
+
+    /// Bytes of JSON text in the page.
+    public var byteCount: Int { bytes.count }
+
+    /// Whether the next row belongs in a new page.
+    public var isFull: Bool { bytes.count >= Self.bytesMax }
 
     /// Appends one row; `writeRow` appends the row's JSON object to the buffer
     /// it is given (it must write exactly one JSON value).

@@ -20,7 +20,9 @@ final class JobOutput {
     private let members: JSONText.Members
     let nowMs: @Sendable () -> Int64
     private(set) var pendingAlerts: [NewAlert] = []
-    private(set) var pendingResults = ResultPage()
+    /// Result pages held for the next checkpoint: a new one is begun when the
+    /// last is full (ResultPage.bytesMax); the first keeps its buffer.
+    private(set) var pendingResults = [ResultPage()]
     private(set) var recordsOut: Int64
 
     // Stream output.
@@ -66,7 +68,9 @@ final class JobOutput {
             return
         }
         if kind == .results {
-            pendingResults.append(windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs, createdMs: createdMs) { out in
+            if pendingResults[pendingResults.count - 1].isFull { pendingResults.append(ResultPage()) }
+            pendingResults[pendingResults.count - 1].append(windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs,
+                                                            createdMs: createdMs) { out in
                 JSONText.appendObject(members: members, values: row.values, to: &out)
             }
             recordsOut += 1
@@ -111,9 +115,9 @@ final class JobOutput {
         }
     }
 
-    var hasPendingRows: Bool { !pendingAlerts.isEmpty || !pendingResults.isEmpty }
+    var hasPendingRows: Bool { !pendingAlerts.isEmpty || !pendingResults[0].isEmpty }
     /// Alerts and results held for the next checkpoint.
-    var pendingRowCount: Int { pendingAlerts.count + pendingResults.rowCount }
+    var pendingRowCount: Int { pendingResults.reduce(pendingAlerts.count) { $0 + $1.rowCount } }
     /// Rows held before a checkpoint is taken whatever the interval: bounds
     /// the memory they hold, and commits them in pieces that overlap the
     /// query's next steps instead of one long commit at the interval's end.
@@ -123,7 +127,8 @@ final class JobOutput {
     /// The checkpoint committed what was pending.
     func committed() {
         pendingAlerts.removeAll(keepingCapacity: true)
-        pendingResults.removeAll()
+        pendingResults.removeLast(pendingResults.count - 1)
+        pendingResults[0].removeAll()
     }
 
     func outputOffsets(stream name: String) -> [ShardOffset] {
