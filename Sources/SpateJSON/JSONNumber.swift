@@ -312,18 +312,30 @@ extension JSONNumber {
         }
     }
 
-    /// Appends `i` in decimal to `out`, digits written backwards into a stack
-    /// buffer (no String on the way: job result rows write several per row).
+    /// Appends `i` in decimal to `out`, two digits at a time written
+    /// backwards into a stack buffer (no String on the way: a job's result
+    /// rows write five or more a row, most of them 13-digit timestamps).
     public static func appendDecimal(_ i: Int64, to out: inout [UInt8]) {
         if i < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = i.magnitude
+        if magnitude < 10 { return out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)) }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var start = 20
-            repeat {
+            while magnitude >= 100 {
+                let (quotient, pair) = magnitude.quotientAndRemainder(dividingBy: 100)
+                start -= 2
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10)
+                digits[start + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10)
+                magnitude = quotient
+            }
+            if magnitude >= 10 {
+                start -= 2
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude / 10)
+                digits[start + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            } else {
                 start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
+            }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }

@@ -1,4 +1,5 @@
-// JSONNumberTests.swift — number text to Double and Int64, checked against Swift's own parser.
+// JSONNumberTests.swift — number text to Double and Int64, checked against Swift's own parser,
+// and Int64 to text against Swift's own.
 
 import Testing
 @testable import SpateJSON
@@ -118,5 +119,23 @@ import Testing
         default: break
         }
         return text
+    }
+
+    /// appendDecimal writes what String(i) writes: every digit count, both
+    /// signs, the extremes, and values around each power of ten.
+    @Test func decimalTextMatchesSwift() {
+        var values: [Int64] = [0, 1, 9, 10, 11, 99, 100, 101, 999, 1_000, 1_700_000_000_000, .max, .min, .min + 1]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<10_000 { values.append(Int64(bitPattern: random.next()) >> Int64.random(in: 0..<63, using: &random)) }
+        for value in values + values.map { $0 == .min ? .max : -$0 } {
+            var out: [UInt8] = [UInt8(ascii: "[")]
+            JSONNumber.appendDecimal(value, to: &out)
+            #expect(out == Array("[\(value)".utf8))
+        }
     }
 }
