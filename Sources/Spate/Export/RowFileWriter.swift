@@ -78,13 +78,17 @@ final class RowFileWriter: ResultSink {
             lastProgressNs = monotonicNs()
         }
         switch format {
-        case .csv: append(CSVText.row(values))
+        case .csv: appendBytes { CSVText.appendRow(values, to: &$0) }
         case .parquet:
             guard let parquet, failure == nil else { return }
             parquetRow.removeAll(keepingCapacity: true)
             for value in values { parquetRow.append(value.parquetValue) }
             do { try parquet.append(row: parquetRow) } catch { failure = "\(error)" }
-        default: append(JSONText.object(members: members, values: values) + "\n")
+        default:
+            appendBytes {
+                JSONText.appendObject(members: members, values: values, to: &$0)
+                $0.append(UInt8(ascii: "\n"))
+            }
         }
     }
 
@@ -119,8 +123,13 @@ final class RowFileWriter: ResultSink {
     }
 
     private func append(_ text: String) {
+        appendBytes { $0.append(contentsOf: text.utf8) }
+    }
+
+    /// Lets `write` append to the buffer in place (a row's text, no String on the way).
+    private func appendBytes(_ write: (inout [UInt8]) -> Void) {
         guard failure == nil else { return }
-        buffer.append(contentsOf: text.utf8)
+        write(&buffer)
         if buffer.count >= Self.bufferBytesMax { flush() }
     }
 

@@ -142,10 +142,10 @@ final class FileSinkWriter {
         let before = buffer.count
         switch configuration.format {
         case .jsonl:
-            buffer.append(contentsOf: JSONText.object(members: members, values: row.values).utf8)
+            JSONText.appendObject(members: members, values: row.values, to: &buffer)
             buffer.append(UInt8(ascii: "\n"))
         case .csv:
-            buffer.append(contentsOf: CSVText.row(row.values).utf8)
+            CSVText.appendRow(row.values, to: &buffer)
         case .parquet:
             var encoded = StateWriter()
             for value in row.values { writeValue(value, to: &encoded) }
