@@ -139,6 +139,11 @@ final class HTTPSReceiver {
         #expect(try f.run("SELECT name, format, ca_file FROM channels;").rows
                 == [[.string("pager"), .string("pagerduty"), .string(receiver.caFile)]])
         #expect(throws: SpateError.self) { try f.run("SELECT routing_key FROM channels;") }
+        let shown = try f.run("SHOW CHANNELS;")
+        let columns = shown.columns.map(\.name)
+        #expect(columns.firstIndex(of: "format").map { shown.rows.first?[$0] } == .string("pagerduty"))
+        #expect(columns.firstIndex(of: "ca_file").map { shown.rows.first?[$0] } == .string(receiver.caFile))
+        #expect(!"\(shown.rows)".contains("secret-key"))
         try f.run("TEST CHANNEL pager;")
         let requests = receiver.requests()
         try #require(requests.count == 1)

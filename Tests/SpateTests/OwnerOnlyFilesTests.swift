@@ -97,6 +97,7 @@ import Testing
         try f.run("CREATE CHANNEL ops TYPE WEBHOOK WITH (url = 'http://127.0.0.1:9/alerts', headers = 'Authorization: Bearer abcdef123; X-Team: fraud');")
         let shown = try f.run("SHOW CHANNELS;")
         #expect(shown.columns.last?.name == "headers")
+        #expect(shown.rows.first?[9] == .string("json") && shown.rows.first?[10] == .null, "format and ca_file")
         #expect(shown.rows.first?.last == .string("Authorization: ***; X-Team: ***"))
         let everything = try f.run("SELECT * FROM channels;")
         #expect(!"\(everything.rows)".contains("abcdef123"))

@@ -44,7 +44,8 @@ extension Session {
             ResultColumn(name: "target", type: .string), ResultColumn(name: "rate_limit", type: .bigint),
             ResultColumn(name: "pending", type: .bigint), ResultColumn(name: "delivered", type: .bigint),
             ResultColumn(name: "failed", type: .bigint), ResultColumn(name: "suppressed", type: .bigint),
-            ResultColumn(name: "last_error", type: .string), ResultColumn(name: "headers", type: .string),
+            ResultColumn(name: "last_error", type: .string), ResultColumn(name: "format", type: .string),
+            ResultColumn(name: "ca_file", type: .string), ResultColumn(name: "headers", type: .string),
         ])
         var summary = QuerySummary()
         for channel in channels {
@@ -54,6 +55,7 @@ extension Session {
                 .string(channel.name), .string(channel.type.rawValue.uppercased()), target.map(Value.string) ?? .null,
                 .bigint(channel.rateLimitPerMinute), .bigint(count.pending), .bigint(count.delivered), .bigint(count.failed),
                 .bigint(count.suppressed), count.lastError.map(Value.string) ?? .null,
+                channel.type == .webhook ? .string(channel.format.rawValue) : .null, channel.caFile.map(Value.string) ?? .null,
                 channel.headers.map { .string(ChannelSecrets.maskedHeaders($0)) } ?? .null,
             ])
             summary.rows += 1
