@@ -94,6 +94,12 @@ import Testing
         #expect(properties["archived_earliest_arrival"] == UTCTimestamp.format(1_732_400_000_000))
         #expect(properties["earliest_arrival"].map { $0 > properties["archived_earliest_arrival"]! } == true)
         #expect(properties["shardId-000000000000"]?.contains("archived: sequences 0..<\(archived)") == true)
+        // SHOW STREAMS counts the hot log and names the archive with what it holds.
+        let shown = try f.run("SHOW STREAMS;")
+        let columns = shown.columns.map(\.name), row = try #require(shown.rows.first)
+        #expect(row[columns.firstIndex(of: "records")!] == .bigint(Int64(hot)))
+        #expect(row[columns.firstIndex(of: "archive")!] == .string(normalized(archive)))
+        #expect(row[columns.firstIndex(of: "archived_records")!] == .bigint(Int64(archived)))
     }
 
     @Test func alterTurnsTheArchiveOnAndOff() throws {

@@ -133,7 +133,8 @@ extension Session {
         sink.begin(columns: [
             ResultColumn(name: "stream", type: .string), ResultColumn(name: "shards", type: .bigint),
             ResultColumn(name: "records", type: .bigint), ResultColumn(name: "bytes", type: .bigint),
-            ResultColumn(name: "retention", type: .string), ResultColumn(name: "key", type: .string),
+            ResultColumn(name: "retention", type: .string), ResultColumn(name: "archive", type: .string),
+            ResultColumn(name: "archived_records", type: .bigint), ResultColumn(name: "key", type: .string),
             ResultColumn(name: "event_time", type: .string), ResultColumn(name: "columns", type: .string),
         ])
         var summary = QuerySummary()
@@ -144,6 +145,8 @@ extension Session {
             sink.row([
                 .string(name), .bigint(Int64(description.shards.count)), .bigint(Int64(description.recordCount)),
                 .bigint(Int64(description.bytes)), .string(description.settings.retentionAgeMs.map { HumanDuration.format(ms: $0) } ?? "unlimited"),
+                description.settings.archiveDirectory.map(Value.string) ?? .null,
+                description.settings.archiveDirectory == nil ? .null : .bigint(Int64(description.archivedRecordCount)),
                 definition?.keyColumn.map(Value.string) ?? .null, definition?.eventTimeColumn.map(Value.string) ?? .null,
                 .string(definition.map { $0.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") } ?? "(schemaless JSON)"),
             ])
