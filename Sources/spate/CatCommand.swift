@@ -15,9 +15,9 @@ struct CatCommand: ParsableCommand {
         commandName: "cat",
         abstract: "Print a stream's records as JSON lines.",
         discussion: """
-            Shards are merged in arrival order. --from: earliest (default), latest, seq:N (per shard:
-            the record with sequence N, or the next), time:<ISO 8601 or epoch ms> (first record that
-            arrived then or later). --meta wraps each record with its shard, sequence number,
+            Shards are merged in arrival order. --from: earliest (default), latest, seq:N (per shard: \
+            the record with sequence N, or the next), time:<ISO 8601 or epoch ms> (first record that \
+            arrived then or later). --meta wraps each record with its shard, sequence number, \
             arrival time and partition key: {"shard":…,"sequence":"…","arrival":"…","key":…,"data":…}.
             """
     )

@@ -18,7 +18,7 @@ struct DashboardCommand: ParsableCommand {
         abstract: "Serve only the dashboard (no Kinesis API, no jobs), until stopped.",
         discussion: """
             Pages: / (streams, jobs, alarms, newest alerts), /jobs/NAME, /alerts, /alarms; JSON under /api/.
-            Only loopback addresses are allowed without --credentials; with them the browser asks for
+            Only loopback addresses are allowed without --credentials; with them the browser asks for \
             user = access key id, password = secret key.
             """
     )

@@ -22,10 +22,10 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Stand up the anomaly detection pipeline and show it working, live.",
         discussion: """
-            Creates (if missing) the stream transactions (2 shards, key userId, event time
-            timestamp), the job demo_spikes (a z-score per user), the channels demo_alerts_file
-            (FILE, <data>/demo-alerts.jsonl) and demo_console (STDOUT), and the alarm
-            demo_anomaly_burst; then sends sample transactions (users user1..userN, injected
+            Creates (if missing) the stream transactions (2 shards, key userId, event time \
+            timestamp), the job demo_spikes (a z-score per user), the channels demo_alerts_file \
+            (FILE, <data>/demo-alerts.jsonl) and demo_console (STDOUT), and the alarm \
+            demo_anomaly_burst; then sends sample transactions (users user1..userN, injected \
             amount spikes and micro charges) and prints the alerts as they are committed.
             Ctrl-C stops it. The data directory stays, for the REPL.
             """

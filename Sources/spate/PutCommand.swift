@@ -14,11 +14,11 @@ struct PutCommand: ParsableCommand {
         commandName: "put",
         abstract: "Append JSON lines from standard input (or --file) to a stream.",
         discussion: """
-            Each line must be one JSON object; it is stored byte for byte. The partition key is the
-            value of --key (a top-level field); without --key, the stream's declared key column
+            Each line must be one JSON object; it is stored byte for byte. The partition key is the \
+            value of --key (a top-level field); without --key, the stream's declared key column \
             (CREATE STREAM … WITH (key = '…')); only a stream with neither spreads records round-robin.
-            Bad lines are reported with their line number and skipped (exit status 1); with --strict
-            nothing is written unless every line is good. The stream is created on first use with
+            Bad lines are reported with their line number and skipped (exit status 1); with --strict \
+            nothing is written unless every line is good. The stream is created on first use with \
             the settings given (default: 1 shard, 24h retention, batch durability).
             """
     )

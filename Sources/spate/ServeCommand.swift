@@ -28,12 +28,12 @@ struct ServeCommand: ParsableCommand {
         abstract: "Run the Kinesis-compatible HTTP endpoint and everything `spate run` runs, until stopped.",
         discussion: """
             Producers written for Kinesis work unchanged with endpoint_url=http://HOST:PORT (boto3, AWS CLI).
-            The dashboard is at http://HOST:PORT/ (JSON behind it under /api/). GET /metrics is Prometheus text,
+            The dashboard is at http://HOST:PORT/ (JSON behind it under /api/). GET /metrics is Prometheus text, \
             GET /healthz answers ok.
-            Only loopback addresses are allowed without --credentials. With --credentials FILE (format of
-            ~/.aws/credentials: aws_access_key_id = …, aws_secret_access_key = …; chmod 600), every request
-            but /healthz must be signed with AWS Signature Version 4 using a key of the file; a browser opens the
-            dashboard with user = the access key id and password = the secret key. The file may hold several
+            Only loopback addresses are allowed without --credentials. With --credentials FILE (format of \
+            ~/.aws/credentials: aws_access_key_id = …, aws_secret_access_key = …; chmod 600), every request \
+            but /healthz must be signed with AWS Signature Version 4 using a key of the file; a browser opens the \
+            dashboard with user = the access key id and password = the secret key. The file may hold several \
             principals, one [name] section each, with what they may do:
             allow = write on transactions*, read on *   (actions read, write, admin; patterns with *).
             A file of one key without allow lines is admin on every stream.

@@ -25,7 +25,7 @@ struct SpateCommand: ParsableCommand {
         discussion: """
             The data directory is --data DIR, else $SPATE_DATA, else ./spate-data.
             Options may come before or after the subcommand: `spate --data d put tx` = `spate put tx --data d`.
-            Without a subcommand: -c runs statements and -f a script file; statements
+            Without a subcommand: -c runs statements and -f a script file; statements \
             piped in run as a script; a terminal gets the interactive shell (REPL).
             """,
         version: "spate \(SpateVersion.current)",

@@ -121,11 +121,11 @@ struct StreamCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate every segment and index of a stream; --repair cuts a damaged shard.",
             discussion: """
-                Reads every record of every shard (length, CRC, sequence), compares each sealed segment
-                with its index and checks that segments follow one another. Prints, per shard, the
-                segments, records, first and last sequence and every problem; exit status 1 when there
-                is one. --repair cuts each damaged shard at its first bad record, deleting every record
-                from there on (the count is printed first, and confirmed unless --yes), and rewrites
+                Reads every record of every shard (length, CRC, sequence), compares each sealed segment \
+                with its index and checks that segments follow one another. Prints, per shard, the \
+                segments, records, first and last sequence and every problem; exit status 1 when there \
+                is one. --repair cuts each damaged shard at its first bad record, deleting every record \
+                from there on (the count is printed first, and confirmed unless --yes), and rewrites \
                 damaged indexes. Nothing is changed without --repair.
                 """
         )
