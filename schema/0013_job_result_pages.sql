@@ -45,6 +45,10 @@ INSERT INTO job_result_pages (job, first_row_id, row_count, rows_json)
 
 DROP TABLE job_results;
 
+-- json_extract, not the -> and ->> operators, which need SQLite 3.38 (the
+-- catalog runs on 3.37, for STRICT tables): it gives the same values, and
+-- an object as its JSON text.
 CREATE VIEW job_results (id, job, window_start, window_end, row_json, created_at) AS
-    SELECT page.first_row_id + row.key, page.job, row.value ->> 0, row.value ->> 1, row.value -> 3, row.value ->> 2
+    SELECT page.first_row_id + row.key, page.job, json_extract(row.value, '$[0]'), json_extract(row.value, '$[1]'),
+           json_extract(row.value, '$[3]'), json_extract(row.value, '$[2]')
     FROM job_result_pages AS page, json_each(page.rows_json) AS row;

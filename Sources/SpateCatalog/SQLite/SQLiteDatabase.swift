@@ -52,8 +52,17 @@ final class SQLiteDatabase {
 
     /// Opens (creating if needed) the database at `path` in WAL mode.
     /// `queryOnly` connections refuse every change to the file (PRAGMA query_only).
+    /// The oldest SQLite the catalog's schema runs on: 3.37, for STRICT tables
+    /// (its JSON functions are built in from 3.38 and compiled in by the
+    /// common distributions before that).
+    static let versionNumberMin: Int32 = 3_037_000
+
     init(path: String, durability: CatalogDurability = .normal, busyTimeoutMs: Int32 = 10_000,
          statementCacheCapacity: Int = 64, queryOnly: Bool = false) throws(CatalogError) {
+        guard sqlite3_libversion_number() >= Self.versionNumberMin else {
+            throw .cannotOpen(path: path, message: "the catalog needs SQLite 3.37 or newer (STRICT tables), and this system's "
+                              + "libsqlite3 is \(String(cString: sqlite3_libversion())); install a newer libsqlite3")
+        }
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
