@@ -54,23 +54,26 @@ public struct JSONWriter {
 
     public mutating func integer<I: BinaryInteger>(_ value: I) {
         separate()
-        bytes.append(contentsOf: Array(String(value).utf8))
+        if let value = Int64(exactly: value) { return JSONNumber.appendDecimal(value, to: &bytes) }
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     /// Writes Unix milliseconds as epoch seconds with three decimals, as the AWS
     /// JSON protocol writes timestamps (`1700000000.123`).
+    /// No String on the way: GetRecords writes one per record.
     public mutating func epochSeconds(ms: Int64) {
         separate()
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let fraction = ms - seconds * 1000
-        var text = String(seconds) + "."
-        if fraction < 100 { text += fraction < 10 ? "00" : "0" }
-        text += String(fraction)
-        bytes.append(contentsOf: Array(text.utf8))
+        let fraction = ms - seconds * 1000  // 0...999
+        JSONNumber.appendDecimal(seconds, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / 100))
+        bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / 10 % 10))
+        bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction % 10))
     }
 
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 }
