@@ -13,9 +13,16 @@ public enum JSONStringLiteral {
     /// `text` quoted, as a String.
     public static func quoted(_ text: String) -> String {
         var out: [UInt8] = []
+        append(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `text` to `out` as a quoted JSON string literal. A native
+    /// String's bytes are read in place; others are made contiguous first.
+    public static func append(_ text: String, to out: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0), to: &out) }) != nil { return }
         var text = text
         text.withUTF8 { append(UnsafeRawBufferPointer($0), to: &out) }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static let hex = Array("0123456789abcdef".utf8)

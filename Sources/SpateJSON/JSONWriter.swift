@@ -34,8 +34,8 @@ public struct JSONWriter {
     }
 
     public mutating func string(_ value: String) {
-        var value = value
-        value.withUTF8 { string(bytes: UnsafeRawBufferPointer($0)) }
+        separate()
+        JSONStringLiteral.append(value, to: &bytes)
     }
 
     /// Writes bytes (UTF-8) as a JSON string.

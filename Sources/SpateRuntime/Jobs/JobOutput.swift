@@ -76,9 +76,9 @@ final class JobOutput {
             recordsOut += 1
             return
         }
-        let json = JSONText.object(members: members, values: row.values)
         switch kind {
         case .alerts:
+            let json = JSONText.object(members: members, values: row.values)
             pendingAlerts.append(NewAlert(job: job, key: row.key, windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs,
                                           score: row.score, rowJSON: json, createdMs: createdMs, explanationJSON: row.explanation))
         case .stream:
@@ -93,7 +93,9 @@ final class JobOutput {
                 outputNext[shard] += 1
                 return
             }
-            try batches[shard].append(key: key, payload: Array(json.utf8))
+            var payload: [UInt8] = []
+            JSONText.appendObject(members: members, values: row.values, to: &payload)
+            try batches[shard].append(key: key, payload: payload)
             return
         case .sink, .results:
             preconditionFailure("sink and result rows are taken above")

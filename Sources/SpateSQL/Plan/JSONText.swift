@@ -93,11 +93,7 @@ public enum JSONText {
     static func append(_ value: Value, to out: inout [UInt8]) {
         switch value {
         case let .string(s):
-            // Native strings are contiguous: no copy (withUTF8 would need a var).
-            if s.utf8.withContiguousStorageIfAvailable({ JSONStringLiteral.append(UnsafeRawBufferPointer($0), to: &out) }) == nil {
-                var s = s
-                s.withUTF8 { JSONStringLiteral.append(UnsafeRawBufferPointer($0), to: &out) }
-            }
+            JSONStringLiteral.append(s, to: &out)
         case let .bigint(i), let .timestamp(i):
             JSONNumber.appendDecimal(i, to: &out)
         default:
