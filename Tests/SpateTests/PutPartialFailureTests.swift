@@ -4,12 +4,13 @@
 // The disk-full case runs on an 8 MiB tmpfs when the tests run as root (mounted
 // and unmounted here); otherwise it is skipped, saying why.
 //
-// Why 8 MiB: the shards' writers run apart, up to ~9 batches (the writers' and
-// the settler's queues, 8 each) of 8,192 records, ~425 KB a shard here. On a
-// 2 MiB disk, a loaded machine let shard 0's writer fill the disk with batches
-// 1–3 before shard 1's wrote batch 1, so no batch was whole in both shards and
-// the put rightly kept nothing (2 runs in 6 with the cores busy). With the
-// catalog (~0.3 MB), the leading shard's ~3.8 MB and the other's first batch,
+// Why 8 MiB: the shards' writers run apart, up to ~5 batches
+// (`IngestRun.shardLeadBatchesMax`, 4, plus the one being written) of 8,192
+// records, ~425 KB a shard here. On a 2 MiB disk, a loaded machine let shard
+// 0's writer fill the disk with batches 1–3 before shard 1's wrote batch 1, so
+// no batch was whole in both shards and the put rightly kept nothing (2 runs
+// in 6 with the cores busy; the lead was then up to 9 batches). With the
+// catalog (~0.3 MB), the leading shard's ~2.2 MB and the other's first batch,
 // 8 MiB always holds one whole batch before it fills.
 
 import Foundation
