@@ -88,6 +88,19 @@ public final class ParallelQueryExecution {
     /// Batches each worker may run in one parallel step: enough to pay for the
     /// fork and join (~10 µs) many times over, few enough to keep alerts prompt.
     public static let batchesPerStep = 8
+    /// How long a launched step runs at least, unless its workers catch up
+    /// with their shards (a worker with nothing to read ends its step at
+    /// once, so this adds no latency to a job that keeps up). Every step ends
+    /// with the workers waiting: for the one that stops last, and for the
+    /// job's thread to collect and launch the next. That thread collects as
+    /// soon as its own work is done, which for the reference job was every
+    /// ~1.5 ms (1,583 steps in a 15 M-record run with parallelism 1; the
+    /// worker waited 96-104 ms of 2.2 s). With steps of at least 10 ms: 195
+    /// steps, 26-38 ms waiting, and the job 6-7 % faster with parallelism 1,
+    /// 2-5 % with 2 (spate-bench jobs). With parallelism 2 most of what the workers
+    /// still wait is the end of a run: the worker that shared its core with
+    /// the job's thread finishes last.
+    static let stepNsMin: UInt64 = 10_000_000
     /// Most workers a job may ask for.
     public static let parallelismMax = 64
 
@@ -222,8 +235,9 @@ public final class ParallelQueryExecution {
     /// commit meanwhile; `collectStep` waits for it. Until then nothing else
     /// may be asked of this execution. Each worker reads `batches` batches (at
     /// least 1, default `batchesPerStep`), then goes on, up to `batchesMax`,
-    /// until `collectStep` is called: a step lasts as long as the caller's own
-    /// work, and every worker stops within a batch of the others. (Steps of a
+    /// until `collectStep` is called and the step has run `stepNsMin`: a step
+    /// lasts as long as the caller's own work or that, and every worker stops
+    /// within a batch of the others. (Steps of a
     /// fixed length, one worker sharing a core with the job's thread, left
     /// the other worker idle at the end of each step: 28 % of the workers'
     /// time in the reference job with parallelism 2.)
@@ -320,8 +334,14 @@ public final class ParallelQueryExecution {
     /// workers' writes before the caller's reads.)
     private final class StepCollection: Sendable {
         private let begun = Atomic<Bool>(false)
+        /// When the step was launched (monotonicNs).
+        let launchedNs = monotonicNs()
         func begin() { begun.store(true, ordering: .relaxed) }
-        var hasBegun: Bool { begun.load(ordering: .relaxed) }
+        /// Whether a worker should end the step after the batch it just read:
+        /// the caller is collecting it, and it has run `stepNsMin`.
+        var isDue: Bool {
+            begun.load(ordering: .relaxed) && monotonicNs() - launchedNs >= ParallelQueryExecution.stepNsMin
+        }
     }
 
     /// What the threads of a step share; each index is used by one thread only.
@@ -346,7 +366,7 @@ public final class ParallelQueryExecution {
         do throws(RuntimeError) {
             var outcome = QueryExecution.StepOutcome.idle
             for done in 0..<max(batches, batchesMax ?? batches) {
-                if done >= batches, collection?.hasBegun ?? true { break }
+                if done >= batches, collection?.isDue ?? true { break }
                 let batch = try part.step { rows.append($0); return true }
                 guard case let .progressed(n) = batch else {
                     if read == 0 { outcome = batch }
@@ -451,3 +471,4 @@ public final class ParallelQueryExecution {
         for part in parts { try part.restoreState(try reader.readBytes()) }
     }
 }
+
