@@ -53,11 +53,13 @@ public struct IngestOptions: Sendable {
     /// Threads that check and frame lines (default: one per core, at most 8).
     public var framerThreads = min(8, Session.coreCount)
     /// Chunks of input (about 1 MiB each) read and not yet durable: bounds
-    /// memory. A chunk spends ~7 ms from read to durable in a put of 100 B
-    /// lines (framing ~2 ms, an fsync ~1 ms plus the disk's time for what it
-    /// covers), so at ~1.2 GB/s about 8 are in flight at any time (Little's
-    /// law): with 8 the reader waited for the fsyncs, 16 gave 4-7 % more
-    /// records/s for ~60 MiB more resident memory (spate-bench ingest).
+    /// memory. By estimate a chunk spends ~7 ms from read to durable in a
+    /// put of 100 B lines (framing ~2 ms, an fsync ~1 ms plus the disk's time
+    /// for what it covers), so at ~1.2 GB/s about 8 are in flight at any
+    /// time (Little's law), and 8 left the reader waiting for the fsyncs. 16
+    /// (with the per-shard syncers): median ratio to a copy 0.68 -> 0.71 over
+    /// ~20 alternated runs of spate-bench ingest, -2 to +7 % a pair, for ~50 MiB
+    /// more resident memory.
     public var chunksInFlightMax = 16
     /// Rejections kept with their line number and reason (all are counted).
     public var rejectionsKeptMax = 1000
