@@ -237,10 +237,14 @@ final class IngestRun: @unchecked Sendable {
 
     /// Waits for shard `shard`'s part of each batch to be durable, in order
     /// (the shard's group commit: one fsync covers every part written before
-    /// it); after a failure, no more.
+    /// it). Also after another stage failed: a part written before the
+    /// failure is kept if it becomes durable (the settler keeps every batch
+    /// up to the first that is not wholly durable), as when one settler
+    /// waited for them all. A later fsync that succeeds after one that failed
+    /// changes nothing: the settler stops keeping at the first failure.
     private func runShardSyncer(_ shard: Int) {
         while let settling = toSync[shard].pop() {
-            if let pending = settling.pending[shard], !stopped.load(ordering: .acquiring) {
+            if let pending = settling.pending[shard] {
                 do throws(LogError) {
                     try stream.shards[shard].waitDurable(pending)
                     settling.durable[shard] = true
