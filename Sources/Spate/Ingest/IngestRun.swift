@@ -9,14 +9,15 @@
 //
 // Why a syncer per shard: an fdatasync here takes about a millisecond, and the
 // settler used to wait for each shard's in turn, ~0.7 s of a 1 s put of 100 B
-// lines; chunks return to the reader only once durable, so the framers
-// starved. Each shard's syncer waits for its own shard's group commit, so the
-// shards' fsyncs overlap, and the settler only collects them in order.
+// lines; chunks return to the reader only once durable, so the reader could
+// wait on them. Each shard's syncer waits for its own shard's group commit, so
+// the shards' fsyncs overlap, and the settler only collects them in order.
 //
 // Invariants:
 // - The sequencer hands batches on in input order (it reorders the framers'
 //   chunks by index); each shard writer appends its part of them in that
-//   order, and the settler settles them in that order; so `lastLineDurable`
+//   order, each shard syncer waits for them in that order, and the settler
+//   settles them in that order; so `lastLineDurable`
 //   only moves forward, and everything before it is durable in every shard.
 // - After the first failure nothing more is appended; what was written but not
 //   settled is taken back, newest first, once every thread has stopped.
