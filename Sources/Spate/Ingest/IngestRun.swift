@@ -38,7 +38,8 @@ final class IngestRun: @unchecked Sendable {
         /// are not separately writable from several threads).
         let pending: UnsafeMutableBufferPointer<PendingAppend?>
         /// Per shard, whether its part was written and then made durable
-        /// (each syncer stores only its own slot, as `pending`).
+        /// (each syncer stores only its own slot, as `pending`; true implies
+        /// a pending append).
         let durable: UnsafeMutableBufferPointer<Bool>
         /// One token per shard syncer done with its part.
         let partsDone: BlockingQueue<Void>
@@ -64,7 +65,7 @@ final class IngestRun: @unchecked Sendable {
         /// Whether every shard's part that has frames was written and made durable.
         var isDurable: Bool {
             guard let batch else { return true }
-            return batch.frames.indices.allSatisfy { batch.frames[$0].isEmpty || (pending[$0] != nil && durable[$0]) }
+            return batch.frames.indices.allSatisfy { batch.frames[$0].isEmpty || durable[$0] }
         }
     }
 

@@ -17,8 +17,8 @@
 // then waits. Running until collected took that to ~1–2 % with parallelism 1
 // and 8–15 % with parallelism 2 (a worker still waits for the other's last
 // batch, and for the job's thread between steps). The thread then collected
-// every ~2 ms; a step now lasts at least `ParallelQueryExecution.stepNsMin`
-// (10 ms) unless its workers catch up, a sixth as many steps.
+// every ~1.5 ms; a step now lasts at least `ParallelQueryExecution.stepNsMin`
+// (10 ms) unless its workers catch up: an eighth as many steps.
 
 struct JobStepSizer {
     /// Most batches one worker reads in a step: ~40 ms at the reference job's pace.

@@ -96,10 +96,10 @@ public final class ParallelQueryExecution {
     /// soon as its own work is done, which for the reference job was every
     /// ~1.5 ms (1,583 steps in a 15 M-record run with parallelism 1; the
     /// worker waited 96-104 ms of 2.2 s). With steps of at least 10 ms: 195
-    /// steps, 26-38 ms waiting, and the job 6-7 % faster with parallelism 1,
-    /// 2-5 % with 2 (spate-bench jobs). With parallelism 2 most of what the workers
-    /// still wait is the end of a run: the worker that shared its core with
-    /// the job's thread finishes last.
+    /// steps, 26-38 ms waiting, and the job 6-7 % faster with parallelism
+    /// 1, 2-5 % with 2 (spate-bench jobs). With parallelism 2 most of what
+    /// the workers still wait is the end of a run: the worker that shared
+    /// its core with the job's thread finishes last.
     static let stepNsMin: UInt64 = 10_000_000
     /// Most workers a job may ask for.
     public static let parallelismMax = 64
@@ -237,8 +237,8 @@ public final class ParallelQueryExecution {
     /// least 1, default `batchesPerStep`), then goes on, up to `batchesMax`,
     /// until `collectStep` is called and the step has run `stepNsMin`: a step
     /// lasts as long as the caller's own work or that, and every worker stops
-    /// within a batch of the others. (Steps of a
-    /// fixed length, one worker sharing a core with the job's thread, left
+    /// within a batch of the others. (Steps of a fixed length, one worker
+    /// sharing a core with the job's thread, left
     /// the other worker idle at the end of each step: 28 % of the workers'
     /// time in the reference job with parallelism 2.)
     public func launchStep(batches: Int = batchesPerStep, batchesMax: Int? = nil) {
@@ -471,4 +471,3 @@ public final class ParallelQueryExecution {
         for part in parts { try part.restoreState(try reader.readBytes()) }
     }
 }
-
