@@ -94,16 +94,23 @@ public final class FrameBatch: @unchecked Sendable {
     /// Seals frames `frames` in place: sequences from `firstSequence` up by
     /// one, arrival `arrivalMs`, and their CRCs (three interleaved CRC chains
     /// at a time: one chain waits on its own latency, three keep the unit busy).
+    /// Each frame is stamped just before its CRC, in one pass: a write chunk
+    /// (up to `Shard.writeChunkBytesMax`, 8 MiB) can be larger than a core's
+    /// L2 cache (1 MiB here), and a pass of stamps and then one of CRCs
+    /// brought each frame's first line in twice. `spate-bench append`, 100 B
+    /// records without fsync (CPU-bound), old and new alternated twice: 1
+    /// writer 14.6-15.5 -> 16.1-16.3 M records/s, 2 writers 25.3-25.6 ->
+    /// 28.4-29.3 M.
     func seal(_ frames: Range<Int>, firstSequence: UInt64, arrivalMs: Int64) {
         let base = buffer.baseAddress!
         var sequence = firstSequence
-        for i in frames {
-            RecordFrame.stamp(base + frameStart(i), sequence: sequence, arrivalMs: arrivalMs)
-            sequence += 1
-        }
         var i = frames.lowerBound
         while frames.upperBound - i >= 3 {
             let a = base + frameStart(i), b = base + frameEnds[i], c = base + frameEnds[i + 1]
+            RecordFrame.stamp(a, sequence: sequence, arrivalMs: arrivalMs)
+            RecordFrame.stamp(b, sequence: sequence + 1, arrivalMs: arrivalMs)
+            RecordFrame.stamp(c, sequence: sequence + 2, arrivalMs: arrivalMs)
+            sequence += 3
             let crcs = CRC32C.checksums(a + RecordFrame.headerBytes, RecordFrame.bodyLength(a),
                                         b + RecordFrame.headerBytes, RecordFrame.bodyLength(b),
                                         c + RecordFrame.headerBytes, RecordFrame.bodyLength(c))
@@ -114,6 +121,8 @@ public final class FrameBatch: @unchecked Sendable {
         }
         while i < frames.upperBound {
             let frame = base + frameStart(i)
+            RecordFrame.stamp(frame, sequence: sequence, arrivalMs: arrivalMs)
+            sequence += 1
             let crc = CRC32C.updateRaw(0, UnsafeRawPointer(frame + RecordFrame.headerBytes), RecordFrame.bodyLength(frame))
             frame.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self)
             i += 1
