@@ -32,6 +32,9 @@ final class JobOutput {
     private(set) var outputNext: [Int64]
     private var skip: [Int64]
     private var batches: [AppendBatch]
+    /// A stream row's JSON, written here and copied into its shard's batch:
+    /// one buffer for every row instead of an allocation per row.
+    private var payload: [UInt8] = []
     /// File sink output.
     let sink: FileSinkWriter?
 
@@ -93,7 +96,7 @@ final class JobOutput {
                 outputNext[shard] += 1
                 return
             }
-            var payload: [UInt8] = []
+            payload.removeAll(keepingCapacity: true)
             JSONText.appendObject(members: members, values: row.values, to: &payload)
             try batches[shard].append(key: key, payload: payload)
             return
