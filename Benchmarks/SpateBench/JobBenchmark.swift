@@ -2,7 +2,9 @@
 // query over stored transactions, timed from start to "caught up", once
 // checkpointing every second and once with checkpoints far apart (their cost is
 // the difference); and the latency from an append being acknowledged to the
-// alert it raises being committed, at 10,000 events/s.
+// alert it raises being committed, at 10,000 events/s. SPATE_BENCH_ONLY=TEXT
+// runs only the sections whose name contains TEXT ("reference", "parallelism",
+// "dashboard", "job log", "alert latency"), for a profiler.
 
 import Spate
 import SpateCatalog
@@ -17,6 +19,29 @@ import Glibc
 
 func runJobBenchmark(in directory: String, scale: Scale) throws {
     let count = scale.queryRecordCount / 2
+    let only = getenv("SPATE_BENCH_ONLY").map { String(cString: $0) }
+    func runs(_ section: String) -> Bool { only.map { section.contains($0) } ?? true }
+    let database = try openBenchDatabase(directory + "/jobs")
+    if runs("reference") || runs("dashboard") {
+        try execute(database, """
+            CREATE STREAM transactions (userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING, timestamp TIMESTAMP)
+              WITH (key = 'userId', event_time = 'timestamp', durability = 'none');
+            """)
+        try loadTransactions(database, count: count)
+    }
+    if runs("reference") { try runCheckpointCost(database, count: count) }
+    if runs("parallelism") {
+        try runParallelism(database, count: count)
+        try runResultReads(database, job: "parallel_3")
+    }
+    if runs("dashboard") { try runDashboardLoad(database, count: count) }
+    if runs("job log") { try runJobLogCost(in: directory + "/job-log") }  // JobLogBenchmark.swift
+    if runs("alert latency") { try runAlertLatency(in: directory + "/latency", scale: scale) }
+}
+
+/// The reference job over a 1-shard stream, checkpointing every second and
+/// (almost) never, alternating.
+private func runCheckpointCost(_ database: Database, count: Int) throws {
     printSection("Jobs: the reference windowed query as a saved job over \(grouped(count)) stored transactions")
     let table = Table([
         Table.Column(title: "checkpoint interval", width: 19, leftAligned: true), Table.Column(title: "events/s", width: 12),
@@ -25,12 +50,6 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
     table.printHeader()
     // One stream, loaded once; the same job run four times, alternating the
     // interval, so that the difference is the checkpoints and not the machine.
-    let database = try openBenchDatabase(directory + "/jobs")
-    try execute(database, """
-        CREATE STREAM transactions (userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING, timestamp TIMESTAMP)
-          WITH (key = 'userId', event_time = 'timestamp', durability = 'none');
-        """)
-    try loadTransactions(database, count: count)
     var rates: [String: [Double]] = [:]
     for (run, (label, interval)) in [("1 second", "1 second"), ("10 minutes (none)", "10 minutes"),
                                      ("1 second", "1 second"), ("10 minutes (none)", "10 minutes")].enumerated() {
@@ -41,9 +60,11 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
     }
     let with = rates["1 second"]!.reduce(0, +) / 2, without = rates["10 minutes (none)"]!.reduce(0, +) / 2
     printLine("  checkpoints every second cost \(fixed((1 - with / without) * 100, 1)) % of throughput (mean of two runs each)")
+}
 
-    // Parallelism: the same records in a 2-shard stream keyed by userId; the
-    // job with one worker and with two, alternating.
+/// Parallelism: the same records in a 2-shard stream keyed by userId; the
+/// job with one worker and with two, alternating.
+private func runParallelism(_ database: Database, count: Int) throws {
     printSection("Jobs: parallelism over a 2-shard stream (\(grouped(count)) transactions, checkpoints every second, best of 2)")
     let parallelTable = Table([
         Table.Column(title: "parallelism", width: 11, leftAligned: true), Table.Column(title: "events/s", width: 12),
@@ -68,10 +89,6 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
         parallelTable.printRow(["\(workers)", groupedRate(Double(count) / elapsed), fixed(elapsed, 2) + " s", fixed(cpu, 2)])
     }
     printLine("  CPU: cores busy on average (process CPU time / wall time)")
-    try runResultReads(database, job: "parallel_3")
-    try runDashboardLoad(database, count: count)
-    try runJobLogCost(in: directory + "/job-log")  // JobLogBenchmark.swift
-    try runAlertLatency(in: directory + "/latency", scale: scale)
 }
 
 /// What storing results a page at a time costs their readers (schema/0013):
