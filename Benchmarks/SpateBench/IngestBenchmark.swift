@@ -36,13 +36,15 @@ func runIngestBenchmark(in directory: String, scale: Scale) throws {
         // slower and faster moments alike; medians of the rounds.
         var copies: [Double] = []
         var puts = [[Double]](repeating: [], count: chosen.count)
+        var stored = [Int](repeating: 0, count: chosen.count)
         for round in 1...3 {
             try recycleMemory(in: directory, bytes: 2 * bytes)
             let copied = try copyWithSync(input, to: directory + "/ingest-copy.bin")
             copies.append(Double(bytes) / copied / 1e6)
             table.printRow(["copy, round \(round) (1 MiB read/write + fdatasync)", "", fixed(copies.last!, 0), fixed(copied, 2) + " s", ""])
             for (index, (name, key, strict)) in chosen.enumerated() {
-                let elapsed = try timePut(input, lines: lines, bytes: bytes, key: key, strict: strict, name: name, in: directory)
+                let (elapsed, storedBytes) = try timePut(input, lines: lines, bytes: bytes, key: key, strict: strict, name: name, in: directory)
+                stored[index] = storedBytes
                 puts[index].append(Double(bytes) / elapsed / 1e6)
                 table.printRow(["\(name), round \(round)", groupedRate(Double(lines) / elapsed), fixed(puts[index].last!, 0),
                                 fixed(elapsed, 2) + " s", fixed(puts[index].last! / copies.last!, 2)])
@@ -55,6 +57,8 @@ func runIngestBenchmark(in directory: String, scale: Scale) throws {
             let ratios = zip(puts[index], copies).map { $0 / $1 }.sorted()
             printLine("  \(name): \(groupedRate(Double(lines) * median / (Double(bytes) / 1e6))) records/s, \(fixed(median, 0)) MB/s = "
                       + "\(fixed(median / copy, 2)) × copy (rounds \(fixed(ratios.first!, 2))–\(fixed(ratios.last!, 2)))")
+            printLine("    writes \(fixed(Double(stored[index]) / Double(bytes), 2)) × the bytes the copy writes (each record's frame: "
+                      + "\(RecordFrame.headerBytes + RecordFrame.bodyFixedBytes) B and its key, less the newline)")
         }
         printLine("  budget: put ≥ 0.70 × copy")
         printLine("  before each timed run, copy or put, \(fixed(Double(2 * bytes) / 1e6, 0)) MB of scratch file written and deleted (recycleMemory)")
@@ -84,8 +88,9 @@ private func writeJSONLines(_ path: String, bytes target: Int, padding: Int) thr
 }
 
 /// Seconds `spate put`'s path takes to append `input` to a new 2-shard stream
-/// with batch durability (the stream deleted afterwards).
-private func timePut(_ input: String, lines: Int, bytes: Int, key: String?, strict: Bool, name: String, in directory: String) throws -> Double {
+/// with batch durability, and the bytes its shards hold then (the stream deleted afterwards).
+private func timePut(_ input: String, lines: Int, bytes: Int, key: String?, strict: Bool, name: String,
+                     in directory: String) throws -> (seconds: Double, stored: Int) {
     let database = try Database.open(directory + "/ingest-db")
     let stream = try database.createStream("t", settings: StreamSettings(shardCount: 2, durability: .batch))
     var options = IngestOptions(keyField: key, strict: strict)
@@ -101,8 +106,9 @@ private func timePut(_ input: String, lines: Int, bytes: Int, key: String?, stri
     guard report.appended == lines, report.failure == nil else {
         throw BenchError("\(name): appended \(report.appended) of \(lines) (\(report.failure.map { "\($0)" } ?? "no failure"))")
     }
+    let stored = try stream.shards.reduce(0) { $0 + (try $1.describe().bytes) }
     try database.deleteStream("t")
-    return elapsed
+    return (elapsed, stored)
 }
 
 /// Writes `bytes` of zeros to a scratch file and deletes it, so that the timed
