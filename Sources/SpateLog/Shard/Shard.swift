@@ -256,12 +256,15 @@ public final class Shard: @unchecked Sendable {
 
     /// Truncates the active segment at `start` when it is the active segment
     /// and its next sequence is `expectedNext`. Requires the append lock.
+    /// The index follows the file before the sync, so a sync that fails (the
+    /// records are gone from the file, not yet durably) leaves no index of
+    /// records past the file's end.
     private func cutActive(to start: (segment: UInt64, position: Int), ifNextSequenceIs expectedNext: UInt64) throws(LogError) -> Bool {
         guard active.firstSequence == start.segment, active.nextSequence == expectedNext else { return false }
         try activeFile.truncate(to: start.position)
-        if settings.durability != .none { try activeFile.sync() }
         active = SegmentIndex(firstSequence: active.firstSequence)
         try catchUp(repairingTail: false)
+        if settings.durability != .none { try activeFile.sync() }
         return true
     }
 
