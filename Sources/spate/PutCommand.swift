@@ -94,9 +94,15 @@ struct PutCommand: ParsableCommand {
             + "every input line up to \(Terminal.grouped(report.lastLineDurable)) is durable in all shards")
         let notTakenBack = report.recordsNotTakenBack.reduce(0, +)
         if notTakenBack > 0 {
-            let which = report.recordsNotTakenBack.enumerated().filter { $0.element > 0 }.map { "shard \($0.offset): \($0.element)" }
+            let which = report.recordsNotTakenBack.enumerated().filter { $0.element > 0 }.map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
             Terminal.error("spate: warning: \(Terminal.grouped(notTakenBack)) records after that line stay written (\(which.joined(separator: ", "))) "
                 + "because another writer appended after them; a resume repeats them")
+        }
+        if let takeBackFailure = report.takeBackFailure {
+            let failed = report.recordsTakeBackFailed.reduce(0, +)
+            let which = report.recordsTakeBackFailed.enumerated().filter { $0.element > 0 }.map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
+            Terminal.error("spate: warning: taking back the \(Terminal.grouped(failed)) records written after that line (\(which.joined(separator: ", "))) "
+                + "failed (\(takeBackFailure.description)): they may stay written, or come back after a crash, and a resume would repeat them")
         }
         Terminal.fail("to resume without duplicates, fix the cause and run: spate put \(stream) --skip-lines \(report.lastLineDurable)"
             + (key.map { " --key \($0)" } ?? "") + (file.map { " --file \($0)" } ?? " < (the same input)"))

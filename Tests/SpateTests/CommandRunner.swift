@@ -14,11 +14,14 @@ enum Spate {
     static var productsDirectory: URL { URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
     static var executable: URL { productsDirectory.appendingPathComponent("spate") }
 
-    /// Starts `spate arguments…`, with `input` on standard input.
-    static func start(_ arguments: [String], input: Data? = nil, inputFile: String? = nil) throws -> (Process, Pipe, Pipe) {
+    /// Starts `spate arguments…`, with `input` on standard input and
+    /// `environment` added to this process's.
+    static func start(_ arguments: [String], input: Data? = nil, inputFile: String? = nil,
+                      environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -40,8 +43,9 @@ enum Spate {
 
     /// Runs `spate arguments…` to completion.
     @discardableResult
-    static func run(_ arguments: [String], input: String? = nil, inputFile: String? = nil) throws -> CommandResult {
-        let (process, out, err) = try start(arguments, input: input.map { Data($0.utf8) }, inputFile: inputFile)
+    static func run(_ arguments: [String], input: String? = nil, inputFile: String? = nil,
+                    environment: [String: String] = [:]) throws -> CommandResult {
+        let (process, out, err) = try start(arguments, input: input.map { Data($0.utf8) }, inputFile: inputFile, environment: environment)
         return collect(process, out: out, err: err)
     }
 

@@ -2,7 +2,8 @@
 // records each shard got, and the last input line durable in all shards — and
 // `spate put --skip-lines N` from there adds every other line exactly once.
 // The disk-full case runs on an 8 MiB tmpfs when the tests run as root (mounted
-// and unmounted here); otherwise it is skipped, saying why.
+// and unmounted here); otherwise it is skipped, saying why. The failing-fsync
+// case runs everywhere (SPATE_FAULT_FSYNC_FAIL_AFTER, SyncFaultInjection).
 //
 // Why 8 MiB: the shards' writers run apart, up to ~5 batches
 // (`IngestRun.shardLeadBatchesMax`, 4, plus the one being written) of 8,192
@@ -41,7 +42,7 @@ import Testing
 
     @Test func aPutThatFillsTheDiskSaysWhatWasKeptAndResumesWithoutDuplicates() throws {
         guard getuid() == 0 else {
-            print("skipped: the disk-full test mounts a 2 MiB tmpfs, which needs root (running as uid \(getuid()))")
+            print("skipped: the disk-full test mounts an 8 MiB tmpfs, which needs root (running as uid \(getuid()))")
             return
         }
         let dir = TemporaryDirectory()
@@ -75,6 +76,37 @@ import Testing
         #expect(resume.status == 0, "\(resume.stderr)")
         #expect(resume.stdout.contains("appended \((total - lastLine).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) records"),
                 "\(resume.stdout)")
+        #expect(try Self.numbers(data).sorted() == Array(1...total))
+    }
+
+    /// A disk whose fsync fails part way (every fdatasync of the put's log
+    /// files after its first 12): the shards' syncers stop the put, which keeps
+    /// exactly the batches made durable in every shard before it, takes back
+    /// what it wrote after them (that take-back's own fsync fails too, and the
+    /// put says so rather than blaming another writer), and a resume adds
+    /// every other line once.
+    @Test func aPutWhoseFsyncFailsSaysWhatWasKeptAndResumesWithoutDuplicates() throws {
+        let dir = TemporaryDirectory()
+        let data = dir.path + "/data"
+        let total = 160_000
+        let input = dir.write("in.jsonl", Self.lines(1...total))
+        let put = try Spate.run(["put", "tx", "--shards", "2", "--key", "userId", "--data", data], inputFile: input,
+                                environment: ["SPATE_FAULT_FSYNC_FAIL_AFTER": "12"])
+        #expect(put.status == 1)
+        #expect(put.stderr.contains("stopped: fsync") && put.stderr.contains("Input/output error"), "\(put.stderr)")
+        let kept = try #require(put.stderr.firstMatch(of: /kept ([0-9,]+) records \(shard 0: ([0-9,]+), shard 1: ([0-9,]+)\); every input line up to ([0-9,]+) is durable in all shards/),
+                                "\(put.stderr)")
+        func number(_ s: Substring) -> Int { Int(s.replacingOccurrences(of: ",", with: ""))! }
+        let (keptTotal, shard0, shard1, lastLine) = (number(kept.1), number(kept.2), number(kept.3), number(kept.4))
+        #expect(keptTotal == shard0 + shard1 && lastLine == keptTotal && lastLine > 0 && lastLine < total)
+        #expect(!put.stderr.contains("another writer"), "\(put.stderr)")
+        #expect(put.stderr.contains("spate put tx --skip-lines \(lastLine) --key userId"))
+        // Exactly the lines up to the one reported are stored: what was written after them is gone from the files.
+        #expect(try Self.numbers(data).sorted() == (0..<lastLine).map { $0 + 1 })
+
+        // With the disk well again, the resume adds every other line once.
+        let resume = try Spate.run(["put", "tx", "--key", "userId", "--skip-lines", "\(lastLine)", "--data", data], inputFile: input)
+        #expect(resume.status == 0, "\(resume.stderr)")
         #expect(try Self.numbers(data).sorted() == Array(1...total))
     }
 

@@ -109,6 +109,7 @@ final class IngestRun: @unchecked Sendable {
         var initial = IngestReport()
         initial.appendedPerShard = Array(repeating: 0, count: stream.shards.count)
         initial.recordsNotTakenBack = initial.appendedPerShard
+        initial.recordsTakeBackFailed = initial.appendedPerShard
         initial.lastLineDurable = options.skipLines
         report = Mutex(initial)
     }
@@ -167,8 +168,13 @@ final class IngestRun: @unchecked Sendable {
         var result = report.withLock { $0 }
         result.bytesRead = reader.bytesRead
         // Newest first, so each is the last thing in its shards when taken back.
-        for (shard, pending) in toRetract.reversed() where (try? stream.shards[shard].retract(pending)) != true {
-            result.recordsNotTakenBack[shard] += pending.result.count
+        for (shard, pending) in toRetract.reversed() {
+            do {
+                if try !stream.shards[shard].retract(pending) { result.recordsNotTakenBack[shard] += pending.result.count }
+            } catch {
+                result.recordsTakeBackFailed[shard] += pending.result.count
+                if result.takeBackFailure == nil { result.takeBackFailure = .log(error) }
+            }
         }
         return result
     }

@@ -98,6 +98,12 @@ public struct IngestReport: Sendable {
     /// Per shard, records after `lastLineDurable` that were written but could
     /// not be taken back (a resume would repeat them); zeros normally.
     public var recordsNotTakenBack: [Int] = []
+    /// Per shard, records after `lastLineDurable` whose take-back failed
+    /// (`takeBackFailure`): they may stay written, or come back after a crash.
+    public var recordsTakeBackFailed: [Int] = []
+    /// Why taking back records failed (a failing disk: the truncate or its
+    /// fsync); nil when every take-back succeeded or was not possible.
+    public var takeBackFailure: SpateError?
 }
 
 /// Progress of a running ingest, for a progress line.

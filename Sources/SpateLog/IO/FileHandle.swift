@@ -124,6 +124,7 @@ public final class LogFile: @unchecked Sendable {
 
     /// Makes written data durable (fdatasync: data and the size, not atime).
     func sync() throws(LogError) {
+        if SyncFaultInjection.fails() { throw LogError.io("fsync", path, EIO) }
         while fdatasync(fd) != 0 {
             if errno == EINTR { continue }
             throw LogError.io("fsync", path, errno)
