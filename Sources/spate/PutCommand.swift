@@ -92,17 +92,18 @@ struct PutCommand: ParsableCommand {
         Terminal.error("spate: put \(stream) stopped: \(failure.description)")
         Terminal.error("spate: kept \(Terminal.grouped(report.appended)) records (\(perShard.joined(separator: ", "))); "
             + "every input line up to \(Terminal.grouped(report.lastLineDurable)) is durable in all shards")
-        let notTakenBack = report.recordsNotTakenBack.reduce(0, +)
-        if notTakenBack > 0 {
-            let which = report.recordsNotTakenBack.enumerated().filter { $0.element > 0 }.map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
-            Terminal.error("spate: warning: \(Terminal.grouped(notTakenBack)) records after that line stay written (\(which.joined(separator: ", "))) "
+        /// "N records … (shard i: n, …)" over the shards with any.
+        func records(_ perShard: [Int]) -> String {
+            let which = perShard.enumerated().filter { $0.element > 0 }.map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
+            return "\(Terminal.grouped(perShard.reduce(0, +))) records after that line (\(which.joined(separator: ", ")))"
+        }
+        if report.recordsNotTakenBack.contains(where: { $0 > 0 }) {
+            Terminal.error("spate: warning: \(records(report.recordsNotTakenBack)) stay written "
                 + "because another writer appended after them; a resume repeats them")
         }
         if let takeBackFailure = report.takeBackFailure {
-            let failed = report.recordsTakeBackFailed.reduce(0, +)
-            let which = report.recordsTakeBackFailed.enumerated().filter { $0.element > 0 }.map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
-            Terminal.error("spate: warning: taking back the \(Terminal.grouped(failed)) records written after that line (\(which.joined(separator: ", "))) "
-                + "failed (\(takeBackFailure.description)): they may stay written, or come back after a crash, and a resume would repeat them")
+            Terminal.error("spate: warning: taking back the \(records(report.recordsTakeBackFailed)) failed "
+                + "(\(takeBackFailure.description)): they may stay written, or come back after a crash, and a resume would repeat them")
         }
         Terminal.fail("to resume without duplicates, fix the cause and run: spate put \(stream) --skip-lines \(report.lastLineDurable)"
             + (key.map { " --key \($0)" } ?? "") + (file.map { " --file \($0)" } ?? " < (the same input)"))
