@@ -17,12 +17,10 @@ public enum JSONStringLiteral {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends `text` to `out` as a quoted JSON string literal. A native
-    /// String's bytes are read in place; others are made contiguous first.
+    /// Appends `text` to `out` as a quoted JSON string literal (a native
+    /// String's bytes read in place).
     public static func append(_ text: String, to out: inout [UInt8]) {
-        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0), to: &out) }) != nil { return }
-        var text = text
-        text.withUTF8 { append(UnsafeRawBufferPointer($0), to: &out) }
+        text.withUTF8Bytes { append(UnsafeRawBufferPointer($0), to: &out) }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)

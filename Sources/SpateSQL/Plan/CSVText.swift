@@ -64,10 +64,7 @@ public enum CSVText {
     /// Appends `text` as a field to `out`, quoted (its quotes doubled) when it
     /// holds a comma, a quote or a line break.
     static func appendField(_ text: String, to out: inout [UInt8]) {
-        if text.utf8.withContiguousStorageIfAvailable({ appendField(utf8: $0, to: &out) }) == nil {
-            var text = text
-            text.withUTF8 { appendField(utf8: $0, to: &out) }
-        }
+        text.withUTF8Bytes { appendField(utf8: $0, to: &out) }
     }
 
     private static func appendField(utf8 text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {

@@ -11,6 +11,8 @@
 // place of each middle is the right one to take (a later middle only gets more
 // room), so there is no backtracking.
 
+import SpateJSON
+
 /// A compiled stream-name glob.
 public struct StreamPattern: Sendable, Equatable, CustomStringConvertible {
     /// The pattern as written.
@@ -57,8 +59,7 @@ public struct StreamPattern: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `name` matches. Allocates nothing for a native Swift string.
     public func matches(_ name: String) -> Bool {
-        if let answer = name.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return answer }
-        return Array(name.utf8).withUnsafeBufferPointer { matches(bytes: $0) }
+        name.withUTF8Bytes { matches(bytes: $0) }
     }
 
     private func matches(bytes name: UnsafeBufferPointer<UInt8>) -> Bool {
