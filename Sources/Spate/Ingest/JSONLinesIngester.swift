@@ -23,7 +23,9 @@
 //
 // so reading, checking, framing, writing and fsync overlap and use every core.
 // Memory is bounded by `chunksInFlightMax` chunks (a chunk's buffer returns to
-// the reader only once its batches are durable) and their frames.
+// the reader once its lines are framed) and the frames of the batches not yet
+// written (a few per shard: the writers' queues are short); a batch written
+// and not yet durable holds only its counts (`inFlightBatchesMax`).
 //
 // Partial failure (a full disk, a write or fsync error): batches hold
 // consecutive input lines and are settled (known durable) in input order, so
@@ -48,19 +50,18 @@ public struct IngestOptions: Sendable {
     public var strict = false
     /// Records per append call (at most `FrameBatch.recordsMax`).
     public var batchRecordsMax = 8192
-    /// Appends written but not yet known durable, per shard.
-    public var inFlightBatchesMax = 16
+    /// Batches written and not yet known durable (their counts only: a
+    /// batch's buffers go back to the pool once written). The group commit's
+    /// depth: a batch of 100 B lines is written in well under a millisecond,
+    /// an fdatasync takes one or more.
+    public var inFlightBatchesMax = 64
     /// Threads that check and frame lines (default: one per core, at most 8).
     public var framerThreads = min(8, Session.coreCount)
-    /// Chunks of input (about 1 MiB each) read and not yet durable: bounds
-    /// memory. By estimate a chunk spends ~7 ms from read to durable in a
-    /// put of 100 B lines (framing ~2 ms, an fsync ~1 ms plus the disk's time
-    /// for what it covers), so at ~1.2 GB/s about 8 are in flight at any
-    /// time (Little's law), and 8 left the reader waiting for the fsyncs. 16
-    /// (with the per-shard syncers): median ratio to a copy 0.68 -> 0.71 over
-    /// ~20 alternated runs of spate-bench ingest, -2 to +7 % a pair, for ~50 MiB
-    /// more resident memory.
-    public var chunksInFlightMax = 16
+    /// Chunks of input (about 1 MiB each) read and not yet framed: bounds
+    /// memory, and keeps the framers fed while the reader waits for the disk.
+    /// 16 were needed while a chunk waited for its fsync too; now 8 put as
+    /// fast (100 B and 1 KiB lines, alternated runs) in 76 MiB, not 119.
+    public var chunksInFlightMax = 8
     /// Rejections kept with their line number and reason (all are counted).
     public var rejectionsKeptMax = 1000
     /// Input lines to skip unread (a resume after a partial failure).
