@@ -1,4 +1,4 @@
-// `spate logs [--job NAME] [--follow] [--format text|json] [--limit N]`: the
+// `spate logs [--job NAME] [--follow] [--format json] [--limit N]`: the
 // job log (`job_log`) — what the jobs and the services of the data directory
 // wrote through swift-log, in any process. Prints the newest N entries (100
 // by default) oldest first, as `tail` does; with --follow it then prints each
@@ -9,7 +9,8 @@
 // --format: the root command declares `--format table|csv|json` and
 // ArgumentParser gives it every `--format`, wherever it stands (a subcommand's
 // option of that name is never filled). So `spate logs` reads the argument the
-// root validated: json prints JSON lines, anything else text.
+// root validated: json prints JSON lines, table (the default) or csv text. The
+// usage line names --format itself, since the root's option is not listed there.
 
 import ArgumentParser
 import Spate
@@ -23,6 +24,7 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Print the job log: what jobs and services did (started, checkpoints, leases, errors, restarts).",
+        usage: "spate logs [--job <name>] [--follow] [--format json] [--limit <n>] [--data <data>]",
         discussion: """
             One line an entry: time, level, source (job or service), name, event, message.
             --format json prints one JSON object a line instead, with the event's fields under "metadata".

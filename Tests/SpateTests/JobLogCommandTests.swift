@@ -72,6 +72,10 @@ import Testing
         #expect(objects[0]["logged_at"] as? String == "2026-03-01T10:15:02.345Z" && objects[0]["level"] as? String == "info")
         let metadata = try #require(objects[1]["metadata"] as? [String: Any])
         #expect(metadata["records_in"] as? Int == 10 && metadata["duration_ms"] as? Double == 1.25)
+
+        // The root command owns --format; the subcommand's usage line still names it.
+        let help = try Spate.run(["logs", "--help"])
+        #expect(help.stdout.contains("USAGE: spate logs [--job <name>] [--follow] [--format json]"), "\(help.stdout)")
     }
 
     @Test func logsFollowPrintsEntriesAsTheyAreWritten() throws {

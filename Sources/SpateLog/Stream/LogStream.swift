@@ -134,7 +134,8 @@ public final class LogStream: @unchecked Sendable {
 
     /// Takes back a written, unacknowledged append from every shard it went to
     /// (see `Shard.retract`); returns, per shard, the records that could not be
-    /// taken back (another writer appended after them, or a roll sealed them).
+    /// taken back (another writer appended after them, a roll sealed them, or
+    /// the take-back itself failed: an I/O error, which may leave them written).
     public func retract(_ append: PendingStreamAppend) -> [Int] {
         var left = [Int](repeating: 0, count: shards.count)
         for (i, p) in append.pending.enumerated() {
