@@ -41,6 +41,7 @@ final class IngestRun: @unchecked Sendable {
         /// The frames to write; the last shard writer done with them gives
         /// the batch back to the pool (its frames are in the page cache then),
         /// so a batch's buffers are held only until written, not until durable.
+        /// Not read after that: a framer may be filling it again.
         let batch: IngestBatch
         /// Shard writers not yet done with `batch`.
         let writersLeft: Atomic<Int>
