@@ -26,8 +26,6 @@ import Glibc
 final class IngestBatch: @unchecked Sendable {
     /// Frames for shard `i` at index `i`.
     let frames: [FrameBatch]
-    /// Records in all shards.
-    var records = 0
     /// The last input line this batch covers (records, blank and rejected lines).
     var lastLine = 0
 
@@ -42,7 +40,6 @@ final class IngestBatch: @unchecked Sendable {
 
     func removeAll() {
         for batch in frames { batch.removeAll() }
-        records = 0
         lastLine = 0
     }
 }
@@ -156,7 +153,6 @@ struct IngestChunkFramer {
             }
             batchRecords += 1
             if batchRecords == batchRecordsMax, let full = batch {
-                full.records = batchRecords
                 full.lastLine = lineNumber
                 result.batches.append(full)
                 batch = nil
@@ -169,7 +165,6 @@ struct IngestChunkFramer {
             result.checked = CheckedChunk(fingerprint: ChunkFingerprint(bytes), quickKeysAgree: quickKeysAgree)
         }
         if let batch {
-            batch.records = batchRecords
             result.batches.append(batch)
         }
         // The last batch covers the chunk's trailing blank and rejected lines too.

@@ -45,10 +45,9 @@ final class IngestRun: @unchecked Sendable {
         let batch: IngestBatch
         /// Shard writers not yet done with `batch`.
         let writersLeft: Atomic<Int>
-        /// What the settler counts, copied from the batch before it goes back.
-        let records: Int
+        /// What the settler counts, copied from the batch before it goes back:
+        /// the last input line it covers, and per shard the records in its part.
         let lastLine: Int
-        /// Per shard, the records in its part.
         let recordsPerShard: [Int]
         /// Per shard, the append of its part (nil: nothing to write, or not
         /// written). Each shard writer stores only its own slot, at once with
@@ -65,7 +64,6 @@ final class IngestRun: @unchecked Sendable {
         init(batch: IngestBatch, shardCount: Int) {
             self.batch = batch
             writersLeft = Atomic(shardCount)
-            records = batch.records
             lastLine = batch.lastLine
             recordsPerShard = batch.frames.map(\.count)
             pending = .allocate(capacity: shardCount)
@@ -293,8 +291,10 @@ final class IngestRun: @unchecked Sendable {
             if !item.isDurable { settling = false }
             if settling {
                 report.withLock { report in
-                    report.appended += item.records
-                    for (shard, records) in item.recordsPerShard.enumerated() { report.appendedPerShard[shard] += records }
+                    for (shard, records) in item.recordsPerShard.enumerated() {
+                        report.appended += records
+                        report.appendedPerShard[shard] += records
+                    }
                     report.lastLineDurable = item.lastLine
                 }
             } else {
