@@ -58,9 +58,16 @@ final class JobOutput {
 
     /// Takes the rows of one step; alerts and results are stamped with one
     /// time, the step's (a clock read per row was 2 % of a job's thread).
-    func add(_ rows: [EmittedRow]) throws {
+    func add(_ rows: StepRows) throws {
         let stepMs = kind == .alerts || kind == .results ? nowMs() : 0
-        for row in rows { try add(row, createdMs: stepMs) }
+        for part in rows.byWorker {
+            for row in part { try add(row, createdMs: stepMs) }
+        }
+    }
+
+    /// Takes the rows of one step of one worker.
+    func add(_ rows: [EmittedRow]) throws {
+        try add(StepRows(byWorker: [rows]))
     }
 
     /// Takes one output row.

@@ -221,7 +221,7 @@ final class JobWorker: @unchecked Sendable {
             (recordedBad, recordedMissing) = (bad, missing)
         }
         /// Hands `rows` to the output and appends the stream rows among them.
-        func handOn(_ rows: [EmittedRow]) throws {
+        func handOn(_ rows: StepRows) throws {
             phase = "writing the output"
             do { try output.add(rows) } catch { throw JobFailure.failed("writing the output: \(error)") }
             FaultInjection.point("after a step, before its output is appended")
@@ -242,7 +242,7 @@ final class JobWorker: @unchecked Sendable {
         var sizer = JobStepSizer()
         execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount))
         while !shouldStop {
-            let (outcome, rows): (QueryExecution.StepOutcome, [EmittedRow])
+            let (outcome, rows): (QueryExecution.StepOutcome, StepRows)
             phase = "reading the input"
             do { (outcome, rows) = try execution.collectStep() } catch { throw JobFailure.failed(error.description) }
             if case let .progressed(records) = outcome { sizer.observeStep(records: records, rows: rows.count) }

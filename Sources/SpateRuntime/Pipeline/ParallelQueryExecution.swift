@@ -264,7 +264,7 @@ public final class ParallelQueryExecution {
     public var stepInFlight: Bool { launched != nil }
 
     /// Waits for the launched step; returns its outcome and its rows, worker by worker.
-    public func collectStep() throws(RuntimeError) -> (outcome: QueryExecution.StepOutcome, rows: [EmittedRow]) {
+    public func collectStep() throws(RuntimeError) -> (outcome: QueryExecution.StepOutcome, rows: StepRows) {
         guard let results = launched else { preconditionFailure("no step launched") }
         launchedCollection?.begin()
         backgroundThreads?.join()
@@ -272,9 +272,12 @@ public final class ParallelQueryExecution {
         launchedCollection = nil
         defer { Self.free(results) }
         let outcome = try Self.outcome(of: results)
-        var rows: [EmittedRow] = []
-        rows.reserveCapacity(results.reduce(0) { $0 + $1.rows.count })
-        for index in 0..<parts.count { rows += results[index].rows }
+        // Each worker's array moved out, not its rows copied.
+        let rows = StepRows(byWorker: (0..<parts.count).map { index in
+            var taken: [EmittedRow] = []
+            swap(&taken, &results[index].rows)
+            return taken
+        })
         return (outcome, rows)
     }
 
