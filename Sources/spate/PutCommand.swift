@@ -1,9 +1,16 @@
 // `spate put STREAM [--key FIELD] < events.jsonl`: bulk ingest of JSON lines,
 // creating the stream on first use.
+//
+// Ctrl-C (or SIGTERM) stops the put cleanly: the lines read whole by then are
+// written and made durable, and the put says up to which line, so that
+// `--skip-lines` goes on without duplicates (exit status 130). A second Ctrl-C
+// quits at once. The signals are blocked before any thread starts and taken
+// by a thread of their own (StopSignals); the ingest asks a flag.
 
 import ArgumentParser
 import Spate
 import SpateLog
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -42,6 +49,8 @@ struct PutCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        // Before any thread starts: they inherit the mask, and only the watcher takes the signals.
+        let stop = Self.watchForStop()
         let database = try global.open()
         var streamSettings = StreamSettings()
         try settings.apply(to: &streamSettings)
@@ -63,11 +72,11 @@ struct PutCommand: ParsableCommand {
         options.skipLines = skipLines
         let ingester = try database.jsonLinesIngester(into: logStream, named: stream, options: options)
         let startNs = monotonicNs()
-        let report = try ingester.ingest(fd: input) { p in
+        let report = try ingester.ingest(fd: input, progress: { p in
             let seconds = Double(monotonicNs() - startNs) / 1e9
             Terminal.progress("put \(stream): \(Terminal.grouped(p.linesRead)) lines, \(Terminal.bytes(p.bytesRead)), "
                 + "\(Terminal.bytes(Int(Double(p.bytesRead) / max(seconds, 1e-3))))/s, \(Terminal.grouped(p.rejected)) rejected")
-        }
+        }, shouldStop: { stop.isRequested })
         Terminal.clearProgress()
         let seconds = Double(monotonicNs() - startNs) / 1e9
 
@@ -80,10 +89,56 @@ struct PutCommand: ParsableCommand {
             Terminal.fail("nothing written to '\(stream)': \(Terminal.grouped(report.rejected)) bad line(s) and --strict")
         }
         if let failure = report.failure { reportPartialFailure(failure, report, shardCount: logStream.shards.count) }
+        if report.interrupted { try reportInterrupted(report, created: created, database: database) }
         print("appended \(Terminal.grouped(report.appended)) records to \(stream) (\(logStream.shards.count) shard\(logStream.shards.count == 1 ? "" : "s")), "
             + "rejected \(Terminal.grouped(report.rejected)), in \(Terminal.format(seconds, decimals: 2)) s"
             + (seconds > 0 ? " (\(Terminal.grouped(Int(Double(report.appended) / seconds))) records/s)" : ""))
         if report.rejected > 0 { throw ExitCode(1) }
+    }
+
+    /// A put stopped by Ctrl-C: what was kept and how to go on; exit status 130, as a shell gives.
+    private func reportInterrupted(_ report: IngestReport, created: Bool, database: Database) throws -> Never {
+        if strict && report.appended == 0 {
+            if created { try? database.deleteStream(stream) }
+            Terminal.error("spate: put \(stream) interrupted while checking the input (--strict): nothing written")
+            throw ExitCode(130)
+        }
+        let perShard = report.appendedPerShard.enumerated().map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
+        Terminal.error("spate: put \(stream) interrupted: kept \(Terminal.grouped(report.appended)) records (\(perShard.joined(separator: ", "))); "
+            + "every input line up to \(Terminal.grouped(report.lastLineDurable)) is durable in all shards")
+        Terminal.error("spate: to go on without duplicates, run: \(resumeCommand(report.lastLineDurable))")
+        throw ExitCode(130)
+    }
+
+    /// The command that goes on after line `line`.
+    private func resumeCommand(_ line: Int) -> String {
+        "spate put \(stream) --skip-lines \(line)" + (key.map { " --key \($0)" } ?? "") + (strict ? " --strict" : "")
+            + (file.map { " --file \($0)" } ?? " < (the same input)")
+    }
+
+    /// A stop asked for by Ctrl-C or SIGTERM.
+    private final class StopRequest: Sendable {
+        private let requested = Atomic<Bool>(false)
+        var isRequested: Bool { requested.load(ordering: .relaxed) }
+        func request() { requested.store(true, ordering: .relaxed) }
+    }
+
+    /// Blocks Ctrl-C and SIGTERM in this thread and the threads it will start,
+    /// and takes them on a thread of their own: the first asks the put to
+    /// stop; after it the signals are let through, so a second one quits at once.
+    private static func watchForStop() -> StopRequest {
+        let stop = StopRequest()
+        let signals = StopSignals.block()
+        BackgroundThread.start {
+            var waitingFor = signals
+            _ = StopSignals.wait(&waitingFor)
+            stop.request()
+            Terminal.clearProgress()
+            Terminal.error("spate: stopping: writing the lines read so far (Ctrl-C again quits at once)")
+            pthread_sigmask(SIG_UNBLOCK, &waitingFor, nil)
+            while true { pause() }
+        }
+        return stop
     }
 
     /// A put that stopped part way: what was kept, per shard, and how to resume.
@@ -105,7 +160,6 @@ struct PutCommand: ParsableCommand {
             Terminal.error("spate: warning: taking back the \(records(report.recordsTakeBackFailed)) failed "
                 + "(\(takeBackFailure.description)): they may stay written, or come back after a crash, and a resume would repeat them")
         }
-        Terminal.fail("to resume without duplicates, fix the cause and run: spate put \(stream) --skip-lines \(report.lastLineDurable)"
-            + (key.map { " --key \($0)" } ?? "") + (file.map { " --file \($0)" } ?? " < (the same input)"))
+        Terminal.fail("to resume without duplicates, fix the cause and run: \(resumeCommand(report.lastLineDurable))")
     }
 }

@@ -130,8 +130,10 @@ final class IngestRun: @unchecked Sendable {
         report = Mutex(initial)
     }
 
-    /// Runs the pass over `fd` to its end or its first failure.
-    func run(fd: Int32, progress: ((IngestProgress) -> Void)?) throws(SpateError) -> IngestReport {
+    /// Runs the pass over `fd` to its end, its first failure, or until
+    /// `shouldStop` says to stop (checked before each chunk and while waiting
+    /// for input): then what was read goes on to durability and the report says `interrupted`.
+    func run(fd: Int32, progress: ((IngestProgress) -> Void)?, shouldStop: (() -> Bool)? = nil) throws(SpateError) -> IngestReport {
         var framers: [IngestChunkFramer] = []
         for _ in 0..<max(1, options.framerThreads) {
             framers.append(try IngestChunkFramer(options: options, router: stream.router, checkOnly: checkOnly,
@@ -143,10 +145,15 @@ final class IngestRun: @unchecked Sendable {
         let syncers = stream.shards.indices.map { shard in JoinableThread { [self] in runShardSyncer(shard) } }
         let settler = JoinableThread { [self] in runSettler() }
 
-        let reader = InputChunkReader(fd: fd, skipLines: options.skipLines)
+        let reader = InputChunkReader(fd: fd, skipLines: options.skipLines, shouldStop: shouldStop)
         var chunksMade = 0
         var lastProgressNs = monotonicNs()
+        var interrupted = false
         while !stopped.load(ordering: .acquiring) {
+            if shouldStop?() == true {
+                interrupted = true
+                break
+            }
             let chunk: InputChunk
             if let free = freeChunks.tryPop() {
                 chunk = free
@@ -183,6 +190,7 @@ final class IngestRun: @unchecked Sendable {
 
         var result = report.withLock { $0 }
         result.bytesRead = reader.bytesRead
+        result.interrupted = interrupted || reader.interrupted
         // Newest first, so each is the last thing in its shards when taken back.
         for (shard, pending) in toRetract.reversed() {
             do {

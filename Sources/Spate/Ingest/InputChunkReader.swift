@@ -46,15 +46,24 @@ final class InputChunkReader {
     /// The rest of an over-long line is being dropped.
     private var droppingLine = false
     private var endOfInput = false
+    /// `shouldStop` said to stop while the reader waited for input: the lines
+    /// read whole go on, the rest of an unfinished line is dropped (a resume
+    /// with --skip-lines reads it again).
+    private(set) var interrupted = false
+    /// Asked while waiting for a pipe or a terminal (a regular file never keeps the reader waiting).
+    private let shouldStop: (() -> Bool)?
+    private let inputWaits: Bool
     private var nextIndex = 0
     /// Bytes read from the input so far.
     private(set) var bytesRead = 0
     /// Lines dropped by `skipLines` (fewer than asked when the input is shorter).
     private(set) var linesSkipped = 0
 
-    init(fd: Int32, skipLines: Int) {
+    init(fd: Int32, skipLines: Int, shouldStop: (() -> Bool)? = nil) {
         self.fd = fd
         skipLinesLeft = skipLines
+        self.shouldStop = shouldStop
+        inputWaits = shouldStop != nil && InputWait.canWait(fd)
     }
 
     deinit { carry.deallocate() }
@@ -67,11 +76,20 @@ final class InputChunkReader {
         carryCount = 0
         while true {
             filled = dropSkippedInput(buffer, filled)
-            if endOfInput { break }
+            if endOfInput || interrupted { break }
             // Enough: the target, and a line ending (or more than a record can be).
             if !droppingLine && skipLinesLeft == 0 && filled >= InputChunk.bytesTarget
                 && (filled > RecordFrame.recordBytesMax || memchr(buffer.baseAddress!, 0x0A, filled) != nil) { break }
             filled += try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+        }
+        if interrupted {
+            // Whole lines only; nothing after them.
+            carryCount = 0
+            guard !droppingLine, let end = lastLineEnd(buffer, filled) else { return false }
+            chunk.index = nextIndex
+            nextIndex += 1
+            chunk.byteCount = end
+            return true
         }
         if filled == 0 { return false }
         chunk.index = nextIndex
@@ -139,6 +157,10 @@ final class InputChunkReader {
 
     /// Reads what is available into `space`; returns the bytes read (0 at the end).
     private func read(into space: UnsafeMutableRawBufferPointer) throws(SpateError) -> Int {
+        if inputWaits, let shouldStop, !InputWait.waitForInput(fd, shouldStop: shouldStop) {
+            interrupted = true
+            return 0
+        }
         while true {
             let n = Glibc.read(fd, space.baseAddress!, space.count)
             if n < 0 {

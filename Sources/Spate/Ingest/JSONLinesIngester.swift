@@ -105,6 +105,10 @@ public struct IngestReport: Sendable {
     /// Why taking back records failed (a failing disk: the truncate or its
     /// fsync); nil when every take-back succeeded or was not possible.
     public var takeBackFailure: SpateError?
+    /// The ingest was asked to stop (`shouldStop`, Ctrl-C) before the end of
+    /// its input: the whole lines read by then were ingested (durable up to
+    /// `lastLineDurable`), and nothing after them.
+    public var interrupted = false
 }
 
 /// Progress of a running ingest, for a progress line.
@@ -130,21 +134,32 @@ public final class JSONLinesIngester {
         self.options = options
     }
 
-    /// Ingests everything readable from `fd`.
-    public func ingest(fd: Int32, progress: ((IngestProgress) -> Void)? = nil) throws(SpateError) -> IngestReport {
+    /// Ingests everything readable from `fd`, or until `shouldStop` returns
+    /// true (asked before each ~1 MiB of input, and every 100 ms while waiting
+    /// for a pipe): then the whole lines read so far are ingested and the
+    /// report says `interrupted`. In strict mode a stop during the check writes nothing.
+    public func ingest(fd: Int32, progress: ((IngestProgress) -> Void)? = nil,
+                       shouldStop: (() -> Bool)? = nil) throws(SpateError) -> IngestReport {
         if options.strict {
-            let input = try SeekableInput(fd: fd)
+            let input = try SeekableInput(fd: fd, shouldStop: shouldStop)
+            if input.interrupted {
+                var stopped = IngestReport()
+                stopped.appendedPerShard = Array(repeating: 0, count: stream.shards.count)
+                stopped.lastLineDurable = options.skipLines
+                stopped.interrupted = true
+                return stopped
+            }
             let checked = CheckedChunks()
             var check = try IngestRun(stream: stream, options: options, checkOnly: true, checkedChunks: checked)
-                .run(fd: input.fd, progress: nil)
-            if check.rejected > 0 {
-                check.abortedByStrictMode = true
+                .run(fd: input.fd, progress: nil, shouldStop: shouldStop)
+            if check.rejected > 0 || check.interrupted {
+                check.abortedByStrictMode = check.rejected > 0
                 return check
             }
             try input.rewind()
             return try IngestRun(stream: stream, options: options, checkOnly: false, checkedChunks: checked)
-                .run(fd: input.fd, progress: progress)
+                .run(fd: input.fd, progress: progress, shouldStop: shouldStop)
         }
-        return try IngestRun(stream: stream, options: options, checkOnly: false).run(fd: fd, progress: progress)
+        return try IngestRun(stream: stream, options: options, checkOnly: false).run(fd: fd, progress: progress, shouldStop: shouldStop)
     }
 }

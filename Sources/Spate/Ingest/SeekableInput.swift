@@ -11,10 +11,12 @@ import Glibc
 final class SeekableInput {
     let fd: Int32
     private let ownsDescriptor: Bool
+    /// `shouldStop` said to stop while a pipe was being copied: the input is incomplete.
+    private(set) var interrupted = false
 
     deinit { if ownsDescriptor { close(fd) } }
 
-    init(fd input: Int32) throws(SpateError) {
+    init(fd input: Int32, shouldStop: (() -> Bool)? = nil) throws(SpateError) {
         var st = stat()
         if fstat(input, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && lseek(input, 0, SEEK_CUR) >= 0 {
             fd = input
@@ -28,6 +30,10 @@ final class SeekableInput {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {
+            if let shouldStop, !InputWait.waitForInput(input, shouldStop: shouldStop) {
+                interrupted = true
+                break
+            }
             let n = read(input, buffer.baseAddress!, buffer.count)
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else { throw .io("read input: \(String(cString: strerror(errno)))") }
