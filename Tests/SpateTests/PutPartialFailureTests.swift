@@ -22,6 +22,16 @@ import Testing
         range.map { "{\"userId\":\"u\($0 % 13)\",\"n\":\($0),\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n" }.joined()
     }
 
+    /// Puts `input` (lines 1...`total`) into `tx` again from after line
+    /// `line`, as the put that stopped said to; then every line is stored exactly once.
+    @discardableResult
+    static func expectResumeStoresEveryLineOnce(data: String, after line: Int, input: String, total: Int) throws -> CommandResult {
+        let resume = try Spate.run(["put", "tx", "--key", "userId", "--skip-lines", "\(line)", "--data", data], inputFile: input)
+        #expect(resume.status == 0, "\(resume.stderr)")
+        #expect(try numbers(data).sorted() == Array(1...total))
+        return resume
+    }
+
     /// The `n` of every record of `tx`, in cat order.
     static func numbers(_ data: String) throws -> [Int] {
         try Spate.run(["cat", "tx", "--data", data]).lines.compactMap { line in
@@ -72,11 +82,9 @@ import Testing
 
         // With room again, the resume adds every other line once.
         #expect(sh("mount -o remount,size=64m '\(mountPoint)'") == 0)
-        let resume = try Spate.run(["put", "tx", "--key", "userId", "--skip-lines", "\(lastLine)", "--data", data], inputFile: input)
-        #expect(resume.status == 0, "\(resume.stderr)")
+        let resume = try Self.expectResumeStoresEveryLineOnce(data: data, after: lastLine, input: input, total: total)
         #expect(resume.stdout.contains("appended \((total - lastLine).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) records"),
                 "\(resume.stdout)")
-        #expect(try Self.numbers(data).sorted() == Array(1...total))
     }
 
     /// A disk whose fsync fails part way (every fdatasync of the put's log
@@ -105,9 +113,7 @@ import Testing
         #expect(try Self.numbers(data).sorted() == (0..<lastLine).map { $0 + 1 })
 
         // With the disk well again, the resume adds every other line once.
-        let resume = try Spate.run(["put", "tx", "--key", "userId", "--skip-lines", "\(lastLine)", "--data", data], inputFile: input)
-        #expect(resume.status == 0, "\(resume.stderr)")
-        #expect(try Self.numbers(data).sorted() == Array(1...total))
+        try Self.expectResumeStoresEveryLineOnce(data: data, after: lastLine, input: input, total: total)
     }
 
     @Test func skipLinesSkipsThatManyInputLinesAndCountsBlankOnes() throws {
