@@ -100,7 +100,7 @@ struct PutCommand: ParsableCommand {
     private func reportInterrupted(_ report: IngestReport, created: Bool, database: Database) throws -> Never {
         if strict && report.appended == 0 {
             if created { try? database.deleteStream(stream) }
-            Terminal.error("spate: put \(stream) interrupted while checking the input (--strict): nothing written")
+            Terminal.error("spate: put \(stream) interrupted (--strict): nothing written")
             throw ExitCode(130)
         }
         let perShard = report.appendedPerShard.enumerated().map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
