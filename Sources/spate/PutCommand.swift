@@ -3,9 +3,10 @@
 //
 // Ctrl-C (or SIGTERM) stops the put cleanly: the lines read whole by then are
 // written and made durable, and the put says up to which line, so that
-// `--skip-lines` goes on without duplicates (exit status 130). A second Ctrl-C
-// quits at once. The signals are blocked before any thread starts and taken
-// by a thread of their own (StopSignals); the ingest asks a flag.
+// `--skip-lines` goes on without duplicates (exit status 130, 143 after
+// SIGTERM). A second Ctrl-C quits at once. The signals are blocked before any
+// thread starts and taken by a thread of their own (StopSignals); the ingest
+// asks a flag.
 
 import ArgumentParser
 import Spate
@@ -89,25 +90,26 @@ struct PutCommand: ParsableCommand {
             Terminal.fail("nothing written to '\(stream)': \(Terminal.grouped(report.rejected)) bad line(s) and --strict")
         }
         if let failure = report.failure { reportPartialFailure(failure, report, shardCount: logStream.shards.count) }
-        if report.interrupted { try reportInterrupted(report, created: created, database: database) }
+        if report.interrupted { try reportInterrupted(report, created: created, database: database, signal: stop.signal) }
         print("appended \(Terminal.grouped(report.appended)) records to \(stream) (\(logStream.shards.count) shard\(logStream.shards.count == 1 ? "" : "s")), "
             + "rejected \(Terminal.grouped(report.rejected)), in \(Terminal.format(seconds, decimals: 2)) s"
             + (seconds > 0 ? " (\(Terminal.grouped(Int(Double(report.appended) / seconds))) records/s)" : ""))
         if report.rejected > 0 { throw ExitCode(1) }
     }
 
-    /// A put stopped by Ctrl-C: what was kept and how to go on; exit status 130, as a shell gives.
-    private func reportInterrupted(_ report: IngestReport, created: Bool, database: Database) throws -> Never {
+    /// A put stopped by Ctrl-C or SIGTERM: what was kept and how to go on;
+    /// exit status 128 + the signal's number (130, 143), as a shell reports it.
+    private func reportInterrupted(_ report: IngestReport, created: Bool, database: Database, signal: Int32) throws -> Never {
         if strict && report.appended == 0 {
             if created { try? database.deleteStream(stream) }
             Terminal.error("spate: put \(stream) interrupted (--strict): nothing written")
-            throw ExitCode(130)
+            throw ExitCode(128 + signal)
         }
         let perShard = report.appendedPerShard.enumerated().map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
         Terminal.error("spate: put \(stream) interrupted: kept \(Terminal.grouped(report.appended)) records (\(perShard.joined(separator: ", "))); "
             + "every input line up to \(Terminal.grouped(report.lastLineDurable)) is durable in all shards")
         Terminal.error("spate: to go on without duplicates, run: \(resumeCommand(report.lastLineDurable))")
-        throw ExitCode(130)
+        throw ExitCode(128 + signal)
     }
 
     /// The command that goes on after line `line`.
@@ -118,9 +120,11 @@ struct PutCommand: ParsableCommand {
 
     /// A stop asked for by Ctrl-C or SIGTERM.
     private final class StopRequest: Sendable {
-        private let requested = Atomic<Bool>(false)
-        var isRequested: Bool { requested.load(ordering: .relaxed) }
-        func request() { requested.store(true, ordering: .relaxed) }
+        /// The signal that asked (0: none yet).
+        private let received = Atomic<Int32>(0)
+        var isRequested: Bool { received.load(ordering: .relaxed) != 0 }
+        var signal: Int32 { received.load(ordering: .relaxed) }
+        func request(by signal: Int32) { received.store(signal, ordering: .relaxed) }
     }
 
     /// Blocks Ctrl-C and SIGTERM in this thread and the threads it will start,
@@ -131,8 +135,7 @@ struct PutCommand: ParsableCommand {
         let signals = StopSignals.block()
         BackgroundThread.start {
             var waitingFor = signals
-            _ = StopSignals.wait(&waitingFor)
-            stop.request()
+            stop.request(by: StopSignals.wait(&waitingFor) == "SIGTERM" ? SIGTERM : SIGINT)
             Terminal.clearProgress()
             Terminal.error("spate: stopping: writing the lines read so far (Ctrl-C again quits at once)")
             pthread_sigmask(SIG_UNBLOCK, &waitingFor, nil)
