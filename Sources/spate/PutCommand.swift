@@ -105,11 +105,16 @@ struct PutCommand: ParsableCommand {
             Terminal.error("spate: put \(stream) interrupted (--strict): nothing written")
             throw ExitCode(128 + signal)
         }
-        let perShard = report.appendedPerShard.enumerated().map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
-        Terminal.error("spate: put \(stream) interrupted: kept \(Terminal.grouped(report.appended)) records (\(perShard.joined(separator: ", "))); "
-            + "every input line up to \(Terminal.grouped(report.lastLineDurable)) is durable in all shards")
+        Terminal.error("spate: put \(stream) interrupted: \(Self.kept(report))")
         Terminal.error("spate: to go on without duplicates, run: \(resumeCommand(report.lastLineDurable))")
         throw ExitCode(128 + signal)
+    }
+
+    /// "kept N records (shard i: n, …); every input line up to L is durable in all shards".
+    private static func kept(_ report: IngestReport) -> String {
+        let perShard = report.appendedPerShard.enumerated().map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
+        return "kept \(Terminal.grouped(report.appended)) records (\(perShard.joined(separator: ", "))); "
+            + "every input line up to \(Terminal.grouped(report.lastLineDurable)) is durable in all shards"
     }
 
     /// The command that goes on after line `line`.
@@ -135,7 +140,7 @@ struct PutCommand: ParsableCommand {
         let signals = StopSignals.block()
         BackgroundThread.start {
             var waitingFor = signals
-            stop.request(by: StopSignals.wait(&waitingFor) == "SIGTERM" ? SIGTERM : SIGINT)
+            stop.request(by: StopSignals.waitForNumber(&waitingFor))
             Terminal.clearProgress()
             Terminal.error("spate: stopping: writing the lines read so far (Ctrl-C again quits at once)")
             pthread_sigmask(SIG_UNBLOCK, &waitingFor, nil)
@@ -146,10 +151,8 @@ struct PutCommand: ParsableCommand {
 
     /// A put that stopped part way: what was kept, per shard, and how to resume.
     private func reportPartialFailure(_ failure: SpateError, _ report: IngestReport, shardCount: Int) -> Never {
-        let perShard = report.appendedPerShard.enumerated().map { "shard \($0.offset): \(Terminal.grouped($0.element))" }
         Terminal.error("spate: put \(stream) stopped: \(failure.description)")
-        Terminal.error("spate: kept \(Terminal.grouped(report.appended)) records (\(perShard.joined(separator: ", "))); "
-            + "every input line up to \(Terminal.grouped(report.lastLineDurable)) is durable in all shards")
+        Terminal.error("spate: \(Self.kept(report))")
         /// "N records … (shard i: n, …)" over the shards with any.
         func records(_ perShard: [Int]) -> String {
             let which = perShard.enumerated().filter { $0.element > 0 }.map { "shard \($0.offset): \(Terminal.grouped($0.element))" }

@@ -22,9 +22,14 @@ enum StopSignals {
 
     /// Waits for one of `signals`; returns its name ("SIGINT" or "SIGTERM").
     static func wait(_ signals: inout sigset_t) -> String {
+        waitForNumber(&signals) == SIGTERM ? "SIGTERM" : "SIGINT"
+    }
+
+    /// Waits for one of `signals`; returns its number.
+    static func waitForNumber(_ signals: inout sigset_t) -> Int32 {
         var received: Int32 = 0
         sigwait(&signals, &received)
-        return received == SIGTERM ? "SIGTERM" : "SIGINT"
+        return received
     }
 
     /// Waits up to `ms`; true when Ctrl-C or SIGTERM came.

@@ -22,7 +22,7 @@ import Testing
             let values: [Value] = [.bigint(Int64(i)), .string(text)]
             rows.append(EmittedRow(values: values, windowStartMs: Int64(i) * 60_000, windowEndMs: Int64(i + 1) * 60_000, key: nil))
         }
-        try output.add(rows)
+        try output.add(StepRows(byWorker: [rows]))
         let pages = output.pendingResults
         // 16 rows of 1 MiB fill a page; row 20 (20 MiB) ends the second page,
         // which is full after it.

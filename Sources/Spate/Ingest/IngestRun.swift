@@ -122,12 +122,7 @@ final class IngestRun: @unchecked Sendable {
         toSettle = BlockingQueue(capacity: max(1, options.inFlightBatchesMax))
         freeChunks = BlockingQueue(capacity: chunks)
         freeBatches = BlockingQueue(capacity: 64)
-        var initial = IngestReport()
-        initial.appendedPerShard = Array(repeating: 0, count: stream.shards.count)
-        initial.recordsNotTakenBack = initial.appendedPerShard
-        initial.recordsTakeBackFailed = initial.appendedPerShard
-        initial.lastLineDurable = options.skipLines
-        report = Mutex(initial)
+        report = Mutex(IngestReport(shardCount: stream.shards.count, skipLines: options.skipLines))
     }
 
     /// Runs the pass over `fd` to its end, its first failure, or until

@@ -109,6 +109,14 @@ public struct IngestReport: Sendable {
     /// its input: the whole lines read by then were ingested (durable up to
     /// `lastLineDurable`), and nothing after them.
     public var interrupted = false
+
+    /// A report of nothing done yet, over `shardCount` shards, resuming after line `skipLines`.
+    init(shardCount: Int, skipLines: Int) {
+        appendedPerShard = Array(repeating: 0, count: shardCount)
+        recordsNotTakenBack = appendedPerShard
+        recordsTakeBackFailed = appendedPerShard
+        lastLineDurable = skipLines
+    }
 }
 
 /// Progress of a running ingest, for a progress line.
@@ -143,9 +151,7 @@ public final class JSONLinesIngester {
         if options.strict {
             let input = try SeekableInput(fd: fd, shouldStop: shouldStop)
             if input.interrupted {
-                var stopped = IngestReport()
-                stopped.appendedPerShard = Array(repeating: 0, count: stream.shards.count)
-                stopped.lastLineDurable = options.skipLines
+                var stopped = IngestReport(shardCount: stream.shards.count, skipLines: options.skipLines)
                 stopped.interrupted = true
                 return stopped
             }

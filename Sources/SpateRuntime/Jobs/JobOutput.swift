@@ -65,11 +65,6 @@ final class JobOutput {
         }
     }
 
-    /// Takes the rows of one step of one worker.
-    func add(_ rows: [EmittedRow]) throws {
-        try add(StepRows(byWorker: [rows]))
-    }
-
     /// Takes one output row.
     private func add(_ row: EmittedRow, createdMs: Int64) throws {
         if kind == .sink {
