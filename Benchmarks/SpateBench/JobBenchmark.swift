@@ -31,7 +31,7 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
     }
     if runs("reference") { try runCheckpointCost(database, count: count) }
     if runs("parallelism") {
-        try runParallelism(database, count: count)
+        try runParallelism(database, count: scale.parallelJobRecordCount)
         try runResultReads(database, job: "parallel_3")
     }
     if runs("dashboard") { try runDashboardLoad(database, count: count) }
@@ -89,6 +89,14 @@ private func runParallelism(_ database: Database, count: Int) throws {
         parallelTable.printRow(["\(workers)", groupedRate(Double(count) / elapsed), fixed(elapsed, 2) + " s", fixed(cpu, 2)])
     }
     printLine("  CPU: cores busy on average (process CPU time / wall time)")
+    // What the two runs' CPU times allow: with parallelism 2 the workers and
+    // the job's thread share the cores, while parallelism 1 leaves its job's
+    // thread a core of its own; with every core busy the whole run, the ratio
+    // is at most cores × (time with 1) / (CPU seconds with 2).
+    let (one, _) = best[1]!, (two, cpuTwo) = best[2]!
+    let cores = Double(Session.coreCount)
+    printLine("  scaling \(fixed(one / two, 2))x; at most \(fixed(cores * one / (two * cpuTwo), 2))x on \(Int(cores)) cores "
+        + "(cores × time with 1 / CPU seconds with 2: the CPU that parallelism 2 spends, every core busy)")
 }
 
 /// What storing results a page at a time costs their readers (schema/0013):
