@@ -4,7 +4,7 @@
 // the difference); and the latency from an append being acknowledged to the
 // alert it raises being committed, at 10,000 events/s. SPATE_BENCH_ONLY=TEXT
 // runs only the sections whose name contains TEXT ("reference", "parallelism",
-// "dashboard", "job log", "alert latency"), for a profiler.
+// "stateless", "dashboard", "job log", "alert latency"), for a profiler.
 
 import Spate
 import SpateCatalog
@@ -34,6 +34,7 @@ func runJobBenchmark(in directory: String, scale: Scale) throws {
         try runParallelism(database, count: scale.parallelJobRecordCount)
         try runResultReads(database, job: "parallel_3")
     }
+    if runs("stateless") { try runStatelessJob(database, count: count) }
     if runs("dashboard") { try runDashboardLoad(database, count: count) }
     if runs("job log") { try runJobLogCost(in: directory + "/job-log") }  // JobLogBenchmark.swift
     if runs("alert latency") { try runAlertLatency(in: directory + "/latency", scale: scale) }
@@ -286,11 +287,17 @@ private func execute(_ database: Database, _ sql: String) throws {
 /// Creates job `name` running the reference query over `stream`, waits until
 /// its checkpoint covers `count` records, drops it; returns (seconds, checkpoints).
 private func runReferenceJob(_ database: Database, name: String, stream: String, count: Int, options: String) throws -> (Double, Int64) {
-    try execute(database, """
+    try runJob(database, name: name, count: count, statement: """
         CREATE JOB \(name) WITH (\(options)) AS
           SELECT userId, WINDOW_START, COUNT(*) AS n, AVG(amount) AS avg_amount, MAX(amount) AS top, STDDEV(amount) AS sd
           FROM \(stream) SINCE EARLIEST WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId;
         """)
+}
+
+/// Creates job `name` by `statement`, waits until its checkpoint covers
+/// `count` records, drops it; returns (seconds, checkpoints).
+private func runJob(_ database: Database, name: String, count: Int, statement: String) throws -> (Double, Int64) {
+    try execute(database, statement)
     let start = monotonicNs()
     let runner = database.startJobRunner(options: JobRunnerOptions(scanIntervalMs: 10, pollIntervalMs: 5))
     var checkpoints: Int64 = 0
@@ -310,6 +317,41 @@ private func runReferenceJob(_ database: Database, name: String, stream: String,
     runner.stop()
     try execute(database, "DROP JOB \(name);")
     return (elapsed, checkpoints)
+}
+
+/// A stateless job (a projection into a stream, every record a row): what a
+/// row costs from a worker to the output stream, with one worker and two.
+private func runStatelessJob(_ database: Database, count: Int) throws {
+    printSection("Jobs: stateless projection INTO a stream (\(grouped(count)) transactions, 2 shards, checkpoints every second, best of 2)")
+    let table = Table([
+        Table.Column(title: "parallelism", width: 11, leftAligned: true), Table.Column(title: "events/s", width: 12),
+        Table.Column(title: "time", width: 8), Table.Column(title: "CPU", width: 6),
+    ])
+    table.printHeader()
+    try execute(database, """
+        CREATE STREAM transactions_etl (userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING, timestamp TIMESTAMP)
+          WITH (shards = 2, key = 'userId', event_time = 'timestamp', durability = 'none');
+        """)
+    try loadTransactions(database, stream: "transactions_etl", count: count)
+    var best: [Int: (Double, Double)] = [:]
+    for (run, workers) in [1, 2, 1, 2].enumerated() {
+        try execute(database, "CREATE STREAM cents_\(run) (userId STRING, cents DOUBLE, timestamp TIMESTAMP) "
+            + "WITH (shards = 2, key = 'userId', durability = 'none');")
+        let cpuStart = cpuSeconds()
+        let (elapsed, _) = try runJob(database, name: "etl_\(run)", count: count, statement: """
+            CREATE JOB etl_\(run) WITH (parallelism = \(workers)) AS
+              INSERT INTO cents_\(run) SELECT userId, amount * 100 AS cents, timestamp FROM transactions_etl SINCE EARLIEST;
+            """)
+        let cpu = (cpuSeconds() - cpuStart) / elapsed
+        if best[workers].map({ elapsed < $0.0 }) ?? true { best[workers] = (elapsed, cpu) }
+        let written = try database.stream("cents_\(run)").shards.reduce(0) { $0 + Int(try $1.describe().nextSequence) }
+        if written != count { throw BenchError("etl_\(run) wrote \(written) rows, not \(count)") }
+        try execute(database, "DROP STREAM cents_\(run);")
+    }
+    for workers in [1, 2] {
+        let (elapsed, cpu) = best[workers]!
+        table.printRow(["\(workers)", groupedRate(Double(count) / elapsed), fixed(elapsed, 2) + " s", fixed(cpu, 2)])
+    }
 }
 
 private func loadTransactions(_ database: Database, stream name: String = "transactions", count: Int) throws {

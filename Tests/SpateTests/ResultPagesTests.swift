@@ -16,7 +16,7 @@ import Testing
                                    recordsOut: 0, checkpointed: nil, nowMs: { 7 })
         let big = String(repeating: "x", count: 1 << 20)  // 1 MiB a row
         let huge = String(repeating: "y", count: 20 << 20)  // 20 MiB: row 20
-        var rows: [EmittedRow] = []
+        let rows = RowArena(width: 2, encoding: .values(keepsKeys: false))
         for i in 0..<40 {
             let text: String = i == 20 ? huge : big
             let values: [Value] = [.bigint(Int64(i)), .string(text)]

@@ -56,39 +56,54 @@ final class JobOutput {
         batches = heads.map { _ in AppendBatch() }
     }
 
+    /// How the query's `workers` workers keep their rows (RowArena.swift says
+    /// why): with several, results and stream records come written as JSON
+    /// (and routed); alerts keep their key text.
+    func rowEncoding(workers: Int) -> RowArena.Encoding {
+        switch kind {
+        case .alerts: return .values(keepsKeys: true)
+        case .results where workers > 1: return .json(members)
+        case .stream where workers > 1 && stream != nil: return .records(members, keyColumn: keyColumn, router: stream!.router)
+        case .results, .stream, .sink: return .values(keepsKeys: false)
+        }
+    }
+
     /// Takes the rows of one step; alerts and results are stamped with one
     /// time, the step's (a clock read per row was 2 % of a job's thread).
     func add(_ rows: StepRows) throws {
         let stepMs = kind == .alerts || kind == .results ? nowMs() : 0
-        for part in rows.byWorker {
-            for row in part { try add(row, createdMs: stepMs) }
+        for arena in rows.byWorker {
+            for row in 0..<arena.count { try add(row, of: arena, createdMs: stepMs) }
         }
     }
 
-    /// Takes one output row.
-    private func add(_ row: EmittedRow, createdMs: Int64) throws {
+    /// Takes output row `row` of `arena`.
+    private func add(_ row: Int, of arena: RowArena, createdMs: Int64) throws {
+        guard arena.keepsValues else { return try addEncoded(row, of: arena, createdMs: createdMs) }
+        let values = arena.values(ofRow: row)
         if kind == .sink {
-            try sink?.add(row, rowNumber: recordsOut)
+            try sink?.add(values, windowStartMs: arena.windowStarts[row], rowNumber: recordsOut)
             recordsOut += 1
             return
         }
         if kind == .results {
             if pendingResults[pendingResults.count - 1].isFull { pendingResults.append(ResultPage()) }
-            pendingResults[pendingResults.count - 1].append(windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs,
+            pendingResults[pendingResults.count - 1].append(windowStartMs: arena.windowStarts[row], windowEndMs: arena.windowEnds[row],
                                                             createdMs: createdMs) { out in
-                JSONText.appendObject(members: members, values: row.values, to: &out)
+                JSONText.appendObject(members: members, values: values, to: &out)
             }
             recordsOut += 1
             return
         }
         switch kind {
         case .alerts:
-            let json = JSONText.object(members: members, values: row.values)
-            pendingAlerts.append(NewAlert(job: job, key: row.key, windowStartMs: row.windowStartMs, windowEndMs: row.windowEndMs,
-                                          score: row.score, rowJSON: json, createdMs: createdMs, explanationJSON: row.explanation))
+            pendingAlerts.append(NewAlert(job: job, key: arena.keys[row], windowStartMs: arena.windowStarts[row],
+                                          windowEndMs: arena.windowEnds[row], score: arena.scores[row],
+                                          rowJSON: JSONText.object(members: members, values: values), createdMs: createdMs,
+                                          explanationJSON: arena.explanations[row]))
         case .stream:
             guard let stream else { return }
-            let key = keyColumn.map { JSONText.plain(row.values[$0]) } ?? ""
+            let key = keyColumn.map { JSONText.plain(values[values.startIndex + $0]) } ?? ""
             // Without a key, rows spread by their output number: deterministic, so a
             // resumed job sends each row to the shard it went to before.
             let shard = key.isEmpty ? Int(recordsOut % Int64(stream.shards.count)) : stream.router.shard(forKey: key)
@@ -99,13 +114,44 @@ final class JobOutput {
                 return
             }
             payload.removeAll(keepingCapacity: true)
-            JSONText.appendObject(members: members, values: row.values, to: &payload)
+            JSONText.appendObject(members: members, values: values, to: &payload)
             try batches[shard].append(key: key, payload: payload)
             return
         case .sink, .results:
             preconditionFailure("sink and result rows are taken above")
         }
         recordsOut += 1
+    }
+
+    /// Takes output row `row` of `arena`, written as JSON by its worker: a
+    /// result, or a stream record (routed by its worker when it has a key).
+    private func addEncoded(_ row: Int, of arena: RowArena, createdMs: Int64) throws {
+        switch kind {
+        case .results:
+            if pendingResults[pendingResults.count - 1].isFull { pendingResults.append(ResultPage()) }
+            arena.withEncodedRow(row) { _, json in
+                pendingResults[pendingResults.count - 1].append(windowStartMs: arena.windowStarts[row], windowEndMs: arena.windowEnds[row],
+                                                                createdMs: createdMs) { $0.append(contentsOf: json) }
+            }
+            recordsOut += 1
+        case .stream:
+            guard let stream else { return }
+            let routed = Int(arena.shards[row])
+            let shard = routed >= 0 ? routed : Int(recordsOut % Int64(stream.shards.count))
+            recordsOut += 1
+            if skip[shard] > 0 {
+                skip[shard] -= 1
+                outputNext[shard] += 1
+                return
+            }
+            var failure: LogError?
+            arena.withEncodedRow(row) { key, json in
+                do throws(LogError) { try batches[shard].append(key: key, payload: json) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        case .alerts, .sink:
+            preconditionFailure("alerts and sink rows keep their values")
+        }
     }
 
     /// Appends the stream rows taken so far (durably); called after each step.

@@ -240,7 +240,8 @@ final class JobWorker: @unchecked Sendable {
         defer { execution.abandonStep() }
         FaultInjection.trapIfChosen(job: name)
         var sizer = JobStepSizer()
-        execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount))
+        let rowEncoding = output.rowEncoding(workers: execution.workerCount)
+        execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount), rows: rowEncoding)
         while !shouldStop {
             let (outcome, rows): (QueryExecution.StepOutcome, StepRows)
             phase = "reading the input"
@@ -260,7 +261,7 @@ final class JobWorker: @unchecked Sendable {
             // The workers read on while this thread hands on and commits, until it collects.
             if case .progressed = outcome, !shouldStop {
                 FaultInjection.trapIfChosen(job: name)
-                execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount))
+                execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount), rows: rowEncoding)
             }
             try handOn(rows)
             if let snapshot { try commit(snapshot) }
@@ -279,7 +280,7 @@ final class JobWorker: @unchecked Sendable {
                 JobCrashNote.leaveStep(crashSlot)
                 usleep(useconds_t(environment.options.pollIntervalMs * 1000))
                 JobCrashNote.enterStep(crashSlot)
-                if !shouldStop { execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount)) }
+                if !shouldStop { execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount), rows: rowEncoding) }
             case .finished:
                 throw JobFailure.failed("the job's query ended (it should tail its stream)")
             }

@@ -22,6 +22,9 @@ final class OrderLimit {
         self.limit = limit
     }
 
+    /// Whether every row passes as it comes: no ORDER BY, no LIMIT.
+    var passesEveryRow: Bool { orderBy.isEmpty && limit == nil }
+
     /// A LIMIT 0 query emits nothing and reads nothing.
     var emitsNothing: Bool { limit == 0 }
 

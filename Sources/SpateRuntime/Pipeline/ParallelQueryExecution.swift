@@ -73,6 +73,8 @@ public final class ParallelQueryExecution {
     private let frontier: Watermark?
     /// Split by ranges of one shard: each worker's range (in worker order).
     private let ranges: [ShardRange]?
+    /// Columns of an output row.
+    private let outputWidth: Int
 
     /// One worker's share of a one-shard query: the records from `start` up to
     /// `end`, which arrived from `earliestArrivalMs` to `latestArrivalMs`.
@@ -130,6 +132,7 @@ public final class ParallelQueryExecution {
         final = merges ? try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, part: .finalAggregates) : nil
         frontier = merges ? Watermark(shardCount: shardCount, graceMs: plan.window?.graceMs ?? 0) : nil
         ranges = nil
+        outputWidth = plan.outputs.count
     }
 
     /// A bounded query over a one-shard `stream` on one worker per range of
@@ -148,6 +151,7 @@ public final class ParallelQueryExecution {
         final = merges ? try QueryExecution(plan: plan, stream: stream, nowMs: nowMs, part: .finalAggregates) : nil
         frontier = nil
         self.ranges = ranges
+        outputWidth = plan.outputs.count
     }
 
     /// `workers` consecutive ranges of the one shard of `stream` that `plan`
@@ -240,8 +244,9 @@ public final class ParallelQueryExecution {
     /// within a batch of the others. (Steps of a fixed length, one worker
     /// sharing a core with the job's thread, left
     /// the other worker idle at the end of each step: 28 % of the workers'
-    /// time in the reference job with parallelism 2.)
-    public func launchStep(batches: Int = batchesPerStep, batchesMax: Int? = nil) {
+    /// time in the reference job with parallelism 2.) Each worker's rows go
+    /// into a RowArena of its own, kept as `rows` says.
+    public func launchStep(batches: Int = batchesPerStep, batchesMax: Int? = nil, rows encoding: RowArena.Encoding = .values(keepsKeys: false)) {
         precondition(launched == nil, "one step in flight at a time")
         precondition(final == nil, "a job's workers do not merge partial aggregates")
         let results = Self.newResults(parts.count)
@@ -250,8 +255,10 @@ public final class ParallelQueryExecution {
         let shared = WorkersAndResults(parts: parts, results: results)
         let batches = max(1, batches), most = max(batches, batchesMax ?? batches)
         let collecting = StepCollection()
+        let width = outputWidth
         crew.start { index in
-            shared.results[index] = Self.run(shared.parts[index], batches: batches, batchesMax: most, until: collecting)
+            shared.results[index] = Self.run(shared.parts[index], batches: batches, batchesMax: most, until: collecting,
+                                             into: RowArena(width: width, encoding: encoding))
         }
         launched = results
         launchedCollection = collecting
@@ -272,12 +279,7 @@ public final class ParallelQueryExecution {
         launchedCollection = nil
         defer { Self.free(results) }
         let outcome = try Self.outcome(of: results)
-        // Each worker's array moved out, not its rows copied.
-        let rows = StepRows(byWorker: (0..<parts.count).map { index in
-            var taken: [EmittedRow] = []
-            swap(&taken, &results[index].rows)
-            return taken
-        })
+        let rows = StepRows(byWorker: results.map { $0.arena ?? RowArena(width: outputWidth, encoding: .values(keepsKeys: false)) })
         return (outcome, rows)
     }
 
@@ -357,20 +359,24 @@ public final class ParallelQueryExecution {
     private struct WorkerStep {
         var outcome: Result<QueryExecution.StepOutcome, RuntimeError> = .success(.idle)
         var rows: [EmittedRow] = []
+        /// A launched step's rows (instead of `rows`).
+        var arena: RowArena?
         /// A partial part's groups closed in the step.
         var partials: [UInt8] = []
     }
 
     private static func run(_ part: QueryExecution, batches: Int = batchesPerStep, batchesMax: Int? = nil,
-                            until collection: StepCollection? = nil) -> WorkerStep {
+                            until collection: StepCollection? = nil, into arena: RowArena? = nil) -> WorkerStep {
         var step = WorkerStep()
+        step.arena = arena
         var rows: [EmittedRow] = []
         var read = 0
         do throws(RuntimeError) {
             var outcome = QueryExecution.StepOutcome.idle
             for done in 0..<max(batches, batchesMax ?? batches) {
                 if done >= batches, collection?.isDue ?? true { break }
-                let batch = try part.step { rows.append($0); return true }
+                let batch: QueryExecution.StepOutcome
+                if let arena { batch = try part.step(into: arena) } else { batch = try part.step { rows.append($0); return true } }
                 guard case let .progressed(n) = batch else {
                     if read == 0 { outcome = batch }
                     break

@@ -238,6 +238,39 @@ public final class QueryExecution {
     /// completes. Between steps the query's state is consistent with
     /// `nextSequences`: a job checkpoints there.
     public func step(emit: @escaping (EmittedRow) -> Bool) throws(RuntimeError) -> StepOutcome {
+        try step(to: .each(emitRow(emit)))
+    }
+
+    /// `step`, its rows appended to `arena` (a job's worker).
+    func step(into arena: RowArena) throws(RuntimeError) -> StepOutcome {
+        try step(to: orderLimit.passesEveryRow ? .arena(arena) : .each(emitRow { arena.append($0); return true }))
+    }
+
+    /// Where the rows a step completes go: each as an EmittedRow, through
+    /// ORDER BY and LIMIT, or straight into a RowArena (no ORDER BY, no LIMIT).
+    private enum RowTarget {
+        case each((EmittedRow) -> Bool)
+        case arena(RowArena)
+    }
+
+    /// Emits output row `row` of the outputs just evaluated; false when the query should stop.
+    @inline(__always)
+    private func emit(_ row: Int, windowStartMs: Int64?, windowEndMs: Int64?, key: () -> String?, to target: RowTarget) -> Bool {
+        let outputs = pipeline.outputs
+        switch target {
+        case let .each(emit):
+            return emit(EmittedRow(values: outputs.map { $0.result.value(row) }, windowStartMs: windowStartMs, windowEndMs: windowEndMs,
+                                   key: key(), score: detectors?.highestScore(row), explanation: detectors?.explanation(row)))
+        case let .arena(arena):
+            let detectors = detectors
+            arena.append(windowStartMs: windowStartMs, windowEndMs: windowEndMs, key: key, score: { detectors?.highestScore(row) },
+                         explanation: { detectors?.explanation(row) }) { outputs[$0].result.value(row) }
+            orderLimit.rowsEmitted += 1
+            return true
+        }
+    }
+
+    private func step(to target: RowTarget) throws(RuntimeError) -> StepOutcome {
         if stopped || orderLimit.emitsNothing { return .finished }
         // The coordinated frontier may have moved since the last step: close
         // what it closes even when this worker reads nothing more.
@@ -272,7 +305,7 @@ public final class QueryExecution {
         counters.missingRecords = decoder.missingRecords
         watermark.noteRecords(rowShards, count: n)
         if n > 0 {
-            try process(rows: n, emitRow(emit))
+            try process(rows: n, target)
             counters.lateRecords = aggregator?.lateRecords ?? 0
             return stopped ? .finished : .progressed(n)
         }
@@ -285,10 +318,10 @@ public final class QueryExecution {
             aggregator?.drainAll(savePartial)
             return
         }
-        let emitRow = emitRow(emit)
+        let target = RowTarget.each(emitRow(emit))
         if plan.isBounded, let aggregator, !stopped {
-            if aggregator.emitChanges { flushGroups(aggregator.drainChanged, emitRow) }
-            flushGroups(aggregator.drainAll, emitRow)
+            if aggregator.emitChanges { flushGroups(aggregator.drainChanged, target) }
+            flushGroups(aggregator.drainAll, target)
         }
         orderLimit.finish(to: emit)
     }
@@ -311,7 +344,7 @@ public final class QueryExecution {
     }
 
     /// Runs one filled input batch through the pipeline.
-    private func process(rows: Int, _ emitRow: @escaping (EmittedRow) -> Bool) throws(RuntimeError) {
+    private func process(rows: Int, _ target: RowTarget) throws(RuntimeError) {
         input.count = rows
         for column in input.columns { column.count = rows }
         let outputs = pipeline.outputs, outputFilter = pipeline.outputFilter
@@ -330,9 +363,7 @@ public final class QueryExecution {
             input.forEachSelected { row in
                 guard keepGoing else { return }
                 if let outputFilter, outputFilter.result.isNull[row] || !outputFilter.result.bools[row] { return }
-                keepGoing = emitRow(EmittedRow(values: outputs.map { $0.result.value(row) }, windowStartMs: nil, windowEndMs: nil,
-                                               key: detectors?.keyText(row), score: detectors?.highestScore(row),
-                                               explanation: detectors?.explanation(row)))
+                keepGoing = emit(row, windowStartMs: nil, windowEndMs: nil, key: { detectors?.keyText(row) }, to: target)
             }
             return
         }
@@ -346,15 +377,15 @@ public final class QueryExecution {
             return
         }
         if aggregator.emitChanges {
-            flushGroups(aggregator.drainChanged, emitRow)
+            flushGroups(aggregator.drainChanged, target)
             aggregator.drainClosed { _ in }
         } else {
-            flushGroups(aggregator.drainClosed, emitRow)
+            flushGroups(aggregator.drainClosed, target)
         }
     }
 
     /// Writes the groups `drain` yields into output batches and emits their rows.
-    private func flushGroups(_ drain: ((Int32) -> Void) -> Void, _ emitRow: @escaping (EmittedRow) -> Bool) {
+    private func flushGroups(_ drain: ((Int32) -> Void) -> Void, _ target: RowTarget) {
         guard let grouping = pipeline.grouping else { return }
         let aggregator = grouping.aggregator, groupOutput = grouping.output, groupKeyVectors = grouping.keyVectors
         let windowStartVector = grouping.windowStart, windowEndVector = grouping.windowEnd
@@ -370,11 +401,8 @@ public final class QueryExecution {
             outputFilter?.evaluate(rows: row)
             for r in 0..<row where keepGoing {
                 if let outputFilter, outputFilter.result.isNull[r] || !outputFilter.result.bools[r] { continue }
-                let key = groupKeyVectors.isEmpty ? nil : groupKeyVectors.map { textOf($0, r) }.joined(separator: ",")
-                keepGoing = emitRow(EmittedRow(
-                    values: outputs.map { $0.result.value(r) },
-                    windowStartMs: windowed ? windowStartVector.ints[r] : nil, windowEndMs: windowed ? windowEndVector.ints[r] : nil,
-                    key: key, score: detectors?.highestScore(r), explanation: detectors?.explanation(r)))
+                keepGoing = emit(r, windowStartMs: windowed ? windowStartVector.ints[r] : nil, windowEndMs: windowed ? windowEndVector.ints[r] : nil,
+                                 key: { groupKeyVectors.isEmpty ? nil : groupKeyVectors.map { textOf($0, r) }.joined(separator: ",") }, to: target)
             }
             row = 0
             groupOutput.reset(count: batchRowCapacity)
@@ -424,7 +452,7 @@ public final class QueryExecution {
     /// closed its window at the same frontier) through the rest of the query;
     /// returns false once the query wants no more rows (LIMIT).
     func emitAbsorbed(emit: @escaping (EmittedRow) -> Bool) -> Bool {
-        if let aggregator, !stopped { flushGroups(aggregator.drainAll, emitRow(emit)) }
+        if let aggregator, !stopped { flushGroups(aggregator.drainAll, .each(emitRow(emit))) }
         return !stopped
     }
 
@@ -432,7 +460,7 @@ public final class QueryExecution {
     /// worker will add to any more (workers that close windows at watermarks
     /// of their own); returns false once the query wants no more rows.
     func emitAbsorbed(where isFinal: @escaping (Int64, Int64) -> Bool, emit: @escaping (EmittedRow) -> Bool) -> Bool {
-        if let aggregator, !stopped { flushGroups({ aggregator.drain(where: isFinal, $0) }, emitRow(emit)) }
+        if let aggregator, !stopped { flushGroups({ aggregator.drain(where: isFinal, $0) }, .each(emitRow(emit))) }
         return !stopped
     }
 

@@ -1,18 +1,15 @@
-// The rows a parallel step emitted, worker by worker, in worker order: the
-// order a job hands them on in (ParallelQueryExecution.collectStep). Kept as
-// the workers' own arrays rather than copied into one: the copy retained
-// every row's values, and each row was then destroyed twice over (the copy
-// and the worker's), about 6 % of a parallel job's thread (perf shares in
-// `spate-bench jobs`, parallelism 2: the copy 2.2 % → 0.1 %, the row copies,
-// retains and destroys ~4 % less).
+// The rows a job's step emitted, worker by worker, in worker order: the
+// order a job hands them on in (ParallelQueryExecution.collectStep). Each
+// worker's RowArena as it filled it: no row is copied or made an array of
+// its own on the way (RowArena.swift says what that cost).
 
 public struct StepRows: Sendable {
     /// Each worker's rows, in worker order.
-    public let byWorker: [[EmittedRow]]
+    public let byWorker: [RowArena]
     /// Rows in all.
     public let count: Int
 
-    public init(byWorker: [[EmittedRow]]) {
+    public init(byWorker: [RowArena]) {
         self.byWorker = byWorker
         count = byWorker.reduce(0) { $0 + $1.count }
     }

@@ -135,20 +135,26 @@ final class FileSinkWriter {
 
     /// Takes one row: the job's output row number `rowNumber`, in `row.windowStartMs`'s bucket.
     func add(_ row: EmittedRow, rowNumber: Int64) throws(FileSinkError) {
-        let time = row.windowStartMs ?? nowMs()
+        try add(row.values[...], windowStartMs: row.windowStartMs, rowNumber: rowNumber)
+    }
+
+    /// Takes one row of `values`: the job's output row number `rowNumber`, in
+    /// `windowStartMs`'s bucket (the time now without a window).
+    func add(_ values: ArraySlice<Value>, windowStartMs: Int64?, rowNumber: Int64) throws(FileSinkError) {
+        let time = windowStartMs ?? nowMs()
         let bucket = Self.floorDivision(time, configuration.rollMs)
         if let open, open.bucket != bucket || open.bytes >= configuration.rollBytes { try seal() }
         if open == nil { try openFile(bucket: bucket, firstRow: rowNumber) }
         let before = buffer.count
         switch configuration.format {
         case .jsonl:
-            JSONText.appendObject(members: members, values: row.values, to: &buffer)
+            JSONText.appendObject(members: members, values: values, to: &buffer)
             buffer.append(UInt8(ascii: "\n"))
         case .csv:
-            CSVText.appendRow(row.values, to: &buffer)
+            CSVText.appendRow(values, to: &buffer)
         case .parquet:
             var encoded = StateWriter()
-            for value in row.values { writeValue(value, to: &encoded) }
+            for value in values { writeValue(value, to: &encoded) }
             buffer.append(contentsOf: encoded.bytes)
         }
         open!.rows += 1

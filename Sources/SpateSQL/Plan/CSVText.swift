@@ -23,6 +23,11 @@ public enum CSVText {
 
     /// Appends one row's fields, joined, with the line ending, to `out`.
     public static func appendRow(_ values: [Value], to out: inout [UInt8]) {
+        appendRow(values[...], to: &out)
+    }
+
+    /// Appends `values` as one record (a row of a job's RowArena).
+    public static func appendRow(_ values: ArraySlice<Value>, to out: inout [UInt8]) {
         values.withUnsafeBufferPointer { values in
             for i in values.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }

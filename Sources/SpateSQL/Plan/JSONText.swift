@@ -39,8 +39,21 @@ public enum JSONText {
             Array(((i == 0 ? "{" : ",") + JSONStringLiteral.quoted(name) + ":").utf8)
         }
 
+        /// Appends member `index`: its prefix (`{"a":` for the first, `,"b":`
+        /// after), then `value`. A writer of a row value by value closes the
+        /// object itself (`}`; `{}` for a row of no columns).
+        public func append(member index: Int, _ value: Value, to out: inout [UInt8]) {
+            if index < ends.count {
+                let start = index == 0 ? 0 : ends[index - 1]
+                bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start ..< ends[index]])) }
+            } else {
+                out.append(contentsOf: Self.prefix(index, "column_\(index + 1)"))
+            }
+            JSONText.append(value, to: &out)
+        }
+
         /// Appends the members of `values` to `out`, each prefix then its value.
-        fileprivate func appendMembers(_ values: [Value], to out: inout [UInt8]) {
+        fileprivate func appendMembers(_ values: ArraySlice<Value>, to out: inout [UInt8]) {
             bytes.withUnsafeBufferPointer { bytes in
                 ends.withUnsafeBufferPointer { ends in
                     values.withUnsafeBufferPointer { values in
@@ -65,6 +78,11 @@ public enum JSONText {
     /// and a String per value (a quoted copy of each string, then the joined
     /// text) was a fifth of that thread's time.
     public static func object(members: Members, values: [Value]) -> String {
+        object(members: members, values: values[...])
+    }
+
+    /// The JSON object of `members` → `values` (a row of a job's RowArena).
+    public static func object(members: Members, values: ArraySlice<Value>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(values.count * 24)
         appendObject(members: members, values: values, to: &out)
@@ -74,6 +92,11 @@ public enum JSONText {
     /// Appends the JSON object of `members` → `values` to `out` (a job's page
     /// of result rows is one buffer of them).
     public static func appendObject(members: Members, values: [Value], to out: inout [UInt8]) {
+        appendObject(members: members, values: values[...], to: &out)
+    }
+
+    /// Appends the JSON object of `members` → `values` (a row of a job's RowArena).
+    public static func appendObject(members: Members, values: ArraySlice<Value>, to out: inout [UInt8]) {
         guard !values.isEmpty else { return out.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")]) }
         members.appendMembers(values, to: &out)
         out.append(UInt8(ascii: "}"))
@@ -106,5 +129,12 @@ public enum JSONText {
     public static func plain(_ value: Value) -> String {
         if case let .string(s) = value { return s }
         return Self.value(value)
+    }
+
+    /// Appends the UTF-8 of `plain(value)` to `out`.
+    public static func appendPlain(_ value: Value, to out: inout [UInt8]) {
+        if case var .string(s) = value { return s.withUTF8 { out.append(contentsOf: $0) } }
+        var text = Self.value(value)
+        text.withUTF8 { out.append(contentsOf: $0) }
     }
 }

@@ -1,0 +1,133 @@
+// A job's workers put their rows in a RowArena (every row's values in one
+// array) instead of an EmittedRow each. The arena's rows must be exactly the
+// rows the query emits one by one: the same values, windows, keys, scores and
+// explanations, in the same order — for a stateless filter and projection, a
+// windowed aggregate, and a detector that flags and explains rows.
+
+import Foundation
+@testable import SpateRuntime
+import SpateLog
+import SpateSQL
+import Testing
+
+@Suite struct RowArenaTests {
+    struct Schemas: SchemaProvider {
+        static let tx = StreamSchema(
+            name: "tx",
+            columns: [SchemaColumn(name: "userId", type: .string), SchemaColumn(name: "amount", type: .double),
+                      SchemaColumn(name: "timestamp", type: .timestamp)],
+            keyColumn: "userId", eventTimeColumn: "timestamp")
+        func stream(named name: String) -> StreamSchema? { name == "tx" ? Self.tx : nil }
+        func catalogTable(named name: String) -> CatalogTableSchema? { nil }
+        var relationNames: [String] { ["tx"] }
+        func sampledType(ofField path: [String], inStream stream: String) -> ValueType? { nil }
+    }
+
+    static let queries = [
+        "SELECT userId, amount * 2 AS doubled, timestamp FROM tx WHERE amount > 500",
+        "SELECT userId, WINDOW_START, COUNT(*) AS n, AVG(amount) AS a, STDDEV(amount) AS sd FROM tx WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userId",
+        "SELECT userId, amount, ZSCORE(amount, warmup => 5, threshold => 2) OVER (PARTITION BY userId) AS z FROM tx WHERE anomaly",
+    ]
+
+    /// The stream of the tests: 30,000 transactions of 20 users, keyed by user, in 2 shards.
+    func transactions(_ log: TemporaryLog) throws -> LogStream {
+        try makeStream(log, "tx", lines: generateTransactions(count: 30_000, users: 20).map(\.json), shards: 2, key: { line in
+            String(line.split(separator: "\"")[3])  // the userId
+        })
+    }
+
+    func plan(_ sql: String) throws -> QueryPlan {
+        let parsed = try Parser.parseStatement(sql)
+        guard case let .select(select) = parsed.kind else { throw SQLError(.syntax, "not a SELECT: \(sql)", at: parsed.range.start) }
+        return try Analyzer.plan(select, schemas: Schemas(), nowMs: 1_714_521_600_000)
+    }
+
+    /// The rows of `plan` over `stream` emitted one by one (`step(emit:)`), in order.
+    func emittedOneByOne(_ plan: QueryPlan, _ stream: LogStream) throws -> [EmittedRow] {
+        let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: 2, start: .earliest)
+        var rows: [EmittedRow] = []
+        while case .progressed = try execution.step(emit: { rows.append($0); return true }) {}
+        return rows
+    }
+
+    /// The arenas of `plan` over `stream` as a job's launched steps of the same batches fill them, in order.
+    func arenas(_ plan: QueryPlan, _ stream: LogStream, _ encoding: RowArena.Encoding) throws -> [RowArena] {
+        let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: 2, start: .earliest)
+        var arenas: [RowArena] = []
+        while true {
+            execution.launchStep(batches: ParallelQueryExecution.batchesPerStep, batchesMax: ParallelQueryExecution.batchesPerStep, rows: encoding)
+            let (outcome, rows) = try execution.collectStep()
+            arenas += rows.byWorker
+            guard case .progressed = outcome else { return arenas }
+        }
+    }
+
+    @Test(arguments: queries)
+    func anArenaHoldsTheRowsTheQueryEmitsOneByOne(_ sql: String) throws {
+        let plan = try plan(sql)
+        let log = try TemporaryLog()
+        let stream = try transactions(log)
+        let expected = try emittedOneByOne(plan, stream)
+        #expect(expected.count > 10, "the query emits rows")
+
+        let collected = try arenas(plan, stream, .values(keepsKeys: true)).flatMap { arena in
+            #expect(arena.width == plan.outputs.count)
+            return (0..<arena.count).map { arena[$0] }
+        }
+        #expect(collected.count == expected.count)
+        for (got, want) in zip(collected, expected) {
+            #expect(got.values == want.values)
+            #expect(got.windowStartMs == want.windowStartMs && got.windowEndMs == want.windowEndMs)
+            #expect(got.key == want.key)
+            #expect(got.score == want.score)
+            #expect(got.explanation == want.explanation)
+        }
+        if sql.contains("anomaly") { #expect(collected.contains { $0.explanation != nil && $0.score != nil }) }
+    }
+
+    /// Written by the workers: each row's JSON is what JSONText writes for its
+    /// values, and a record's key and shard are its key column's text and the
+    /// shard the stream's router gives it.
+    @Test(arguments: queries)
+    func anArenaWritesEachRowsJSONAndRoutesItsKey(_ sql: String) throws {
+        let plan = try plan(sql)
+        let log = try TemporaryLog()
+        let stream = try transactions(log)
+        let expected = try emittedOneByOne(plan, stream)
+        let members = JSONText.Members(names: plan.outputs.map(\.name))
+        let router = PartitionRouter(shardCount: 3)
+        for encoding in [RowArena.Encoding.json(members), .records(members, keyColumn: 0, router: router), .records(members, keyColumn: nil, router: router)] {
+            var encoded: [(key: String, json: String, shard: Int32, window: Int64?)] = []
+            for arena in try arenas(plan, stream, encoding) {
+                #expect(!arena.keepsValues && arena.values.isEmpty)
+                for row in 0..<arena.count {
+                    arena.withEncodedRow(row) { key, json in
+                        encoded.append((String(decoding: key, as: UTF8.self), String(decoding: json, as: UTF8.self),
+                                        arena.shards.isEmpty ? -2 : arena.shards[row], arena.windowStarts[row]))
+                    }
+                }
+            }
+            #expect(encoded.count == expected.count)
+            for (got, want) in zip(encoded, expected) {
+                #expect(got.json == JSONText.object(members: members, values: want.values))
+                #expect(got.window == want.windowStartMs)
+                switch encoding {
+                case .json: #expect(got.key.isEmpty && got.shard == -2)
+                case .records(_, keyColumn: 0, _):
+                    #expect(got.key == JSONText.plain(want.values[0]))
+                    #expect(got.shard == Int32(router.shard(forKey: got.key)))
+                default: #expect(got.key.isEmpty && got.shard == -1)
+                }
+            }
+        }
+    }
+
+    @Test func withoutKeysAnArenaKeepsNone() throws {
+        let arena = RowArena(width: 1, encoding: .values(keepsKeys: false))
+        arena.append(EmittedRow(values: [.bigint(1)], windowStartMs: 0, windowEndMs: 60_000, key: "user1", score: 2.5))
+        #expect(arena.count == 1)
+        #expect(arena[0].key == nil)
+        #expect(arena[0].score == 2.5)
+        #expect(Array(arena.values(ofRow: 0)) == [.bigint(1)])
+    }
+}
