@@ -122,6 +122,19 @@ import Testing
         }
     }
 
+    /// An empty key is spread by the job like a row without a key, as JobOutput does with one worker.
+    @Test func anEmptyKeyIsNotRouted() throws {
+        let router = PartitionRouter(shardCount: 4)
+        let arena = RowArena(width: 2, encoding: .records(JSONText.Members(names: ["k", "n"]), keyColumn: 0, router: router))
+        arena.append(EmittedRow(values: [.string(""), .bigint(1)], windowStartMs: nil, windowEndMs: nil, key: nil))
+        arena.append(EmittedRow(values: [.string("user7"), .bigint(2)], windowStartMs: nil, windowEndMs: nil, key: nil))
+        #expect(arena.shards == [-1, Int32(router.shard(forKey: "user7"))])
+        arena.withEncodedRow(1) { key, json in
+            #expect(String(decoding: key, as: UTF8.self) == "user7")
+            #expect(String(decoding: json, as: UTF8.self) == #"{"k":"user7","n":2}"#)
+        }
+    }
+
     @Test func withoutKeysAnArenaKeepsNone() throws {
         let arena = RowArena(width: 1, encoding: .values(keepsKeys: false))
         arena.append(EmittedRow(values: [.bigint(1)], windowStartMs: 0, windowEndMs: 60_000, key: "user1", score: 2.5))

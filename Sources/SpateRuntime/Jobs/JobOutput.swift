@@ -63,7 +63,9 @@ final class JobOutput {
         switch kind {
         case .alerts: return .values(keepsKeys: true)
         case .results where workers > 1: return .json(members)
-        case .stream where workers > 1 && stream != nil: return .records(members, keyColumn: keyColumn, router: stream!.router)
+        case .stream where workers > 1:
+            guard let stream else { return .values(keepsKeys: false) }
+            return .records(members, keyColumn: keyColumn, router: stream.router)
         case .results, .stream, .sink: return .values(keepsKeys: false)
         }
     }

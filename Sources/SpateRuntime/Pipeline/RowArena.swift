@@ -59,7 +59,7 @@ public final class RowArena: @unchecked Sendable {
     @exclusivity(unchecked) private var bytes: [UInt8] = []
     @exclusivity(unchecked) private var rowEnds: [Int] = []
     @exclusivity(unchecked) private var keyEnds: [Int] = []
-    /// `records`: per row, its output shard (-1 without a key column: the job numbers those).
+    /// `records`: per row, its output shard (-1 without a key: the job numbers those).
     @exclusivity(unchecked) public private(set) var shards: [Int32] = []
 
     public init(width: Int, encoding: Encoding) {
@@ -89,7 +89,8 @@ public final class RowArena: @unchecked Sendable {
             let keyStart = bytes.count
             if let keyColumn { JSONText.appendPlain(value(keyColumn), to: &bytes) }
             keyEnds.append(bytes.count)
-            if keyColumn == nil {
+            // No key column, or an empty key: the job spreads the row by its output number, as with one worker.
+            if bytes.count == keyStart {
                 shards.append(-1)
             } else {
                 shards.append(Int32(bytes.withUnsafeBytes { router.shard(forKey: UnsafeRawBufferPointer(rebasing: $0[keyStart...])) }))
