@@ -66,28 +66,8 @@ private func runCheckpointCost(_ database: Database, count: Int) throws {
 /// Parallelism: the same records in a 2-shard stream keyed by userId; the
 /// job with one worker and with two, alternating.
 private func runParallelism(_ database: Database, count: Int) throws {
-    printSection("Jobs: parallelism over a 2-shard stream (\(grouped(count)) transactions, checkpoints every second, best of 2)")
-    let parallelTable = Table([
-        Table.Column(title: "parallelism", width: 11, leftAligned: true), Table.Column(title: "events/s", width: 12),
-        Table.Column(title: "time", width: 8), Table.Column(title: "CPU", width: 6),
-    ])
-    parallelTable.printHeader()
-    try execute(database, """
-        CREATE STREAM transactions2 (userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING, timestamp TIMESTAMP)
-          WITH (shards = 2, key = 'userId', event_time = 'timestamp', durability = 'none');
-        """)
-    try loadTransactions(database, stream: "transactions2", count: count)
-    var best: [Int: (Double, Double)] = [:]
-    for (run, workers) in [1, 2, 1, 2].enumerated() {
-        let cpuStart = cpuSeconds()
-        let (elapsed, _) = try runReferenceJob(database, name: "parallel_\(run)", stream: "transactions2", count: count,
-                                               options: "parallelism = \(workers)")
-        let cpu = (cpuSeconds() - cpuStart) / elapsed
-        if best[workers].map({ elapsed < $0.0 }) ?? true { best[workers] = (elapsed, cpu) }
-    }
-    for workers in [1, 2] {
-        let (elapsed, cpu) = best[workers]!
-        parallelTable.printRow(["\(workers)", groupedRate(Double(count) / elapsed), fixed(elapsed, 2) + " s", fixed(cpu, 2)])
+    let best = try compareParallelism(database, title: "parallelism over a 2-shard stream", stream: "transactions2", count: count) { run, workers in
+        try runReferenceJob(database, name: "parallel_\(run)", stream: "transactions2", count: count, options: "parallelism = \(workers)").0
     }
     printLine("  CPU: cores busy on average (process CPU time / wall time)")
     // What the two runs' CPU times allow: with parallelism 2 the workers and
@@ -322,36 +302,51 @@ private func runJob(_ database: Database, name: String, count: Int, statement: S
 /// A stateless job (a projection into a stream, every record a row): what a
 /// row costs from a worker to the output stream, with one worker and two.
 private func runStatelessJob(_ database: Database, count: Int) throws {
-    printSection("Jobs: stateless projection INTO a stream (\(grouped(count)) transactions, 2 shards, checkpoints every second, best of 2)")
+    let runs = 0..<4  // compareParallelism's
+    for run in runs {
+        try execute(database, "CREATE STREAM cents_\(run) (userId STRING, cents DOUBLE, timestamp TIMESTAMP) "
+            + "WITH (shards = 2, key = 'userId', durability = 'none');")
+    }
+    _ = try compareParallelism(database, title: "stateless projection INTO a stream", stream: "transactions_etl", count: count) { run, workers in
+        let (elapsed, _) = try runJob(database, name: "etl_\(run)", count: count, statement: """
+            CREATE JOB etl_\(run) WITH (parallelism = \(workers)) AS
+              INSERT INTO cents_\(run) SELECT userId, amount * 100 AS cents, timestamp FROM transactions_etl SINCE EARLIEST;
+            """)
+        let written = try database.stream("cents_\(run)").shards.reduce(0) { $0 + Int(try $1.describe().nextSequence) }
+        if written != count { throw BenchError("etl_\(run) wrote \(written) rows, not \(count)") }
+        return elapsed
+    }
+    for run in runs { try execute(database, "DROP STREAM cents_\(run);") }
+}
+
+/// Creates the 2-shard stream `stream` of `count` transactions, runs `job(run,
+/// workers)` (it returns the run's seconds) with 1, 2, 1 and 2 workers, and
+/// prints the best run of each; returns them as (seconds, cores busy).
+private func compareParallelism(_ database: Database, title: String, stream: String, count: Int,
+                                job: (_ run: Int, _ workers: Int) throws -> Double) throws -> [Int: (Double, Double)] {
+    printSection("Jobs: \(title) (\(grouped(count)) transactions, checkpoints every second, best of 2)")
     let table = Table([
         Table.Column(title: "parallelism", width: 11, leftAligned: true), Table.Column(title: "events/s", width: 12),
         Table.Column(title: "time", width: 8), Table.Column(title: "CPU", width: 6),
     ])
     table.printHeader()
     try execute(database, """
-        CREATE STREAM transactions_etl (userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING, timestamp TIMESTAMP)
+        CREATE STREAM \(stream) (userId STRING, amount DOUBLE, merchantId STRING, transactionId STRING, timestamp TIMESTAMP)
           WITH (shards = 2, key = 'userId', event_time = 'timestamp', durability = 'none');
         """)
-    try loadTransactions(database, stream: "transactions_etl", count: count)
+    try loadTransactions(database, stream: stream, count: count)
     var best: [Int: (Double, Double)] = [:]
     for (run, workers) in [1, 2, 1, 2].enumerated() {
-        try execute(database, "CREATE STREAM cents_\(run) (userId STRING, cents DOUBLE, timestamp TIMESTAMP) "
-            + "WITH (shards = 2, key = 'userId', durability = 'none');")
         let cpuStart = cpuSeconds()
-        let (elapsed, _) = try runJob(database, name: "etl_\(run)", count: count, statement: """
-            CREATE JOB etl_\(run) WITH (parallelism = \(workers)) AS
-              INSERT INTO cents_\(run) SELECT userId, amount * 100 AS cents, timestamp FROM transactions_etl SINCE EARLIEST;
-            """)
+        let elapsed = try job(run, workers)
         let cpu = (cpuSeconds() - cpuStart) / elapsed
         if best[workers].map({ elapsed < $0.0 }) ?? true { best[workers] = (elapsed, cpu) }
-        let written = try database.stream("cents_\(run)").shards.reduce(0) { $0 + Int(try $1.describe().nextSequence) }
-        if written != count { throw BenchError("etl_\(run) wrote \(written) rows, not \(count)") }
-        try execute(database, "DROP STREAM cents_\(run);")
     }
     for workers in [1, 2] {
         let (elapsed, cpu) = best[workers]!
         table.printRow(["\(workers)", groupedRate(Double(count) / elapsed), fixed(elapsed, 2) + " s", fixed(cpu, 2)])
     }
+    return best
 }
 
 private func loadTransactions(_ database: Database, stream name: String = "transactions", count: Int) throws {

@@ -62,13 +62,21 @@ import Testing
         }
     }
 
-    @Test(arguments: queries)
-    func anArenaHoldsTheRowsTheQueryEmitsOneByOne(_ sql: String) throws {
+    /// `sql` over the stream of the tests, and the rows it emits one by one
+    /// (the log is returned to keep its directory while the stream is read).
+    func scenario(_ sql: String) throws -> (plan: QueryPlan, log: TemporaryLog, stream: LogStream, expected: [EmittedRow]) {
         let plan = try plan(sql)
         let log = try TemporaryLog()
         let stream = try transactions(log)
         let expected = try emittedOneByOne(plan, stream)
         #expect(expected.count > 10, "the query emits rows")
+        return (plan, log, stream, expected)
+    }
+
+    @Test(arguments: queries)
+    func anArenaHoldsTheRowsTheQueryEmitsOneByOne(_ sql: String) throws {
+        let (plan, log, stream, expected) = try scenario(sql)
+        defer { withExtendedLifetime(log) {} }
 
         let collected = try arenas(plan, stream, .values(keepsKeys: true)).flatMap { arena in
             #expect(arena.width == plan.outputs.count)
@@ -90,10 +98,8 @@ import Testing
     /// shard the stream's router gives it.
     @Test(arguments: queries)
     func anArenaWritesEachRowsJSONAndRoutesItsKey(_ sql: String) throws {
-        let plan = try plan(sql)
-        let log = try TemporaryLog()
-        let stream = try transactions(log)
-        let expected = try emittedOneByOne(plan, stream)
+        let (plan, log, stream, expected) = try scenario(sql)
+        defer { withExtendedLifetime(log) {} }
         let members = JSONText.Members(names: plan.outputs.map(\.name))
         let router = PartitionRouter(shardCount: 3)
         for encoding in [RowArena.Encoding.json(members), .records(members, keyColumn: 0, router: router), .records(members, keyColumn: nil, router: router)] {
