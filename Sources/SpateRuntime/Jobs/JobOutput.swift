@@ -89,12 +89,9 @@ final class JobOutput {
             return
         }
         if kind == .results {
-            if pendingResults[pendingResults.count - 1].isFull { pendingResults.append(ResultPage()) }
-            pendingResults[pendingResults.count - 1].append(windowStartMs: arena.windowStarts[row], windowEndMs: arena.windowEnds[row],
-                                                            createdMs: createdMs) { out in
+            appendResult(windowStartMs: arena.windowStarts[row], windowEndMs: arena.windowEnds[row], createdMs: createdMs) { out in
                 JSONText.appendObject(members: members, values: values, to: &out)
             }
-            recordsOut += 1
             return
         }
         switch kind {
@@ -106,15 +103,7 @@ final class JobOutput {
         case .stream:
             guard let stream else { return }
             let key = keyColumn.map { JSONText.plain(values[values.startIndex + $0]) } ?? ""
-            // Without a key, rows spread by their output number: deterministic, so a
-            // resumed job sends each row to the shard it went to before.
-            let shard = key.isEmpty ? Int(recordsOut % Int64(stream.shards.count)) : stream.router.shard(forKey: key)
-            recordsOut += 1
-            if skip[shard] > 0 {
-                skip[shard] -= 1
-                outputNext[shard] += 1
-                return
-            }
+            guard let shard = nextStreamRecord(routedTo: key.isEmpty ? nil : stream.router.shard(forKey: key), in: stream) else { return }
             payload.removeAll(keepingCapacity: true)
             JSONText.appendObject(members: members, values: values, to: &payload)
             try batches[shard].append(key: key, payload: payload)
@@ -130,22 +119,15 @@ final class JobOutput {
     private func addEncoded(_ row: Int, of arena: RowArena, createdMs: Int64) throws {
         switch kind {
         case .results:
-            if pendingResults[pendingResults.count - 1].isFull { pendingResults.append(ResultPage()) }
             arena.withEncodedRow(row) { _, json in
-                pendingResults[pendingResults.count - 1].append(windowStartMs: arena.windowStarts[row], windowEndMs: arena.windowEnds[row],
-                                                                createdMs: createdMs) { $0.append(contentsOf: json) }
+                appendResult(windowStartMs: arena.windowStarts[row], windowEndMs: arena.windowEnds[row], createdMs: createdMs) {
+                    $0.append(contentsOf: json)
+                }
             }
-            recordsOut += 1
         case .stream:
             guard let stream else { return }
             let routed = Int(arena.shards[row])
-            let shard = routed >= 0 ? routed : Int(recordsOut % Int64(stream.shards.count))
-            recordsOut += 1
-            if skip[shard] > 0 {
-                skip[shard] -= 1
-                outputNext[shard] += 1
-                return
-            }
+            guard let shard = nextStreamRecord(routedTo: routed >= 0 ? routed : nil, in: stream) else { return }
             var failure: LogError?
             arena.withEncodedRow(row) { key, json in
                 do throws(LogError) { try batches[shard].append(key: key, payload: json) } catch { failure = error }
@@ -154,6 +136,29 @@ final class JobOutput {
         case .alerts, .sink:
             preconditionFailure("alerts and sink rows keep their values")
         }
+    }
+
+    /// Appends a result row whose JSON object `writeRow` writes, to a new page when the last is full.
+    private func appendResult(windowStartMs: Int64?, windowEndMs: Int64?, createdMs: Int64, _ writeRow: (inout [UInt8]) -> Void) {
+        if pendingResults[pendingResults.count - 1].isFull { pendingResults.append(ResultPage()) }
+        pendingResults[pendingResults.count - 1].append(windowStartMs: windowStartMs, windowEndMs: windowEndMs, createdMs: createdMs,
+                                                        row: writeRow)
+        recordsOut += 1
+    }
+
+    /// Counts the next stream record and gives its shard: `routed` (its
+    /// key's), or without a key its output number's (deterministic, so a
+    /// resumed job sends each row to the shard it went to before); nil when
+    /// the record was appended before the job's last crash (skipped).
+    private func nextStreamRecord(routedTo routed: Int?, in stream: LogStream) -> Int? {
+        let shard = routed ?? Int(recordsOut % Int64(stream.shards.count))
+        recordsOut += 1
+        if skip[shard] > 0 {
+            skip[shard] -= 1
+            outputNext[shard] += 1
+            return nil
+        }
+        return shard
     }
 
     /// Appends the stream rows taken so far (durably); called after each step.

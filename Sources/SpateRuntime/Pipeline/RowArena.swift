@@ -43,7 +43,7 @@ public final class RowArena: @unchecked Sendable {
     public let width: Int
     public let encoding: Encoding
     /// Rows held.
-    @exclusivity(unchecked) public private(set) var count = 0
+    public var count: Int { windowStarts.count }
     @exclusivity(unchecked) public private(set) var windowStarts: [Int64?] = []
     @exclusivity(unchecked) public private(set) var windowEnds: [Int64?] = []
 
@@ -75,7 +75,6 @@ public final class RowArena: @unchecked Sendable {
                 explanation: () -> String?, value: (Int) -> Value) {
         windowStarts.append(windowStartMs)
         windowEnds.append(windowEndMs)
-        count += 1
         switch encoding {
         case let .values(keepsKeys):
             for column in 0..<width { values.append(value(column)) }

@@ -54,22 +54,7 @@ public enum JSONText {
 
         /// Appends the members of `values` to `out`, each prefix then its value.
         fileprivate func appendMembers(_ values: ArraySlice<Value>, to out: inout [UInt8]) {
-            bytes.withUnsafeBufferPointer { bytes in
-                ends.withUnsafeBufferPointer { ends in
-                    values.withUnsafeBufferPointer { values in
-                        var start = 0
-                        for i in values.indices {
-                            if i < ends.count {
-                                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start ..< ends[i]]))
-                                start = ends[i]
-                            } else {
-                                out.append(contentsOf: Self.prefix(i, "column_\(i + 1)"))
-                            }
-                            JSONText.append(values[i], to: &out)
-                        }
-                    }
-                }
-            }
+            for (i, value) in values.enumerated() { append(member: i, value, to: &out) }
         }
     }
 
