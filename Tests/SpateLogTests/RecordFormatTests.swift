@@ -94,7 +94,17 @@ import Testing
         #expect(throws: LogError.partitionKeyTooLong(bytes: 1025, limit: 1024)) {
             try batch.append(key: [UInt8](repeating: 65, count: 1025), payload: [])
         }
+        // A String key is measured in UTF-8 bytes, read in place (513 "é" are 1,026 bytes).
+        #expect(throws: LogError.partitionKeyTooLong(bytes: 1026, limit: 1024)) {
+            try batch.append(key: String(repeating: "é", count: 513), payload: [])
+        }
         try batch.append(key: [], payload: [UInt8](repeating: 1, count: 1 << 20))
         #expect(batch.count == 1)
+        var small = AppendBatch()
+        try small.append(key: "clé", payload: Array("{}".utf8))
+        small.withRecord(0) { key, payload in
+            #expect(Array(key) == Array("clé".utf8))
+            #expect(Array(payload) == Array("{}".utf8))
+        }
     }
 }

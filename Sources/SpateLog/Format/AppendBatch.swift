@@ -51,9 +51,19 @@ public struct AppendBatch: Sendable {
         }
     }
 
-    /// Adds a record with a string key.
+    /// Adds a record with a string key (its UTF-8 read in place: a copy of
+    /// the key into an array was an allocation per record of a job's output).
     public mutating func append(key: String, payload: [UInt8]) throws(LogError) {
-        try append(key: Array(key.utf8), payload: payload)
+        var key = key
+        let result: Result<Void, LogError> = key.withUTF8 { keyBytes in
+            do throws(LogError) {
+                try withBytes(payload) { (payloadBytes) throws(LogError) in try append(key: UnsafeRawBufferPointer(keyBytes), payload: payloadBytes) }
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
     }
 
     /// Empties the batch, keeping its memory for reuse.
