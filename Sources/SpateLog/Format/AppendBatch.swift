@@ -52,7 +52,9 @@ public struct AppendBatch: Sendable {
     }
 
     /// Adds a record with a string key (its UTF-8 read in place: a copy of
-    /// the key into an array was an allocation per record of a job's output).
+    /// the key into an array was an allocation per record of a job's output;
+    /// written out here rather than through a generic typed-throws helper,
+    /// which measured 3–5 % slower for a one-worker stateless job).
     public mutating func append(key: String, payload: [UInt8]) throws(LogError) {
         var key = key
         let result: Result<Void, LogError> = key.withUTF8 { keyBytes in

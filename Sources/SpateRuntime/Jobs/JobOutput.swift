@@ -128,11 +128,7 @@ final class JobOutput {
             guard let stream else { return }
             let routed = Int(arena.shards[row])
             guard let shard = nextStreamRecord(routedTo: routed >= 0 ? routed : nil, in: stream) else { return }
-            var failure: LogError?
-            arena.withEncodedRow(row) { key, json in
-                do throws(LogError) { try batches[shard].append(key: key, payload: json) } catch { failure = error }
-            }
-            if let failure { throw failure }
+            try arena.withEncodedRow(row) { (key, json) throws(LogError) in try batches[shard].append(key: key, payload: json) }
         case .alerts, .sink:
             preconditionFailure("alerts and sink rows keep their values")
         }

@@ -123,11 +123,11 @@ public final class RowArena: @unchecked Sendable {
 
     /// Calls `body` with row `index`'s partition key (empty without a key
     /// column) and JSON object (`json` has no key).
-    public func withEncodedRow(_ index: Int, _ body: (_ key: UnsafeRawBufferPointer, _ json: UnsafeRawBufferPointer) -> Void) {
+    public func withEncodedRow<E: Error>(_ index: Int, _ body: (_ key: UnsafeRawBufferPointer, _ json: UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
         let start = index == 0 ? 0 : rowEnds[index - 1]
         let keyEnd = keyEnds.isEmpty ? start : keyEnds[index]
-        bytes.withUnsafeBytes { all in
-            body(UnsafeRawBufferPointer(rebasing: all[start ..< keyEnd]), UnsafeRawBufferPointer(rebasing: all[keyEnd ..< rowEnds[index]]))
+        try withBytes(bytes) { (all) throws(E) in
+            try body(UnsafeRawBufferPointer(rebasing: all[start ..< keyEnd]), UnsafeRawBufferPointer(rebasing: all[keyEnd ..< rowEnds[index]]))
         }
     }
 
