@@ -43,7 +43,7 @@ let package = Package(
         // keeps the checkpoint transaction path explicit, and builds fast.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The SQLite catalog: schema/ migrations (embedded at build time), typed access.
-        .target(name: "SpateCatalog", dependencies: ["CSQLite", "SpateJSON", .product(name: "Logging", package: "swift-log")], plugins: ["EmbedCatalogSchema"]),
+        .target(name: "SpateCatalog", dependencies: ["CSQLite", "SpateJSON", "SpateLog", .product(name: "Logging", package: "swift-log")], plugins: ["EmbedCatalogSchema"]),
         // Compiles schema/*.sql into SpateCatalog, so one executable carries its migrations.
         .plugin(name: "EmbedCatalogSchema", capability: .buildTool(), dependencies: ["spate-schema-embed"],
                 path: "Sources/EmbedCatalogSchema"),

@@ -10,6 +10,8 @@
 //   REPL query never holds up a checkpoint in this process (WAL: readers do not
 //   block the writer), and so that no user SQL can write even if it slipped
 //   past the checks in Catalog+Query.swift.
+// A third, on a thread of its own, checkpoints the WAL once it holds a few
+// megabytes (WALCheckpointer), so that no commit waits for a checkpoint.
 // Invariant: opening a catalog migrates it to this binary's schema (or refuses
 // a newer one) before anything else reads it.
 
@@ -52,9 +54,18 @@ public final class Catalog: Sendable {
     let metricsRecorderStorage = MetricsRecorder()
     /// Job log entries made in this process until flushed (Catalog+JobLog).
     public let jobLogBuffer = JobLogBuffer()
+    /// Checkpoints the main connection's WAL on a thread of its own.
+    let checkpointer: WALCheckpointer
+
+    deinit {
+        // Before the connections close: the thread uses a connection of its own to the same file.
+        checkpointer.stop()
+    }
 
     private init(path: String, schemaVersion: Int, options: CatalogOptions,
-                 database: consuming sending SQLiteDatabase, queryDatabase: consuming sending SQLiteDatabase) {
+                 database: consuming sending SQLiteDatabase, queryDatabase: consuming sending SQLiteDatabase,
+                 checkpointer: WALCheckpointer) {
+        self.checkpointer = checkpointer
         self.path = path
         self.schemaVersion = schemaVersion
         self.options = options
@@ -88,7 +99,11 @@ public final class Catalog: Sendable {
             let version = try CatalogMigrator.migrate(database, migrations: migrations, nowMs: currentTimeMs())
             let queryDatabase = try SQLiteDatabase(path: path, durability: options.durability, busyTimeoutMs: options.busyTimeoutMs,
                                                    statementCacheCapacity: 1, queryOnly: true)
-            return Catalog(path: path, schemaVersion: version, options: options, database: database, queryDatabase: queryDatabase)
+            let checkpointer = WALCheckpointer(path: path, durability: options.durability, busyTimeoutMs: options.busyTimeoutMs,
+                                               pageSize: try database.pageSize)
+            database.checkpointWAL(with: checkpointer)
+            return Catalog(path: path, schemaVersion: version, options: options, database: database, queryDatabase: queryDatabase,
+                           checkpointer: checkpointer)
         }
     }
 

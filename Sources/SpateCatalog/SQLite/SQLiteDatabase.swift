@@ -57,8 +57,9 @@ final class SQLiteDatabase {
     /// common distributions before that).
     static let versionNumberMin: Int32 = 3_037_000
 
+    /// `pageSize` applies to a new file only.
     init(path: String, durability: CatalogDurability = .normal, busyTimeoutMs: Int32 = 10_000,
-         statementCacheCapacity: Int = 64, queryOnly: Bool = false) throws(CatalogError) {
+         statementCacheCapacity: Int = 64, queryOnly: Bool = false, pageSize: Int = pageSizeForNewFiles) throws(CatalogError) {
         guard sqlite3_libversion_number() >= Self.versionNumberMin else {
             throw .cannotOpen(path: path, message: "the catalog needs SQLite 3.37 or newer (STRICT tables), and this system's "
                               + "libsqlite3 is \(String(cString: sqlite3_libversion())); install a newer libsqlite3")
@@ -79,6 +80,8 @@ final class SQLiteDatabase {
         // The busy handler first: switching to WAL takes a lock that another connection may hold.
         busyWait.install(on: handle)
         // A throw from here on still runs deinit (self is fully initialized), which closes.
+        // Takes effect only while the file is empty (a new catalog); an existing one keeps its size.
+        try execute("PRAGMA page_size = \(pageSize)")
         let mode = try switchToWAL()
         guard mode.lowercased() == "wal" else {
             throw .cannotOpen(path: path, message: "cannot use WAL mode (journal_mode stays '\(mode)'); is the file on a network file system?")
@@ -88,9 +91,49 @@ final class SQLiteDatabase {
         if queryOnly { try execute("PRAGMA query_only = ON") }
     }
 
+    /// The page size a new catalog file gets: 16 KiB, not SQLite's 4 KiB.
+    /// A job's result page (a few MiB of JSON a checkpoint) is stored as a
+    /// chain of overflow pages, and every page costs a WAL frame (two writes
+    /// and a checksum), a read and a write when the WAL is checkpointed, and
+    /// a read when the trim frees it: with 16 KiB, four times fewer. Measured
+    /// (`spate-bench jobs`, parallelism 2, 20 M records): the job's thread
+    /// spent 0.35–0.37 s with 4 KiB, 0.30–0.34 s with 8 KiB, 0.24–0.28 s with
+    /// 16 KiB. 64 KiB saved no more and made each small commit (an alert)
+    /// write 64 KiB a page touched. An existing catalog keeps its page size
+    /// (SQLite cannot change it in WAL mode).
+    static let pageSizeForNewFiles = 16_384
+
+    /// The page size of the open file.
+    var pageSize: Int {
+        get throws(CatalogError) { Int(try scalarText("PRAGMA page_size")) ?? 4_096 }
+    }
+
     deinit {
         cache.removeAll()
         sqlite3_close_v2(handle)
+        walHookContext.map { Unmanaged<WALCheckpointer>.fromOpaque($0).release() }
+    }
+
+    /// The checkpointer the WAL hook calls (retained until the connection closes).
+    private var walHookContext: UnsafeMutableRawPointer?
+
+    /// Hands this connection's WAL checkpoints to `checkpointer` (its
+    /// thread): after each commit SQLite reports the WAL's size, and the
+    /// checkpointer decides. Replaces SQLite's own autocheckpoint, which
+    /// checkpoints inside the commit that crosses 1,000 pages.
+    func checkpointWAL(with checkpointer: WALCheckpointer) {
+        precondition(walHookContext == nil, "one checkpointer per connection")
+        let context = Unmanaged.passRetained(checkpointer).toOpaque()
+        walHookContext = context
+        sqlite3_wal_hook(handle, { context, connection, name, pages in
+            guard let context, let connection else { return SQLITE_OK }
+            let checkpointer = Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue()
+            if checkpointer.committed(walPages: Int(pages)) == .now {
+                // Behind: this commit checkpoints, as SQLite's autocheckpoint would (PASSIVE: never waits).
+                sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            }
+            return SQLITE_OK
+        }, context)
     }
 
     /// PRAGMA journal_mode = WAL, retried while SQLITE_BUSY for up to the busy
