@@ -25,26 +25,31 @@ import Testing
     }
 
     /// The decisions a commit gets as the WAL grows: none below
-    /// bytesPerCheckpoint, then a checkpoint asked for unless one already is,
-    /// and an inline one at bytesInline.
+    /// bytesPerCheckpoint, then a checkpoint asked for every bytesPerPass
+    /// until the WAL starts over (and none while one is asked for and not
+    /// begun), and an inline one at bytesInline.
     @Test func commitsAskForACheckpointOnceTheWALHoldsAFewMegabytes() throws {
         let dir = TemporaryDirectory()
         _ = try Catalog.open(dataDirectory: dir.path)
-        let pageSize = 16_384, threshold = WALCheckpointer.bytesPerCheckpoint / pageSize
+        let pageSize = 16_384, threshold = WALCheckpointer.bytesPerCheckpoint / pageSize, pass = WALCheckpointer.bytesPerPass / pageSize
         let checkpointer = WALCheckpointer(path: dir.path + "/" + Catalog.fileName, durability: .normal, busyTimeoutMs: 1_000, pageSize: pageSize)
         defer { checkpointer.stop() }
         #expect(checkpointer.committed(walPages: 3) == .nothing)
         #expect(checkpointer.committed(walPages: threshold - 1) == .nothing)
         #expect(checkpointer.committed(walPages: threshold) == .asked)
-        // The thread takes the request (it finds nothing to copy in this WAL), then the next commit asks again.
+        #expect(checkpointer.committed(walPages: threshold + pass - 1) == .nothing)
+        // Once the thread has taken the request (it finds nothing to copy in this WAL), a pass later asks again.
         var decision = WALCheckpointer.Decision.nothing
         for _ in 0..<1_000 where decision != .asked {
             usleep(1_000)
-            decision = checkpointer.committed(walPages: threshold + 10)
+            decision = checkpointer.committed(walPages: threshold + pass)
         }
         #expect(decision == .asked)
+        for _ in 0..<1_000 where checkpointer.completedCheckpoints < 2 { usleep(1_000) }
+        #expect(checkpointer.committed(walPages: 5) == .nothing, "the WAL started over")
+        #expect(checkpointer.committed(walPages: threshold) == .asked)
+        #expect(checkpointer.lastWALPages == threshold)
         #expect(checkpointer.committed(walPages: WALCheckpointer.bytesInline / pageSize) == .now)
-        #expect(checkpointer.lastWALPages == threshold + 10)
     }
 
     /// Commits of a megabyte each, none of which checkpoints: the thread

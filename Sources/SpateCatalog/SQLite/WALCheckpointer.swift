@@ -16,12 +16,12 @@
 // the checkpoint's fsyncs while its workers wait for it: with parallelism 2
 // over 20 M records it spent 0.15–0.21 s instead of 0.25–0.28 s.
 //
-// Bounds: once the WAL holds `bytesPerCheckpoint`, every commit asks for a
-// checkpoint (unless one is already asked for), so the thread copies each
-// commit's frames soon after it, and the WAL starts over at the first commit
-// after a checkpoint that left nothing behind. (Asked every
-// `bytesPerCheckpoint` only, a steady writer always had frames newer than
-// the last checkpoint, and the WAL grew until the writer paused.) If it
+// Bounds: once the WAL holds `bytesPerCheckpoint`, a commit asks for a
+// checkpoint, and again after each `bytesPerPass` more until the WAL starts
+// over, so the thread follows a steady writer closely and the WAL starts
+// over at the first commit after a checkpoint that left nothing behind.
+// (Asked every `bytesPerCheckpoint` only, a steady writer always had frames
+// newer than the last checkpoint, and the WAL grew until the writer paused.) If it
 // reaches `bytesInline` (the thread is behind or cannot open its
 // connection), the committing connection checkpoints itself as SQLite
 // would. Other processes with the catalog open checkpoint too; two
@@ -39,6 +39,12 @@ final class WALCheckpointer: Sendable {
     /// WAL bytes after which a commit asks the thread for a checkpoint:
     /// SQLite's default autocheckpoint with its default 4 KiB pages.
     static let bytesPerCheckpoint = 4 << 20
+    /// WAL bytes committed since the last request after which a WAL that
+    /// has not started over asks again. A pass costs two fsyncs: asking at
+    /// every commit, a writer of small commits whose next commit began
+    /// before the pass ended (so the WAL could not start over) caused one
+    /// pass per commit. (Alert latency measured the same either way.)
+    static let bytesPerPass = 1 << 20
     /// WAL bytes at which the committing connection checkpoints itself.
     static let bytesInline = 64 << 20
 
@@ -48,6 +54,8 @@ final class WALCheckpointer: Sendable {
     private struct State {
         /// A checkpoint is asked for and the thread has not begun it.
         var requested = false
+        /// The WAL's pages when a checkpoint was last asked for (0: none since it started over).
+        var pagesAtRequest = 0
         var threadStarted = false
         var stopping = false
         /// Checkpoints the thread ran, and the WAL's pages at the last commit (for tests).
@@ -79,8 +87,11 @@ final class WALCheckpointer: Sendable {
         enum Ask { case no, startingThread, waking }
         let ask: Ask = state.withLock { state in
             state.lastWALPages = walPages
-            guard !state.stopping, !state.requested, bytes >= Self.bytesPerCheckpoint else { return .no }
+            if walPages < state.pagesAtRequest { state.pagesAtRequest = 0 }  // the WAL started over
+            guard !state.stopping, !state.requested, bytes >= Self.bytesPerCheckpoint,
+                  (walPages - state.pagesAtRequest) * pageSize >= Self.bytesPerPass else { return .no }
             state.requested = true
+            state.pagesAtRequest = walPages
             if state.threadStarted { return .waking }
             state.threadStarted = true
             return .startingThread
