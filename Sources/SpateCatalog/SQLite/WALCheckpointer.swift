@@ -11,8 +11,8 @@
 // Measured (`spate-bench jobs`): with 16 KiB pages (SQLiteDatabase says
 // why) the checkpoint inside a commit copied a 16 MiB WAL at once, and the
 // slowest alert ("alert latency": append acknowledged → alert committed at
-// 10,000 events/s) took 9–11 ms; here 3.3–5.7 ms (4 KiB pages and the
-// commit's own checkpoint: 2.6–5.3 ms). A job's thread no longer waits for
+// 10,000 events/s) took 9–11 ms; here 3.3–5.9 ms (4 KiB pages and the
+// commit's own checkpoint: 2.6–6.0 ms). A job's thread no longer waits for
 // the checkpoint's fsyncs while its workers wait for it: with parallelism 2
 // over 20 M records it spent 0.15–0.21 s instead of 0.25–0.28 s.
 //
@@ -21,9 +21,9 @@
 // over, so the thread follows a steady writer closely and the WAL starts
 // over at the first commit after a checkpoint that left nothing behind.
 // (Asked every `bytesPerCheckpoint` only, a steady writer always had frames
-// newer than the last checkpoint, and the WAL grew until the writer paused.) If it
-// reaches `bytesInline` (the thread is behind or cannot open its
-// connection), the committing connection checkpoints itself as SQLite
+// newer than the last checkpoint, and the WAL grew until the writer
+// paused.) If it reaches `bytesInline` (the thread is behind or cannot open
+// its connection), the committing connection checkpoints itself as SQLite
 // would. Other processes with the catalog open checkpoint too; two
 // checkpoints at once are safe (one finds the other's lock and returns).
 //
