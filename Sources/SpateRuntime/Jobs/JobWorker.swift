@@ -241,7 +241,9 @@ final class JobWorker: @unchecked Sendable {
         FaultInjection.trapIfChosen(job: name)
         var sizer = JobStepSizer()
         let rowEncoding = output.rowEncoding(workers: execution.workerCount)
-        execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount), rows: rowEncoding)
+        /// Starts the workers' next step, as long as the rows seen so far allow.
+        func launchStep() { execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount), rows: rowEncoding) }
+        launchStep()
         while !shouldStop {
             let (outcome, rows): (QueryExecution.StepOutcome, StepRows)
             phase = "reading the input"
@@ -261,7 +263,7 @@ final class JobWorker: @unchecked Sendable {
             // The workers read on while this thread hands on and commits, until it collects.
             if case .progressed = outcome, !shouldStop {
                 FaultInjection.trapIfChosen(job: name)
-                execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount), rows: rowEncoding)
+                launchStep()
             }
             try handOn(rows)
             if let snapshot { try commit(snapshot) }
@@ -280,7 +282,7 @@ final class JobWorker: @unchecked Sendable {
                 JobCrashNote.leaveStep(crashSlot)
                 usleep(useconds_t(environment.options.pollIntervalMs * 1000))
                 JobCrashNote.enterStep(crashSlot)
-                if !shouldStop { execution.launchStep(batchesMax: sizer.batchesLimit(workers: execution.workerCount), rows: rowEncoding) }
+                if !shouldStop { launchStep() }
             case .finished:
                 throw JobFailure.failed("the job's query ended (it should tail its stream)")
             }
