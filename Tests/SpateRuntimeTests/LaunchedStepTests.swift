@@ -1,6 +1,9 @@
 // How far the workers of a step read (ParallelQueryExecution): a plain step
 // reads `batches` batches a worker; a launched step shares one budget of
 // `batchesMax` batches a worker among its workers, each reading at least one.
+// With `callerRunsAShare` (at least as many workers as cores), the caller of
+// collectStep reads one part itself, only while the step has time left, and
+// the part it reads turns with every step.
 
 import Foundation
 @testable import SpateRuntime
@@ -10,12 +13,14 @@ import Testing
 @Suite struct LaunchedStepTests {
     /// 40,000 transactions of 40 users in 2 shards, by user (each shard holds
     /// more than any step here reads).
-    func execution(_ log: TemporaryLog) throws -> ParallelQueryExecution {
+    func execution(_ log: TemporaryLog, callerRunsAShare: Bool = false) throws -> ParallelQueryExecution {
         let lines = generateTransactions(count: 40_000, users: 40).map(\.json)
         let stream = try makeStream(log, "tx", lines: lines, shards: 2, key: { String($0.split(separator: "\"")[3]) })
         for shard in stream.shards { #expect(try shard.describe().nextSequence > 16_384) }
         let plan = WindowedAggregateTests().referencePlan(window: .tumbling(sizeMs: 60_000))
-        return try ParallelQueryExecution(plan: plan, stream: stream, parallelism: 2, start: .earliest)
+        let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: 2, start: .earliest)
+        execution.callerRunsAShare = callerRunsAShare
+        return execution
     }
 
     @Test func aPlainStepReadsItsBatchesOnEveryWorker() throws {
@@ -35,5 +40,54 @@ import Testing
         let read = execution.currentStatistics.recordsRead
         #expect(read >= 2 * batchRowCapacity && read <= 6 * batchRowCapacity, "read \(read)")
         #expect(read % batchRowCapacity == 0, "whole batches: read \(read)")
+    }
+
+    /// The caller's share is read only in the step's slack: collected after
+    /// the step has run its time, the caller's part reads nothing, and the
+    /// step still counts as progress (that part is not caught up). The part
+    /// left to the caller turns: another shard stands still in the next step.
+    @Test func theCallersShareIsReadOnlyInTheStepsSlackAndTurns() throws {
+        let log = try TemporaryLog()
+        let execution = try execution(log, callerRunsAShare: true)
+        var stillShards: [Int] = []
+        for _ in 0..<2 {
+            let before = execution.nextSequences
+            execution.launchStep(batches: 1, batchesMax: 4)
+            usleep(useconds_t(ParallelQueryExecution.stepNsMin / 1000 + 5_000))
+            let (outcome, _) = try execution.collectStep()
+            guard case let .progressed(records) = outcome else { Issue.record("outcome \(outcome)"); return }
+            let moved = zip(before, execution.nextSequences).map { $0.1 - $0.0 }
+            #expect(moved.filter { $0 == 0 }.count == 1, "one part waited for the caller: moved \(moved)")
+            #expect(records == Int(moved.reduce(0, +)) && records > 0)
+            stillShards += moved.indices.filter { moved[$0] == 0 }
+        }
+        #expect(Set(stillShards).count == 2, "the caller's part turned: \(stillShards)")
+    }
+
+    /// Whoever reads a part, a job's steps read every record once and emit
+    /// every row: the same rows for each key, in the same order, as steps of
+    /// the workers alone.
+    @Test func stepsWithTheCallersShareEmitEveryRowOnce() throws {
+        func rowsByKey(callerRunsAShare: Bool) throws -> (rows: [String: [[Value]]], read: Int) {
+            let log = try TemporaryLog()
+            let execution = try execution(log, callerRunsAShare: callerRunsAShare)
+            var rows: [String: [[Value]]] = [:]
+            while true {
+                execution.launchStep(batches: 1, batchesMax: 3)
+                let (outcome, stepRows) = try execution.collectStep()
+                for arena in stepRows.byWorker {
+                    for row in 0..<arena.count {
+                        let values = Array(arena.values(ofRow: row))
+                        rows[JSONText.plain(values[0]), default: []].append(values)
+                    }
+                }
+                if case .progressed = outcome { continue }
+                return (rows, execution.currentStatistics.recordsRead)
+            }
+        }
+        let alone = try rowsByKey(callerRunsAShare: false), shared = try rowsByKey(callerRunsAShare: true)
+        #expect(alone.read == 40_000 && shared.read == 40_000)
+        #expect(alone.rows.count == 40 && alone.rows.values.allSatisfy { !$0.isEmpty })
+        #expect(shared.rows == alone.rows)
     }
 }

@@ -51,8 +51,11 @@ import Testing
     }
 
     /// The arenas of `plan` over `stream` as a job's launched steps of the same batches fill them, in order.
+    /// (The workers alone: a caller's share reads as much as its slack allows,
+    /// which would interleave the parts' rows differently from plain steps.)
     func arenas(_ plan: QueryPlan, _ stream: LogStream, _ encoding: RowArena.Encoding) throws -> [RowArena] {
         let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: 2, start: .earliest)
+        execution.callerRunsAShare = false
         var arenas: [RowArena] = []
         while true {
             execution.launchStep(batches: ParallelQueryExecution.batchesPerStep, batchesMax: ParallelQueryExecution.batchesPerStep, rows: encoding)

@@ -20,7 +20,10 @@
 // ended. Measured: done in turn, the hand-on and commit of the reference job's
 // 250 k result rows left the workers idle, and parallelism 2 used 1.36 cores.
 // A launched step runs until it is collected (within bounds the job sets), so
-// it lasts exactly as long as the thread's work.
+// it lasts exactly as long as the thread's work. With at least as many
+// workers as cores, the job's thread is one of the workers: it reads one part
+// in what is left of each step after its own work, and the parts turn among
+// the threads step by step (`callerRunsAShare`).
 //
 // Watermarks are per worker (over its shards), as in Flink: a worker's windows
 // close as its own shards progress. With one worker this is QueryExecution
@@ -56,6 +59,10 @@ import SpateLog
 import SpateSQL
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 public final class ParallelQueryExecution {
     /// The workers' queries, and the stream shards each reads.
     private let parts: [QueryExecution]
@@ -63,10 +70,30 @@ public final class ParallelQueryExecution {
     /// One thread per worker beyond the first, for `step` (made on its first use:
     /// a job only ever launches steps, a bounded query only ever runs them).
     private var threads: ForkJoinThreads?
-    /// One thread per worker, for steps run in the background (made on the first `launchStep`).
+    /// One thread per worker, for steps run in the background (made on the
+    /// first `launchStep`); one fewer while the caller runs a share.
     private var backgroundThreads: ForkJoinThreads?
     /// The results of a launched step not yet collected.
     private var launched: UnsafeMutableBufferPointer<WorkerStep>?
+    /// Whether the caller of `collectStep` runs one worker's share of each
+    /// launched step itself, in what is left of the step once its own work is
+    /// done: by default with at least as many workers as cores. Then the
+    /// cores run exactly the workers (one of them the job's thread) instead of
+    /// the workers plus a job's thread that wakes up each step, and the
+    /// workers rotate over the parts, so that no part keeps the share that
+    /// gets less time. (Measured with parallelism 2 on 2 cores, the
+    /// reference job: with three threads on two cores the scheduler left a
+    /// core idle while a woken thread waited behind another on the other core
+    /// — 1–5 ms at a time, ~5 % of the run — and the worker that shared its
+    /// core with the job's thread finished ~100 ms after the other.) With
+    /// more cores than workers, the job's thread keeps to its own work.
+    public var callerRunsAShare: Bool {
+        didSet { precondition(launched == nil, "changed between steps only") }
+    }
+    /// Launched steps so far: turns which worker runs which part.
+    private var rotation = 0
+    /// The part the caller runs in the launched step, and how its rows are kept.
+    private var launchedCallerPart: (index: Int, encoding: RowArena.Encoding)?
     /// With merged partial aggregates: the part that folds them and emits.
     private let final: QueryExecution?
     /// With merged partial aggregates: the frontier over every stream shard the workers' windows close at.
@@ -133,7 +160,11 @@ public final class ParallelQueryExecution {
         frontier = merges ? Watermark(shardCount: shardCount, graceMs: plan.window?.graceMs ?? 0) : nil
         ranges = nil
         outputWidth = plan.outputs.count
+        callerRunsAShare = workers > 1 && workers >= Self.coreCount
     }
+
+    /// Cores this process may run on.
+    static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// A bounded query over a one-shard `stream` on one worker per range of
     /// `ranges` (`shardRanges`): stateless, or aggregating over arrival time
@@ -152,6 +183,7 @@ public final class ParallelQueryExecution {
         frontier = nil
         self.ranges = ranges
         outputWidth = plan.outputs.count
+        callerRunsAShare = false
     }
 
     /// `workers` consecutive ranges of the one shard of `stream` that `plan`
@@ -247,23 +279,32 @@ public final class ParallelQueryExecution {
     /// sharing a core with the job's thread, left
     /// the other worker idle at the end of each step: 28 % of the workers'
     /// time in the reference job with parallelism 2.) Each worker's rows go
-    /// into a RowArena of its own, kept as `rows` says.
+    /// into a RowArena of its own, kept as `rows` says. With
+    /// `callerRunsAShare`, one part waits for the caller's `collectStep`,
+    /// which reads it until the step has run `stepNsMin` (or the budget is
+    /// spent), none of it when the caller's own work took that long; which
+    /// part turns with every step.
     public func launchStep(batches: Int = batchesPerStep, batchesMax: Int? = nil, rows encoding: RowArena.Encoding = .values(keepsKeys: false)) {
         precondition(launched == nil, "one step in flight at a time")
         precondition(final == nil, "a job's workers do not merge partial aggregates")
         let results = Self.newResults(parts.count)
-        let crew = backgroundThreads ?? ForkJoinThreads(width: parts.count, callerRuns: false)
+        let count = parts.count, crewWidth = callerRunsAShare ? count - 1 : count
+        let crew = backgroundThreads.flatMap { $0.width == crewWidth ? $0 : nil } ?? ForkJoinThreads(width: crewWidth, callerRuns: false)
         backgroundThreads = crew
         let shared = WorkersAndResults(parts: parts, results: results)
         let batches = max(1, batches), most = max(batches, batchesMax ?? batches)
-        let collecting = StepCollection(sharedBatches: parts.count * (most - 1))
+        let collecting = StepCollection(sharedBatches: count * (most - 1))
         let width = outputWidth
-        crew.start { index in
+        let first = rotation
+        rotation = (rotation + 1) % count
+        launched = results
+        launchedCollection = collecting
+        launchedCallerPart = callerRunsAShare ? ((first + count - 1) % count, encoding) : nil
+        crew.start { thread in
+            let index = (first + thread) % count
             shared.results[index] = Self.run(shared.parts[index], batches: batches, batchesMax: most, until: collecting,
                                              into: RowArena(width: width, encoding: encoding))
         }
-        launched = results
-        launchedCollection = collecting
     }
 
     /// Set when the launched step is collected: its workers stop after their current batch.
@@ -275,10 +316,14 @@ public final class ParallelQueryExecution {
     /// Waits for the launched step; returns its outcome and its rows, worker by worker.
     public func collectStep() throws(RuntimeError) -> (outcome: QueryExecution.StepOutcome, rows: StepRows) {
         guard let results = launched else { preconditionFailure("no step launched") }
+        if let (index, encoding) = launchedCallerPart, let collecting = launchedCollection {
+            results[index] = Self.run(parts[index], until: collecting, slackOnly: true, into: RowArena(width: outputWidth, encoding: encoding))
+        }
         launchedCollection?.begin()
         backgroundThreads?.join()
         launched = nil
         launchedCollection = nil
+        launchedCallerPart = nil
         defer { Self.free(results) }
         let outcome = try Self.outcome(of: results)
         let rows = StepRows(byWorker: results.map { $0.arena ?? RowArena(width: outputWidth, encoding: .values(keepsKeys: false)) })
@@ -292,6 +337,7 @@ public final class ParallelQueryExecution {
         backgroundThreads?.join()
         launched = nil
         launchedCollection = nil
+        launchedCallerPart = nil
         Self.free(results)
     }
 
@@ -323,16 +369,17 @@ public final class ParallelQueryExecution {
 
     /// The step's outcome over all workers: the first failure, else progress if any.
     private static func outcome(of results: UnsafeMutableBufferPointer<WorkerStep>) throws(RuntimeError) -> QueryExecution.StepOutcome {
-        var progressed = 0, finished = 0
+        // A part the caller had no time for is `.progressed(0)`: not idle.
+        var progressed = 0, finished = 0, anyProgressed = false
         for result in results {
             switch result.outcome {
             case let .failure(error): throw error
-            case .success(.progressed(let n)): progressed += n
+            case .success(.progressed(let n)): progressed += n; anyProgressed = true
             case .success(.finished): finished += 1
             case .success(.idle): break
             }
         }
-        if progressed > 0 { return .progressed(progressed) }
+        if anyProgressed { return .progressed(progressed) }
         return finished == results.count ? .finished : .idle
     }
 
@@ -355,13 +402,13 @@ public final class ParallelQueryExecution {
         init(sharedBatches: Int) { self.sharedBatches = Atomic(sharedBatches) }
 
         func begin() { begun.store(true, ordering: .relaxed) }
+        /// Whether the step has run `stepNsMin`.
+        var hasRunItsTime: Bool { monotonicNs() - launchedNs >= ParallelQueryExecution.stepNsMin }
         /// Takes one batch from the shared budget; false when it is spent.
         func claimBatch() -> Bool { sharedBatches.subtract(1, ordering: .relaxed).newValue >= 0 }
         /// Whether a worker should end the step after the batch it just read:
         /// the caller is collecting it, and it has run `stepNsMin`.
-        var isDue: Bool {
-            begun.load(ordering: .relaxed) && monotonicNs() - launchedNs >= ParallelQueryExecution.stepNsMin
-        }
+        var isDue: Bool { begun.load(ordering: .relaxed) && hasRunItsTime }
     }
 
     /// What the threads of a step share; each index is used by one thread only.
@@ -380,20 +427,25 @@ public final class ParallelQueryExecution {
         var partials: [UInt8] = []
     }
 
+    /// One worker's share of a step. `slackOnly` (the caller's share): every
+    /// batch, the first too, only while the step has time left and from the
+    /// shared budget; none read is `.progressed(0)`, not idle.
     private static func run(_ part: QueryExecution, batches: Int = batchesPerStep, batchesMax: Int? = nil,
-                            until collection: StepCollection? = nil, into arena: RowArena? = nil) -> WorkerStep {
+                            until collection: StepCollection? = nil, slackOnly: Bool = false, into arena: RowArena? = nil) -> WorkerStep {
         var step = WorkerStep()
         step.arena = arena
         var rows: [EmittedRow] = []
         var read = 0
         do throws(RuntimeError) {
-            var outcome = QueryExecution.StepOutcome.idle
+            var outcome = slackOnly ? QueryExecution.StepOutcome.progressed(0) : .idle
             var done = 0
             while true {
                 // A plain step reads `batches` batches. A launched one reads
                 // on until it is collected (and has read `batches`), each
                 // batch after the first taken from the step's shared budget.
-                if let collection, done > 0 {
+                if let collection, slackOnly {
+                    if collection.hasRunItsTime || !collection.claimBatch() { break }
+                } else if let collection, done > 0 {
                     if done >= batches && collection.isDue { break }
                     if !collection.claimBatch() { break }
                 } else if collection == nil && done >= batches {
