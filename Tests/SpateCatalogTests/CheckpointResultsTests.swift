@@ -27,6 +27,25 @@ import Testing
 
     /// Text that JSON escapes, non-ASCII text and extreme numbers come back
     /// through the view as they were written.
+    /// A page writes each row's times once per run of rows that share them
+    /// (ResultPage's cached prefix): the text is still every row's own times,
+    /// whether the window, the creation time or both change, with or without a window.
+    @Test func eachRowKeepsItsOwnTimesInThePage() throws {
+        let times: [(Int64?, Int64?, Int64)] = [(0, 60_000, 5), (0, 60_000, 5), (60_000, 120_000, 5), (60_000, 120_000, 6),
+                                                (nil, nil, 6), (nil, nil, 6), (-60_000, 0, 7), (0, 60_000, 5)]
+        var page = ResultPage()
+        var expected: [String] = []
+        for (i, (start, end, created)) in times.enumerated() {
+            page.append(windowStartMs: start, windowEndMs: end, createdMs: created) { $0.append(contentsOf: #"{"i":\#(i)}"#.utf8) }
+            expected.append("[\(start.map(String.init) ?? "null"),\(end.map(String.init) ?? "null"),\(created),{\"i\":\(i)}]")
+        }
+        #expect(String(decoding: page.json, as: UTF8.self) == "[" + expected.joined(separator: ",") + "]")
+        #expect(page.rowCount == times.count)
+        page.removeAll()
+        page.append(windowStartMs: 0, windowEndMs: 60_000, createdMs: 5) { $0.append(contentsOf: "{}".utf8) }
+        #expect(String(decoding: page.json, as: UTF8.self) == "[[0,60000,5,{}]]")
+    }
+
     @Test func rowTextComesBackUnchanged() throws {
         let dir = TemporaryDirectory()
         let catalog = try Catalog.open(dataDirectory: dir.path)

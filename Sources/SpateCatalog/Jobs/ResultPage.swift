@@ -18,6 +18,13 @@ public struct ResultPage: Sendable, Equatable {
     public private(set) var rowCount = 0
     /// The array's text, closed: `[]` when empty.
     private var bytes: [UInt8] = Self.empty
+    /// The text of the last row's times, `[window_start,window_end,created_at,`,
+    /// and those times: the rows of a step share its time, and most share
+    /// their window with the row before, so a row's times are written once
+    /// for many rows (writing three numbers per row was ~13 % of a job's
+    /// thread with parallelism 2).
+    private var prefix: [UInt8] = []
+    private var prefixTimes: (windowStartMs: Int64?, windowEndMs: Int64?, createdMs: Int64) = (nil, nil, .min)
 
     public init() {}
 
@@ -40,13 +47,18 @@ public struct ResultPage: Sendable, Equatable {
                                 row writeRow: (inout [UInt8]) -> Void) {
         bytes.removeLast()  // the closing bracket, written again below
         if rowCount > 0 { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "["))
-        Self.appendOptional(windowStartMs, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
-        Self.appendOptional(windowEndMs, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
-        JSONNumber.appendDecimal(createdMs, to: &bytes)
-        bytes.append(UInt8(ascii: ","))
+        if prefix.isEmpty || windowStartMs != prefixTimes.windowStartMs || windowEndMs != prefixTimes.windowEndMs || createdMs != prefixTimes.createdMs {
+            prefixTimes = (windowStartMs, windowEndMs, createdMs)
+            prefix.removeAll(keepingCapacity: true)
+            prefix.append(UInt8(ascii: "["))
+            Self.appendOptional(windowStartMs, to: &prefix)
+            prefix.append(UInt8(ascii: ","))
+            Self.appendOptional(windowEndMs, to: &prefix)
+            prefix.append(UInt8(ascii: ","))
+            JSONNumber.appendDecimal(createdMs, to: &prefix)
+            prefix.append(UInt8(ascii: ","))
+        }
+        bytes.append(contentsOf: prefix)
         writeRow(&bytes)
         bytes.append(contentsOf: Self.closeRowAndPage)
         rowCount += 1
@@ -68,6 +80,9 @@ public struct ResultPage: Sendable, Equatable {
 
     /// The page's JSON text.
     var json: [UInt8] { bytes }
+
+    /// Pages are equal when their rows are (the cached times are not content).
+    public static func == (lhs: ResultPage, rhs: ResultPage) -> Bool { lhs.rowCount == rhs.rowCount && lhs.bytes == rhs.bytes }
 
     private static let empty = Array("[]".utf8), closeRowAndPage = Array("]]".utf8), null = Array("null".utf8)
 
