@@ -4,13 +4,15 @@
 // `checkpoint_interval`, and at once when alerts or results are waiting (the
 // latency from an append to its alert is one step plus one commit). The query's
 // workers run the next step in the background while this thread hands on the
-// last step's rows and commits (`ParallelQueryExecution.launchStep`), a step
-// that runs until this thread collects it, within JobStepSizer's bounds; a
-// checkpoint is the snapshot taken when that last step ended, with exactly the
-// rows of the steps up to it, so overlapping changes nothing a crash can see. A stop
-// request ends with a final checkpoint. Any error marks the job FAILED with a
-// one-line reason, reported to the runner (which `spate run` prints) — the
-// other jobs keep running; a lost lease (another process took over, the job
+// last step's rows and commits (`ParallelQueryExecution.launchStep`; with at
+// least as many workers as cores this thread then reads one part itself for
+// the rest of the step), a step that runs until this thread collects it,
+// within JobStepSizer's bounds; a checkpoint is the snapshot taken when that
+// last step ended, with exactly the rows of the steps up to it, so
+// overlapping changes nothing a crash can see. A stop request ends with a
+// final checkpoint. Any error marks the job FAILED with a one-line reason,
+// reported to the runner (which `spate run` prints) — the other jobs keep
+// running; a lost lease (another process took over, the job
 // was paused or dropped) ends the worker without writing anything. While it
 // works (all but its idle waits) its thread is marked in JobCrashNote, so a
 // trap is blamed on this job; once it has caught up with its stream, its count
