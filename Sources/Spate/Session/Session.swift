@@ -24,7 +24,7 @@ public final class Session {
     }
 
     /// Online processors (sysconf), at least 1.
-    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    public static var coreCount: Int { BackgroundThread.coreCount }
 
     /// Parses and runs every statement of `text` in order, sending results to
     /// `sink`. Stops at the first error, which it throws (statements before it

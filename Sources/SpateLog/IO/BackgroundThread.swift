@@ -6,6 +6,9 @@ import Glibc
 #endif
 
 public enum BackgroundThread {
+    /// Online processors (sysconf), at least 1: how many threads can run at once.
+    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
     private final class Box {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }

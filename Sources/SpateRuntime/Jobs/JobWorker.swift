@@ -12,13 +12,13 @@
 // overlapping changes nothing a crash can see. A stop request ends with a
 // final checkpoint. Any error marks the job FAILED with a one-line reason,
 // reported to the runner (which `spate run` prints) — the other jobs keep
-// running; a lost lease (another process took over, the job
-// was paused or dropped) ends the worker without writing anything. While it
-// works (all but its idle waits) its thread is marked in JobCrashNote, so a
-// trap is blamed on this job; once it has caught up with its stream, its count
-// of crashes in a row goes back to 0. It logs (JobLogEvents) when it starts,
-// a summary of its checkpoints per interval, and how it ended: stopped, lease
-// lost, restarted, failed — never per record.
+// running; a lost lease (another process took over, the job was paused or
+// dropped) ends the worker without writing anything. While it works (all but
+// its idle waits) its thread is marked in JobCrashNote, so a trap is blamed
+// on this job; once it has caught up with its stream, its count of crashes
+// in a row goes back to 0. It logs (JobLogEvents) when it starts, a summary
+// of its checkpoints per interval, and how it ended: stopped, lease lost,
+// restarted, failed — never per record.
 
 import SpateCatalog
 import SpateLog

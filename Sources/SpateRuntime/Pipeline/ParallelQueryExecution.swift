@@ -59,10 +59,6 @@ import SpateLog
 import SpateSQL
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 public final class ParallelQueryExecution {
     /// The workers' queries, and the stream shards each reads.
     private let parts: [QueryExecution]
@@ -160,11 +156,8 @@ public final class ParallelQueryExecution {
         frontier = merges ? Watermark(shardCount: shardCount, graceMs: plan.window?.graceMs ?? 0) : nil
         ranges = nil
         outputWidth = plan.outputs.count
-        callerRunsAShare = workers > 1 && workers >= Self.coreCount
+        callerRunsAShare = workers > 1 && workers >= BackgroundThread.coreCount
     }
-
-    /// Cores this process may run on.
-    static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// A bounded query over a one-shard `stream` on one worker per range of
     /// `ranges` (`shardRanges`): stateless, or aggregating over arrival time
