@@ -12,9 +12,10 @@ final class TemporaryLog: @unchecked Sendable {
     let path: String
     let store: LogStore
 
-    init() throws {
+    /// A store whose arrival times come from `now`.
+    init(now: @escaping @Sendable () -> Int64 = wallClockMs) throws {
         path = NSTemporaryDirectory() + "/spate-runtime-" + UUID().uuidString
-        store = try LogStore.open(path)
+        store = try LogStore.open(path, options: LogOptions(now: now))
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }

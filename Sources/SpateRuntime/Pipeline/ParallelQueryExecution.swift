@@ -22,8 +22,9 @@
 // A launched step runs until it is collected (within bounds the job sets), so
 // it lasts exactly as long as the thread's work. With at least as many
 // workers as cores, the job's thread is one of the workers: it reads one part
-// in what is left of each step after its own work, and the parts turn among
-// the threads step by step (`callerRunsAShare`).
+// in what is left of each step after its own work — the part furthest ahead
+// in arrival time, so the parts behind get the other threads' whole steps and
+// a backlog's parts finish together (`callerRunsAShare`).
 //
 // Watermarks are per worker (over its shards), as in Flink: a worker's windows
 // close as its own shards progress. With one worker this is QueryExecution
@@ -76,8 +77,9 @@ public final class ParallelQueryExecution {
     /// done: by default with at least as many workers as cores. Then the
     /// cores run exactly the workers (one of them the job's thread) instead of
     /// the workers plus a job's thread that wakes up each step, and the
-    /// workers rotate over the parts, so that no part keeps the share that
-    /// gets less time. (Measured with parallelism 2 on 2 cores, the
+    /// caller takes the part furthest ahead in arrival time, so that no part
+    /// falls behind for getting the share with less time (`launchStep`).
+    /// (Measured with parallelism 2 on 2 cores, the
     /// reference job: with three threads on two cores the scheduler left a
     /// core idle while a woken thread waited behind another on the other core
     /// — 1–5 ms at a time, ~5 % of the run — and the worker that shared its
@@ -86,7 +88,8 @@ public final class ParallelQueryExecution {
     public var callerRunsAShare: Bool {
         didSet { precondition(launched == nil, "changed between steps only") }
     }
-    /// Launched steps so far: turns which worker runs which part.
+    /// Launched steps so far: turns which crew thread runs which part (and,
+    /// on a tie in arrival time, which part is the caller's).
     private var rotation = 0
     /// The part the caller runs in the launched step, and how its rows are kept.
     private var launchedCallerPart: (index: Int, encoding: RowArena.Encoding)?
@@ -275,8 +278,13 @@ public final class ParallelQueryExecution {
     /// into a RowArena of its own, kept as `rows` says. With
     /// `callerRunsAShare`, one part waits for the caller's `collectStep`,
     /// which reads it until the step has run `stepNsMin` (or the budget is
-    /// spent), none of it when the caller's own work took that long; which
-    /// part turns with every step.
+    /// spent), none of it when the caller's own work took that long: the part
+    /// furthest ahead in arrival time. (With the parts turning step by step
+    /// instead, the part with more records — 252 of the reference job's 500
+    /// users against 248 — was read alone at the end of a 20 M-record run
+    /// while the other thread waited, ~40 ms; alternated runs, session 18:
+    /// 1.78× against 1.76× on average over twelve pairs, cores busy 1.93
+    /// against 1.90.)
     public func launchStep(batches: Int = batchesPerStep, batchesMax: Int? = nil, rows encoding: RowArena.Encoding = .values(keepsKeys: false)) {
         precondition(launched == nil, "one step in flight at a time")
         precondition(final == nil, "a job's workers do not merge partial aggregates")
@@ -288,16 +296,28 @@ public final class ParallelQueryExecution {
         let batches = max(1, batches), most = max(batches, batchesMax ?? batches)
         let collecting = StepCollection(sharedBatches: count * (most - 1))
         let width = outputWidth
-        let first = rotation
+        let callerPart = callerRunsAShare ? partFurthestAhead() : nil
+        // The crew's threads take the other parts, turning over them step by step.
+        let crewParts = (0..<count).map { (rotation + $0) % count }.filter { $0 != callerPart }
         rotation = (rotation + 1) % count
         launched = results
         launchedCollection = collecting
-        launchedCallerPart = callerRunsAShare ? ((first + count - 1) % count, encoding) : nil
+        launchedCallerPart = callerPart.map { ($0, encoding) }
         crew.start { thread in
-            let index = (first + thread) % count
+            let index = crewParts[thread]
             shared.results[index] = Self.run(shared.parts[index], batches: batches, batchesMax: most, until: collecting,
                                              into: RowArena(width: width, encoding: encoding))
         }
+    }
+
+    /// The part the caller reads in a launched step: the one furthest ahead
+    /// in arrival time (the caller reads only what its own work leaves of the
+    /// step, so the parts behind get whole steps of the crew). On a tie (all
+    /// caught up, or before the first records), the parts take turns.
+    private func partFurthestAhead() -> Int {
+        var best = (rotation + parts.count - 1) % parts.count
+        for index in parts.indices where parts[index].latestArrivalMs > parts[best].latestArrivalMs { best = index }
+        return best
     }
 
     /// Set when the launched step is collected: its workers stop after their current batch.

@@ -301,6 +301,7 @@ public final class QueryExecution {
         }
         assert(n == filled && n <= batchRowCapacity, "one decoded row per record read, at most a batch")
         counters.recordsRead += n
+        if n > 0 { latestArrivalMs = arrival.ints[n - 1] }
         counters.badRecords = decoder.badRecords
         counters.missingRecords = decoder.missingRecords
         watermark.noteRecords(rowShards, count: n)
@@ -441,6 +442,11 @@ public final class QueryExecution {
 
     /// This part's own watermark (what its windows close at without a coordinated frontier).
     var watermarkMs: Int64 { watermark.watermarkMs }
+
+    /// The arrival time of the last record read (the latest: the cursor reads
+    /// its shards merged by arrival); `.min` before the first. How far through
+    /// the stream's history this part is, whatever the number of its records.
+    private(set) var latestArrivalMs: Int64 = .min
 
     /// Folds a partial part's partials into this (final) part's groups.
     func absorbPartials(_ bytes: [UInt8]) throws(RuntimeError) {
