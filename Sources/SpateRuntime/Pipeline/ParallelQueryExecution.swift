@@ -282,9 +282,9 @@ public final class ParallelQueryExecution {
     /// furthest ahead in arrival time. (With the parts turning step by step
     /// instead, the part with more records — 252 of the reference job's 500
     /// users against 248 — was read alone at the end of a 20 M-record run
-    /// while the other thread waited, ~40 ms; alternated runs, session 18:
-    /// 1.78× against 1.76× on average over twelve pairs, cores busy 1.93
-    /// against 1.90.)
+    /// while the other thread waited, ~40 ms; twenty alternated pairs,
+    /// session 18: the parallelism-2/1 ratio 1.78× against 1.74× on average,
+    /// cores busy 1.93 against 1.90.)
     public func launchStep(batches: Int = batchesPerStep, batchesMax: Int? = nil, rows encoding: RowArena.Encoding = .values(keepsKeys: false)) {
         precondition(launched == nil, "one step in flight at a time")
         precondition(final == nil, "a job's workers do not merge partial aggregates")
