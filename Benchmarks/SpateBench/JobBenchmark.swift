@@ -284,8 +284,8 @@ private let raceRunnerOptions = JobRunnerOptions(pollIntervalMs: 5)
 /// The job's last checkpoint's records read and sequence, by one indexed
 /// read on the catalog's query connection: a benchmark polls this every 5 ms
 /// while it times the job, so it must take next to nothing from the job
-/// (`jobCheckpoint` also reads the offsets and the operator state, ~100 KB a
-/// poll with parallelism 2, on the connection the job commits through;
+/// (`jobCheckpoint` also reads the offsets and the operator state — every
+/// open window's aggregates — on the connection the job commits through;
 /// `jobStatus` reads every shard's head besides).
 private func checkpointProgress(_ database: Database, job: String) throws -> (recordsIn: Int64, sequence: Int64)? {
     let rows = try database.catalogQuery(sql: "SELECT records_in, sequence FROM checkpoints WHERE job = ?1", parameters: [.text(job)]).rows
