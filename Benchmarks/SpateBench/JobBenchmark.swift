@@ -102,6 +102,15 @@ private func runResultReads(_ database: Database, job: String) throws {
     }
     printLine("  reading the \(grouped(Int(kept))) result rows the last job kept (job_results, best of 3): " + figures.joined(separator: ", ")
               + " (\(fixed(everyRow / Double(max(kept, 1)) * 1e6, 2)) µs a row)")
+    // What a kept row costs in its page (its times written once per run of
+    // rows that share them, schema/0014) against its own JSON text.
+    let sizes = try database.catalogQuery(sql: """
+        SELECT (SELECT SUM(length(rows_json)) FROM job_result_pages WHERE job = '\(job)'), SUM(length(row_json))
+        FROM job_results WHERE job = '\(job)'
+        """).rows.first.map(Array.init)
+    if let sizes, sizes.count == 2, case let .integer(pageBytes) = sizes[0], case let .integer(rowBytes) = sizes[1], kept > 0 {
+        printLine("  their pages: \(fixed(Double(pageBytes) / Double(kept), 1)) bytes a row, of which the row's JSON \(fixed(Double(rowBytes) / Double(kept), 1))")
+    }
 }
 
 /// Issue 16's budget: an open dashboard costs a running job ≤ 2 % of its

@@ -2,8 +2,8 @@
 // job_results view shows them one row each: every row once, in order, with
 // its window (or NULL) and its JSON text unchanged, ids numbered on across
 // pages and jobs. The trim keeps a job's newest rows, whole pages at a time.
-// Migrations 0012 and 0013 keep the rows and ids of an older catalog, and new
-// ids go on above them.
+// Migrations 0012, 0013 and 0014 keep the rows and ids of an older catalog,
+// and new ids go on above them.
 
 import Foundation
 @testable import SpateCatalog
@@ -25,27 +25,39 @@ import Testing
                 "one page a checkpoint, none for a checkpoint without rows")
     }
 
-    /// Text that JSON escapes, non-ASCII text and extreme numbers come back
-    /// through the view as they were written.
-    /// A page writes each row's times once per run of rows that share them
-    /// (ResultPage's cached prefix): the text is still every row's own times,
-    /// whether the window, the creation time or both change, with or without a window.
+    /// A page writes the times its rows share once per run of rows
+    /// (schema/0014): a new run begins whenever the window, the creation time
+    /// or both change, with or without a window, and each row still reads
+    /// back through job_results with its own times and id.
     @Test func eachRowKeepsItsOwnTimesInThePage() throws {
         let times: [(Int64?, Int64?, Int64)] = [(0, 60_000, 5), (0, 60_000, 5), (60_000, 120_000, 5), (60_000, 120_000, 6),
                                                 (nil, nil, 6), (nil, nil, 6), (-60_000, 0, 7), (0, 60_000, 5)]
-        var page = ResultPage()
-        var expected: [String] = []
-        for (i, (start, end, created)) in times.enumerated() {
-            page.append(windowStartMs: start, windowEndMs: end, createdMs: created) { $0.append(contentsOf: #"{"i":\#(i)}"#.utf8) }
-            expected.append("[\(start.map(String.init) ?? "null"),\(end.map(String.init) ?? "null"),\(created),{\"i\":\(i)}]")
+        let results = times.enumerated().map { i, time in
+            NewResult(windowStartMs: time.0, windowEndMs: time.1, rowJSON: #"{"i":\#(i)}"#, createdMs: time.2)
         }
-        #expect(String(decoding: page.json, as: UTF8.self) == "[" + expected.joined(separator: ",") + "]")
+        let page = ResultPage(results)
+        #expect(String(decoding: page.json, as: UTF8.self) == """
+            [[0,0,60000,5,{"i":0},{"i":1}],[2,60000,120000,5,{"i":2}],[3,60000,120000,6,{"i":3}],\
+            [4,null,null,6,{"i":4},{"i":5}],[6,-60000,0,7,{"i":6}],[7,0,60000,5,{"i":7}]]
+            """)
         #expect(page.rowCount == times.count)
-        page.removeAll()
-        page.append(windowStartMs: 0, windowEndMs: 60_000, createdMs: 5) { $0.append(contentsOf: "{}".utf8) }
-        #expect(String(decoding: page.json, as: UTF8.self) == "[[0,60000,5,{}]]")
+
+        let dir = TemporaryDirectory()
+        let catalog = try Catalog.open(dataDirectory: dir.path)
+        try Self.start(job: "j", catalog)
+        #expect(try Self.commit(job: "j", Array(results.prefix(3)), catalog))
+        #expect(try Self.commit(job: "j", Array(results.dropFirst(3)), catalog))
+        let rows = try catalog.query(sql: "SELECT id, job, window_start, window_end, row_json, created_at FROM job_results ORDER BY id").rows.map(Array.init)
+        #expect(rows == results.enumerated().map { [.integer(Int64($0.offset) + 1)] + Self.row($0.element) })
+
+        var emptied = page
+        emptied.removeAll()
+        emptied.append(windowStartMs: 0, windowEndMs: 60_000, createdMs: 5) { $0.append(contentsOf: "{}".utf8) }
+        #expect(String(decoding: emptied.json, as: UTF8.self) == "[[0,0,60000,5,{}]]", "an emptied page begins a new run")
     }
 
+    /// Text that JSON escapes, non-ASCII text and extreme numbers come back
+    /// through the view as they were written.
     @Test func rowTextComesBackUnchanged() throws {
         let dir = TemporaryDirectory()
         let catalog = try Catalog.open(dataDirectory: dir.path)
@@ -118,6 +130,40 @@ import Testing
             let ids = try upgraded.query(sql: "SELECT id FROM job_results ORDER BY id").rows.map { $0.first! }
             #expect(ids == (1...7).map { CatalogValue.integer(Int64($0)) }, "upgraded from version \(version)")
         }
+    }
+
+    /// A catalog of version 13 holds pages of one element per row
+    /// ([window_start, window_end, created_at, row]); 0014 makes each a run of
+    /// one row, keeping every row's text, times and id.
+    @Test func pagesOfVersion13BecomeRunsOfOneRow() throws {
+        let dir = TemporaryDirectory()
+        let old = try Catalog.open(dataDirectory: dir.path, migrations: CatalogSchema.migrations.filter { $0.version <= 13 })
+        #expect(old.schemaVersion == 13 && CatalogSchema.latestVersion >= 14)
+        try Self.start(job: "j", old)
+        try Self.start(job: "k", old)
+        let pages = [("j", 1, #"[[null,null,5,{"a":"x\"y","d":1.0e-05}],[0,60000,6,"not json {"],[0,60000,6,{}]]"#),
+                     ("k", 4, #"[[1,2,3,{"b":[1,{"c":"é"}]}]]"#)]
+        for (job, first, text) in pages {
+            try old.transaction { database throws(CatalogError) in
+                try database.execute("""
+                    INSERT INTO job_result_pages (job, first_row_id, row_count, rows_json)
+                    VALUES ('\(job)', \(first), json_array_length('\(text)'), '\(text)')
+                    """)
+            }
+        }
+        let query = "SELECT id, job, window_start, window_end, row_json, created_at FROM job_results ORDER BY id"
+        let before = try old.query(sql: query).rows.map(Array.init)
+        #expect(before.count == 4)
+
+        let upgraded = try Catalog.open(dataDirectory: dir.path)
+        #expect(upgraded.schemaVersion == CatalogSchema.latestVersion)
+        #expect(try upgraded.query(sql: query).rows.map(Array.init) == before)
+        let texts = try upgraded.query(sql: "SELECT rows_json FROM job_result_pages ORDER BY id").rows.map { $0.first! }
+        #expect(texts == [.text(#"[[0,null,null,5,{"a":"x\"y","d":1.0e-05}],[1,0,60000,6,"not json {"],[2,0,60000,6,{}]]"#),
+                          .text(#"[[0,1,2,3,{"b":[1,{"c":"é"}]}]]"#)])
+        #expect(try Self.commit(job: "k", [Self.result(1)], upgraded))
+        let ids = try upgraded.query(sql: "SELECT id FROM job_results ORDER BY id").rows.map { $0.first! }
+        #expect(ids == (1...5).map { CatalogValue.integer(Int64($0)) }, "new rows are numbered above the old ones")
     }
 
     static func start(job: String, _ catalog: Catalog) throws {

@@ -1,13 +1,14 @@
 // A page of a job's result rows: the rows one checkpoint commits, written as
-// the JSON array that job_result_pages keeps in one row (schema/0013, which
-// says why and how the job_results view numbers them). The job's thread
-// appends each row's JSON straight into the page's buffer, so a row costs no
-// String and no SQLite insert of its own.
+// the JSON array that job_result_pages keeps in one row (schema/0013 says how
+// the job_results view numbers them, schema/0014 how a page groups them). The
+// job's thread appends each row's JSON straight into the page's buffer, so a
+// row costs no String and no SQLite insert of its own.
 
 import SpateJSON
 
-/// Result rows held for the next checkpoint, as one JSON array of
-/// `[window_start, window_end, created_at, row]` elements.
+/// Result rows held for the next checkpoint, as one JSON array of runs
+/// `[first, window_start, window_end, created_at, row, row, …]`: the rows of
+/// a run share their times, written once (schema/0014).
 public struct ResultPage: Sendable, Equatable {
     /// The size at which a writer starts a new page: a page is at most this
     /// plus its last row. Bounds what a reader of job_results holds per page,
@@ -16,15 +17,15 @@ public struct ResultPage: Sendable, Equatable {
 
     /// Rows in the page.
     public private(set) var rowCount = 0
-    /// The array's text, closed: `[]` when empty.
+    /// The array's text, closed: `[]` when empty, else ending with the last
+    /// run's `]]`.
     private var bytes: [UInt8] = Self.empty
-    /// The text of the last row's times, `[window_start,window_end,created_at,`,
-    /// and those times: the rows of a step share its time, and most share
-    /// their window with the row before, so a row's times are written once
-    /// for many rows (writing three numbers per row was ~13 % of a job's
-    /// thread with parallelism 2).
-    private var prefix: [UInt8] = []
-    private var prefixTimes: (windowStartMs: Int64?, windowEndMs: Int64?, createdMs: Int64) = (nil, nil, .min)
+    /// The times of the last run's rows (nil when the page is empty): the
+    /// rows of a step share its time, and most share their window with the
+    /// row before, so a run is often hundreds of rows (writing three numbers
+    /// per row was ~13 % of a job's thread with parallelism 2, and a quarter
+    /// of the reference job's page bytes).
+    private var runTimes: (windowStartMs: Int64?, windowEndMs: Int64?, createdMs: Int64)?
 
     public init() {}
 
@@ -45,22 +46,25 @@ public struct ResultPage: Sendable, Equatable {
     /// it is given (it must write exactly one JSON value).
     public mutating func append(windowStartMs: Int64?, windowEndMs: Int64?, createdMs: Int64,
                                 row writeRow: (inout [UInt8]) -> Void) {
-        bytes.removeLast()  // the closing bracket, written again below
-        if rowCount > 0 { bytes.append(UInt8(ascii: ",")) }
-        if prefix.isEmpty || windowStartMs != prefixTimes.windowStartMs || windowEndMs != prefixTimes.windowEndMs || createdMs != prefixTimes.createdMs {
-            prefixTimes = (windowStartMs, windowEndMs, createdMs)
-            prefix.removeAll(keepingCapacity: true)
-            prefix.append(UInt8(ascii: "["))
-            Self.appendOptional(windowStartMs, to: &prefix)
-            prefix.append(UInt8(ascii: ","))
-            Self.appendOptional(windowEndMs, to: &prefix)
-            prefix.append(UInt8(ascii: ","))
-            JSONNumber.appendDecimal(createdMs, to: &prefix)
-            prefix.append(UInt8(ascii: ","))
+        if let runTimes, runTimes.windowStartMs == windowStartMs, runTimes.windowEndMs == windowEndMs, runTimes.createdMs == createdMs {
+            bytes.removeLast(2)  // the run's and the page's closing brackets, written again below
+            bytes.append(UInt8(ascii: ","))
+        } else {
+            bytes.removeLast()  // the page's closing bracket
+            if rowCount > 0 { bytes.append(UInt8(ascii: ",")) }
+            runTimes = (windowStartMs, windowEndMs, createdMs)
+            bytes.append(UInt8(ascii: "["))
+            JSONNumber.appendDecimal(Int64(rowCount), to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            Self.appendOptional(windowStartMs, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            Self.appendOptional(windowEndMs, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            JSONNumber.appendDecimal(createdMs, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
         }
-        bytes.append(contentsOf: prefix)
         writeRow(&bytes)
-        bytes.append(contentsOf: Self.closeRowAndPage)
+        bytes.append(contentsOf: Self.closeRunAndPage)
         rowCount += 1
     }
 
@@ -74,6 +78,7 @@ public struct ResultPage: Sendable, Equatable {
     /// Empties the page, keeping its buffer for the next checkpoint's rows.
     public mutating func removeAll() {
         rowCount = 0
+        runTimes = nil
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: Self.empty)
     }
@@ -81,10 +86,10 @@ public struct ResultPage: Sendable, Equatable {
     /// The page's JSON text.
     var json: [UInt8] { bytes }
 
-    /// Pages are equal when their rows are (the cached times are not content).
+    /// Pages are equal when their text is (the last run's times are in it).
     public static func == (lhs: ResultPage, rhs: ResultPage) -> Bool { lhs.rowCount == rhs.rowCount && lhs.bytes == rhs.bytes }
 
-    private static let empty = Array("[]".utf8), closeRowAndPage = Array("]]".utf8), null = Array("null".utf8)
+    private static let empty = Array("[]".utf8), closeRunAndPage = Array("]]".utf8), null = Array("null".utf8)
 
     private static func appendOptional(_ value: Int64?, to out: inout [UInt8]) {
         if let value { JSONNumber.appendDecimal(value, to: &out) } else { out.append(contentsOf: null) }
