@@ -2,7 +2,8 @@
 // reached ResultPage.bytesMax (a page is at most that plus its last row), so
 // that no page nears SQLite's 1 GB limit on a value and a reader of
 // job_results holds one page at a time. One checkpoint commits all its pages; their rows are numbered on
-// across them, in order.
+// across them, in order. What a job holds for its next checkpoint is bounded
+// in bytes as well as in rows.
 
 import Foundation
 import SpateCatalog
@@ -53,5 +54,26 @@ import Testing
 
         output.committed()
         #expect(output.pendingResults.count == 1 && output.pendingResults[0].isEmpty && output.pendingRowCount == 0)
+    }
+
+    /// Rows held for a checkpoint are bounded in bytes as well as in rows
+    /// (JobOutput.pendingResultBytesMax): 40 rows of 1 MiB call for a
+    /// checkpoint once 16 MiB are held, long before 16,384 rows.
+    @Test func resultBytesHeldCallForACheckpoint() throws {
+        let output = try JobOutput(job: "j", kind: .results, columnNames: ["s"], stream: nil, keyColumn: nil,
+                                   recordsOut: 0, checkpointed: nil, nowMs: { 7 })
+        let big = String(repeating: "x", count: 1 << 20)
+        var fullAt: Int?
+        for i in 0..<40 where fullAt == nil {
+            let rows = RowArena(width: 1, encoding: .values(keepsKeys: false))
+            rows.append(EmittedRow(values: [.string(big)], windowStartMs: nil, windowEndMs: nil, key: nil))
+            try output.add(StepRows(byWorker: [rows]))
+            if output.isFull(adding: 0) { fullAt = i + 1 }
+        }
+        #expect(fullAt == 16, "full at the 16th MiB, not at a row count")
+        #expect(output.pendingResultBytes >= JobOutput.pendingResultBytesMax && output.pendingRowCount < JobOutput.pendingRowsMax)
+        output.committed()
+        #expect(!output.isFull(adding: 0) && output.pendingResultBytes == 2, "an empty page is `[]`")
+        #expect(output.isFull(adding: JobOutput.pendingRowsMax), "and in rows, those the step brings counted")
     }
 }

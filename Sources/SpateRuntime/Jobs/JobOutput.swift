@@ -174,10 +174,23 @@ final class JobOutput {
     var hasPendingRows: Bool { !pendingAlerts.isEmpty || !pendingResults[0].isEmpty }
     /// Alerts and results held for the next checkpoint.
     var pendingRowCount: Int { pendingResults.reduce(pendingAlerts.count) { $0 + $1.rowCount } }
+    /// Bytes of result JSON held for the next checkpoint.
+    var pendingResultBytes: Int { pendingResults.reduce(0) { $0 + $1.byteCount } }
     /// Rows held before a checkpoint is taken whatever the interval: bounds
     /// the memory they hold, and commits them in pieces that overlap the
     /// query's next steps instead of one long commit at the interval's end.
     static let pendingRowsMax = 16_384
+    /// Bytes of result JSON held before a checkpoint is taken whatever the
+    /// interval: rows may be up to a record's size each (a projection of a
+    /// 1 MiB field), so the row count alone would let 16 GiB pile up. One
+    /// page's worth (the reference job's 16,384 rows are ~2 MiB).
+    static let pendingResultBytesMax = ResultPage.bytesMax
+
+    /// Whether what is held, with `incoming` rows more, calls for a
+    /// checkpoint before the interval is up.
+    func isFull(adding incoming: Int) -> Bool {
+        pendingRowCount + incoming >= Self.pendingRowsMax || pendingResultBytes >= Self.pendingResultBytesMax
+    }
     var hasPendingAlerts: Bool { !pendingAlerts.isEmpty }
 
     /// The checkpoint committed what was pending.

@@ -255,11 +255,11 @@ final class JobWorker: @unchecked Sendable {
             // Checkpoint when the interval is up, at once when alerts wait (their
             // latency matters), and when the job has caught up with its stream
             // (a quiet moment: its state is saved before it waits), and when
-            // the rows held reach their bound.
+            // the rows held reach their bound (in rows or result bytes).
             let read = Int64(execution.currentStatistics.recordsRead)
             let alertsWait = output.hasPendingAlerts || (definition.outputKind == .alerts && !rows.isEmpty)
             let caughtUp = outcome == .idle && (read > recordsAtLastCommit || output.hasPendingRows || !rows.isEmpty)
-            let rowsFull = output.pendingRowCount + rows.count >= JobOutput.pendingRowsMax
+            let rowsFull = output.isFull(adding: rows.count)
             let snapshot = alertsWait || caughtUp || rowsFull || outcome == .finished || monotonicNs() - lastCommitNs >= dueNs
                 ? execution.snapshot() : nil
             // The workers read on while this thread hands on and commits, until it collects.
