@@ -21,10 +21,10 @@
 -- first_row_id and row_count keep their meaning (schema/0013).
 --
 -- Reading job_results still costs about 1 µs a row (json_each reads each
--- run's times once, then its rows). Over the reference job's ~108,000 kept
--- rows (spate-bench jobs): COUNT(*) 90 ms (22 ms before: it counted the
+-- run's times once, then its rows). Over the reference job's ~106,000
+-- kept rows (spate-bench jobs): COUNT(*) 87 ms (18 ms before: it counted the
 -- elements of each page's array, and now unrolls the runs), the newest 5
--- 120 ms (99), every row's JSON 116 ms (116).
+-- 115 ms (105), every row's JSON 114 ms (120).
 --
 -- A page of schema/0013's elements becomes a page of runs of one row each,
 -- every element's text kept as it was.
