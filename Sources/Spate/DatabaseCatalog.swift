@@ -13,8 +13,8 @@ extension Database {
                                   "sinks", "sink_files", "job_log"]
 
     /// SQLite types of the queryable views' computed columns, which
-    /// pragma_table_info leaves blank (job_results expands job_result_pages:
-    /// schema/0013).
+    /// pragma_table_info leaves blank (job_results unrolls the runs of
+    /// job_result_pages: schema/0013 and 0014).
     static let viewColumnTypes = ["job_results": ["id": "INTEGER", "window_start": "INTEGER", "window_end": "INTEGER",
                                                   "row_json": "TEXT", "created_at": "INTEGER"]]
 
