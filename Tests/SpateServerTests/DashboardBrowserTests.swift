@@ -28,7 +28,8 @@ import Testing
         print(output)
         #expect(process.terminationStatus == 0, "\(output)")
         // Screenshots are kept for a person to look at; the rest of the scratch directory goes.
-        try? FileManager.default.removeItem(atPath: scratch + "/data")
-        try? FileManager.default.removeItem(atPath: scratch + "/chromium-profile")
+        for made in ["data", "chromium-profile", "chromium-dump-profile", "chromium-shot-profile"] {
+            try? FileManager.default.removeItem(atPath: scratch + "/" + made)
+        }
     }
 }

@@ -21,7 +21,7 @@
 # usage: dashboard_browser_test.py --spate PATH --scratch DIR [--chromium PATH]
 # Exit status: 0 passed, 1 failed, 77 skipped (no chromium; the reason is printed).
 
-import argparse, base64, json, os, shutil, socket, sqlite3, struct, subprocess, sys, time, urllib.parse, urllib.request
+import argparse, base64, json, os, shutil, socket, sqlite3, struct, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
 SKIP = 77
 
@@ -92,16 +92,34 @@ class WebSocket:
                 return message.decode()
 
 
+# Chromium's temporary files (the folder of its singleton socket,
+# org.chromium.Chromium.*, which it leaves in /tmp when it is killed) go to a
+# folder of this run's, removed at the end. It is made directly in the system's
+# temporary directory, not in --scratch: the socket's path must stay under the
+# 108 bytes a Unix socket's path may have.
+CHROMIUM_TMP = None
+
+
+def chromium_command(chromium, scratch, profile, *arguments):
+    """A headless chromium's command line and environment: its profile in
+    scratch/`profile`, its temporary files in CHROMIUM_TMP."""
+    global CHROMIUM_TMP
+    if CHROMIUM_TMP is None:
+        CHROMIUM_TMP = tempfile.mkdtemp(prefix="spate-chromium-")
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--user-data-dir=" + os.path.join(scratch, profile), *arguments]
+    return command, dict(os.environ, TMPDIR=CHROMIUM_TMP)
+
+
 class Browser:
     """Headless chromium with one page, driven over CDP."""
 
     def __init__(self, chromium, scratch):
         self.port = free_port()
-        self.process = subprocess.Popen(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1280,800",
-             f"--remote-debugging-port={self.port}", "--remote-allow-origins=*",
-             "--user-data-dir=" + os.path.join(scratch, "chromium-profile"), "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(scratch, "chromium.log"), "w"))
+        command, environment = chromium_command(chromium, scratch, "chromium-profile", "--window-size=1280,800",
+                                                f"--remote-debugging-port={self.port}", "--remote-allow-origins=*", "about:blank")
+        self.process = subprocess.Popen(command, env=environment,
+                                        stdout=subprocess.DEVNULL, stderr=open(os.path.join(scratch, "chromium.log"), "w"))
         targets = wait_for(lambda: json.load(urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=2)),
                            30, "chromium's DevTools endpoint")
         page = next(t for t in targets if t.get("type") == "page")
@@ -217,16 +235,16 @@ def main():
         alerts_before = catalog.execute("SELECT COUNT(*) FROM alerts").fetchone()[0]
         check(alerts_before > 0, f"the job raised alerts from the generated anomalies ({alerts_before})")
 
-        dom = subprocess.run([args.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", base + "/"],
-                             capture_output=True, text=True, timeout=60).stdout
+        command, environment = chromium_command(args.chromium, scratch, "chromium-dump-profile", "--dump-dom", base + "/")
+        dom = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60).stdout
         with open(os.path.join(scratch, "overview.html"), "w") as out:
             out.write(dom)
         check('data-name="transactions"' in dom, "the overview (--dump-dom) lists the stream")
         check('<a href="/jobs/scores">scores</a>' in dom, "the overview (--dump-dom) lists the job")
         check('many_anomalies <span class="badge' in dom, "the overview (--dump-dom) shows the alarm's state badge")
-        subprocess.run([args.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,800",
-                        "--screenshot=" + os.path.join(scratch, "overview-cli.png"), base + "/"],
-                       capture_output=True, timeout=60)
+        command, environment = chromium_command(args.chromium, scratch, "chromium-shot-profile", "--window-size=1280,800",
+                                                "--screenshot=" + os.path.join(scratch, "overview-cli.png"), base + "/")
+        subprocess.run(command, env=environment, capture_output=True, timeout=60)
 
         browser = Browser(args.chromium, scratch)
         browser.open(base + "/jobs/scores")
@@ -302,6 +320,8 @@ def main():
             browser.close()
         server.terminate()
         server.wait(timeout=30)
+        if CHROMIUM_TMP:
+            shutil.rmtree(CHROMIUM_TMP, ignore_errors=True)
 
 
 if __name__ == "__main__":
