@@ -7,7 +7,8 @@
 // aggregates merged for merchantId), then — when `python3 -c 'import duckdb'`
 // works — DuckDB over the same records as JSON lines with 1 and 2 threads, and
 // the ratios. Loading is not timed; each query is run three times and each run
-// is printed.
+// is printed. SPATE_BENCH_ONLY=TEXT runs only the phases whose label contains
+// TEXT: "one thread", "two workers", "DuckDB", "score series" (to profile one).
 
 import SpateLog
 import SpateRuntime
@@ -71,7 +72,7 @@ func runQueryBenchmark(in directory: String, scale: Scale) throws {
         try runQueryCase(query, count: count, bytes: bytes, oneShard: stream, twoShards: twoShards, jsonPath: jsonPath)
     }
     unlink(jsonPath)
-    try runScoreSeriesCost(stream: stream, count: count)
+    if runsPhase("score series") { try runScoreSeriesCost(stream: stream, count: count) }
 }
 
 /// A windowed aggregate the benchmark runs in Spate and in DuckDB.
@@ -110,8 +111,8 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
         Table.Column(title: "events per CPU s", width: 16),
     ])
     var best = (one: 0.0, two: 0.0)
-    table.printHeader()
-    for run in 1...3 {
+    if runsPhase("one thread") { table.printHeader() }
+    for run in 1...3 where runsPhase("one thread") {
         let execution: QueryExecution
         do { execution = try QueryExecution(plan: plan, stream: oneShard) } catch { throw BenchError("\(error)") }
         var rows = 0
@@ -128,9 +129,11 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
     }
 
     let merges = plan.stateNotSplittable(byKey: "userId") != nil
-    printSection("The same query on two workers over a 2-shard copy of the records (SET threads = 2\(merges ? ", partial aggregates merged" : ""))")
-    table.printHeader()
-    for run in 1...3 {
+    if runsPhase("two workers") {
+        printSection("The same query on two workers over a 2-shard copy of the records (SET threads = 2\(merges ? ", partial aggregates merged" : ""))")
+        table.printHeader()
+    }
+    for run in 1...3 where runsPhase("two workers") {
         let execution: ParallelQueryExecution
         do { execution = try ParallelQueryExecution(plan: plan, stream: twoShards, parallelism: 2, mergesPartials: merges) } catch { throw BenchError("\(error)") }
         var rows = 0
@@ -152,7 +155,52 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
                         fixed(elapsed, 2) + " s", groupedRate(Double(count) / cpu)])
         best.two = max(best.two, Double(count) / elapsed)
     }
-    printDuckDBComparison(query.duckdb, jsonPath: jsonPath, count: count, spateOne: best.one, spateTwo: best.two)
+    if runsPhase("independent") { try runIndependentPair(plan: plan, stream: oneShard, count: count, table: table) }
+    if runsPhase("DuckDB") {
+        printDuckDBComparison(query.duckdb, jsonPath: jsonPath, count: count, spateOne: best.one, spateTwo: best.two)
+    }
+}
+
+/// The ceiling for two workers on this machine: two independent one-thread
+/// executions of the same query, each over all of the 1-shard stream, on two
+/// threads of this process at once (nothing shared but the process: no shard
+/// split, no steps, no merge). Events/s counts both threads' events.
+private func runIndependentPair(plan: QueryPlan, stream: LogStream, count: Int, table: Table) throws {
+    printSection("Ceiling: two independent one-thread executions of it at once, on two threads of this process (events of both)")
+    table.printHeader()
+    for run in 1...3 {
+        let executions = try (0..<2).map { _ in
+            do { return try QueryExecution(plan: plan, stream: stream) } catch { throw BenchError("\(error)") }
+        }
+        let read = PerThread<Int>(count: 2, initial: -1)
+        let rowsOut = PerThread<Int>(count: 2, initial: 0)
+        let boxes = executions.map { UncheckedBox($0) }
+        let startCPU = cpuSeconds()
+        let startNs = monotonicNs()
+        runOnThreads(2) { index in
+            var rows = 0
+            let statistics = try? boxes[index].value.run { _ in rows += 1; return true }
+            read[index] = statistics?.recordsRead ?? -1
+            rowsOut[index] = rows
+        }
+        let elapsed = seconds(from: startNs, to: monotonicNs())
+        let cpu = cpuSeconds() - startCPU
+        guard read.all == [count, count] else { throw BenchError("the two executions read \(read.all) of \(count) records each") }
+        table.printRow(["\(run)", groupedRate(Double(2 * count) / elapsed), "", grouped(rowsOut[0]),
+                        fixed(elapsed, 2) + " s", groupedRate(Double(2 * count) / cpu)])
+    }
+}
+
+/// Hands a value that is not Sendable to one other thread, which alone uses it.
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Whether SPATE_BENCH_ONLY (unset: every phase) names this phase.
+private func runsPhase(_ label: String) -> Bool {
+    guard let only = getenv("SPATE_BENCH_ONLY") else { return true }
+    return label.contains(String(cString: only))
 }
 
 /// What keeping a job's score series costs a scoring query: the same
@@ -234,8 +282,9 @@ func printDuckDBComparison(_ sql: String, jsonPath: String, count: Int, spateOne
         guard parts.count == 3, let threads = Int(parts[0]), let seconds = Double(parts[1]) else { continue }
         let duck = Double(count) / seconds
         let spate = threads == 1 ? spateOne : spateTwo
-        printLine("  DuckDB \(parts[2]), \(threads) thread\(threads == 1 ? "" : "s"): \(groupedRate(duck)) events/s (\(fixed(seconds, 2)) s); "
-                  + "Spate \(threads == 1 ? "one thread" : "two workers"): \(groupedRate(spate)) → \(fixed(spate / duck, 2))×")
+        let spatePart = spate > 0 ? "Spate \(threads == 1 ? "one thread" : "two workers"): \(groupedRate(spate)) → \(fixed(spate / duck, 2))×"
+            : "Spate's phase not run (SPATE_BENCH_ONLY)"
+        printLine("  DuckDB \(parts[2]), \(threads) thread\(threads == 1 ? "" : "s"): \(groupedRate(duck)) events/s (\(fixed(seconds, 2)) s); " + spatePart)
     }
 }
 
