@@ -1,5 +1,6 @@
 // How far the workers of a step read (ParallelQueryExecution): a plain step
-// reads `batches` batches a worker; a launched step shares one budget of
+// (a bounded query's) reads whole batches on every worker until it has run
+// `stepNsMin`, within `boundedStepBatchesMax` a worker; a launched step shares one budget of
 // `batchesMax` batches a worker among its workers, each reading at least one.
 // With `callerRunsAShare` (at least as many workers as cores), the caller of
 // collectStep reads one part itself, only while the step has time left: the
@@ -25,11 +26,17 @@ import Testing
         return execution
     }
 
-    @Test func aPlainStepReadsItsBatchesOnEveryWorker() throws {
+    @Test func aPlainStepReadsWholeBatchesOnEveryWorker() throws {
         let log = try TemporaryLog()
         let execution = try execution(log)
+        let before = execution.nextSequences
         _ = try execution.step { _ in true }
-        #expect(execution.currentStatistics.recordsRead == 2 * ParallelQueryExecution.batchesPerStep * batchRowCapacity)
+        let moved = zip(before, execution.nextSequences).map { Int($0.1 - $0.0) }
+        for records in moved {
+            #expect(records >= batchRowCapacity && records % batchRowCapacity == 0, "whole batches, one at least: moved \(moved)")
+        }
+        #expect(moved.reduce(0, +) <= 2 * ParallelQueryExecution.boundedStepBatchesMax * batchRowCapacity, "moved \(moved)")
+        #expect(execution.currentStatistics.recordsRead == moved.reduce(0, +))
     }
 
     @Test func aLaunchedStepsWorkersShareOneBudget() throws {

@@ -1,8 +1,9 @@
 // A job's workers put their rows in a RowArena (every row's values in one
-// array) instead of an EmittedRow each. The arena's rows must be exactly the
-// rows the query emits one by one: the same values, windows, keys, scores and
+// array) instead of an EmittedRow each. A worker's arenas must hold exactly the
+// rows its query emits one by one: the same values, windows, keys, scores and
 // explanations, in the same order — for a stateless filter and projection, a
-// windowed aggregate, and a detector that flags and explains rows.
+// windowed aggregate, and a detector that flags and explains rows. (How the
+// workers' rows interleave depends on where steps end, which is timing.)
 
 import Foundation
 @testable import SpateRuntime
@@ -42,37 +43,39 @@ import Testing
         return try Analyzer.plan(select, schemas: Schemas(), nowMs: 1_714_521_600_000)
     }
 
-    /// The rows of `plan` over `stream` emitted one by one (`step(emit:)`), in order.
-    func emittedOneByOne(_ plan: QueryPlan, _ stream: LogStream) throws -> [EmittedRow] {
-        let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: 2, start: .earliest)
-        var rows: [EmittedRow] = []
-        while case .progressed = try execution.step(emit: { rows.append($0); return true }) {}
-        return rows
+    /// The rows of `plan` over each shard of `stream` (what each of two workers
+    /// reads) emitted one by one by a query of its own (`step(emit:)`), in order.
+    func emittedOneByOne(_ plan: QueryPlan, _ stream: LogStream) throws -> [[EmittedRow]] {
+        try (0..<2).map { shard in
+            let execution = try QueryExecution(plan: plan, stream: stream, shards: [shard], start: .earliest)
+            var rows: [EmittedRow] = []
+            while case .progressed = try execution.step(emit: { rows.append($0); return true }) {}
+            return rows
+        }
     }
 
-    /// The arenas of `plan` over `stream` as a job's launched steps of the same batches fill them, in order.
-    /// (The workers alone: a caller's share reads as much as its slack allows,
-    /// which would interleave the parts' rows differently from plain steps.)
-    func arenas(_ plan: QueryPlan, _ stream: LogStream, _ encoding: RowArena.Encoding) throws -> [RowArena] {
+    /// Each worker's arenas of `plan` over `stream` as a job's launched steps fill them, in order.
+    /// (The workers alone: a caller's share reads as much as its slack allows.)
+    func arenas(_ plan: QueryPlan, _ stream: LogStream, _ encoding: RowArena.Encoding) throws -> [[RowArena]] {
         let execution = try ParallelQueryExecution(plan: plan, stream: stream, parallelism: 2, start: .earliest)
         execution.callerRunsAShare = false
-        var arenas: [RowArena] = []
+        var arenas: [[RowArena]] = [[], []]
         while true {
             execution.launchStep(batches: ParallelQueryExecution.batchesPerStep, batchesMax: ParallelQueryExecution.batchesPerStep, rows: encoding)
             let (outcome, rows) = try execution.collectStep()
-            arenas += rows.byWorker
+            for (worker, arena) in rows.byWorker.enumerated() { arenas[worker].append(arena) }
             guard case .progressed = outcome else { return arenas }
         }
     }
 
-    /// `sql` over the stream of the tests, and the rows it emits one by one
+    /// `sql` over the stream of the tests, and the rows each worker emits one by one
     /// (the log is returned to keep its directory while the stream is read).
-    func scenario(_ sql: String) throws -> (plan: QueryPlan, log: TemporaryLog, stream: LogStream, expected: [EmittedRow]) {
+    func scenario(_ sql: String) throws -> (plan: QueryPlan, log: TemporaryLog, stream: LogStream, expected: [[EmittedRow]]) {
         let plan = try plan(sql)
         let log = try TemporaryLog()
         let stream = try transactions(log)
         let expected = try emittedOneByOne(plan, stream)
-        #expect(expected.count > 10, "the query emits rows")
+        #expect(expected.allSatisfy { !$0.isEmpty } && expected.joined().count > 10, "the query emits rows on both workers")
         return (plan, log, stream, expected)
     }
 
@@ -81,19 +84,21 @@ import Testing
         let (plan, log, stream, expected) = try scenario(sql)
         defer { withExtendedLifetime(log) {} }
 
-        let collected = try arenas(plan, stream, .values(keepsKeys: true)).flatMap { arena in
-            #expect(arena.width == plan.outputs.count)
-            return (0..<arena.count).map { arena[$0] }
+        let byWorker = try arenas(plan, stream, .values(keepsKeys: true)).map { arenas in
+            arenas.flatMap { arena in
+                #expect(arena.width == plan.outputs.count)
+                return (0..<arena.count).map { arena[$0] }
+            }
         }
-        #expect(collected.count == expected.count)
-        for (got, want) in zip(collected, expected) {
+        #expect(byWorker.map(\.count) == expected.map(\.count))
+        for (got, want) in zip(byWorker.joined(), expected.joined()) {
             #expect(got.values == want.values)
             #expect(got.windowStartMs == want.windowStartMs && got.windowEndMs == want.windowEndMs)
             #expect(got.key == want.key)
             #expect(got.score == want.score)
             #expect(got.explanation == want.explanation)
         }
-        if sql.contains("anomaly") { #expect(collected.contains { $0.explanation != nil && $0.score != nil }) }
+        if sql.contains("anomaly") { #expect(byWorker.joined().contains { $0.explanation != nil && $0.score != nil }) }
     }
 
     /// Written by the workers: each row's JSON is what JSONText writes for its
@@ -107,7 +112,7 @@ import Testing
         let router = PartitionRouter(shardCount: 3)
         for encoding in [RowArena.Encoding.json(members), .records(members, keyColumn: 0, router: router), .records(members, keyColumn: nil, router: router)] {
             var encoded: [(key: String, json: String, shard: Int32, window: Int64?)] = []
-            for arena in try arenas(plan, stream, encoding) {
+            for arena in try arenas(plan, stream, encoding).joined() {
                 #expect(!arena.keepsValues && arena.values.isEmpty)
                 for row in 0..<arena.count {
                     arena.withEncodedRow(row) { key, json in
@@ -116,8 +121,8 @@ import Testing
                     }
                 }
             }
-            #expect(encoded.count == expected.count)
-            for (got, want) in zip(encoded, expected) {
+            #expect(encoded.count == expected.joined().count)
+            for (got, want) in zip(encoded, expected.joined()) {
                 #expect(got.json == JSONText.object(members: members, values: want.values))
                 #expect(got.window == want.windowStartMs)
                 switch encoding {
