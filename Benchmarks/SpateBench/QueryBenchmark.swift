@@ -7,8 +7,11 @@
 // aggregates merged for merchantId), then — when `python3 -c 'import duckdb'`
 // works — DuckDB over the same records as JSON lines with 1 and 2 threads, and
 // the ratios. Loading is not timed; each query is run three times and each run
-// is printed. SPATE_BENCH_ONLY=TEXT runs only the phases whose label contains
-// TEXT: "one thread", "two workers", "DuckDB", "score series" (to profile one).
+// is printed. Then, for the reference query, paired rounds: Spate and DuckDB
+// back to back, one thread then two, each round's ratios and their median
+// (the VM's speed drifts within minutes). SPATE_BENCH_ONLY=TEXT runs only the
+// phases whose label contains TEXT: "one thread", "two workers",
+// "independent", "DuckDB", "paired", "score series" (to profile one).
 
 import SpateLog
 import SpateRuntime
@@ -78,12 +81,14 @@ func runQueryBenchmark(in directory: String, scale: Scale) throws {
 /// A windowed aggregate the benchmark runs in Spate and in DuckDB.
 struct BenchmarkQuery {
     var title: String
+    /// The issue's reference query (its budgets are about this one).
+    var isReference = false
     var spate: String
     /// DuckDB's SQL over `read_json(…)` (the placeholder `JSON`).
     var duckdb: String
 
     static let all = [
-        BenchmarkQuery(title: "the reference windowed aggregate, per userId (the stream's key: the workers split by shard)", spate: referenceQuery,
+        BenchmarkQuery(title: "the reference windowed aggregate, per userId (the stream's key: the workers split by shard)", isReference: true, spate: referenceQuery,
                        duckdb: "SELECT userId, time_bucket(INTERVAL 1 MINUTE, epoch_ms(timestamp)) AS w, COUNT(*), AVG(amount), MAX(amount), STDDEV_SAMP(amount) FROM JSON GROUP BY userId, w"),
         BenchmarkQuery(title: "the same per merchantId (not the key: the workers' partial aggregates merge)", spate: """
             SELECT merchantId, WINDOW_START, COUNT(*) AS n, AVG(amount) AS avg_amount, MAX(amount) AS top, STDDEV(amount) AS sd
@@ -110,36 +115,69 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
         Table.Column(title: "MB/s of JSON", width: 12), Table.Column(title: "rows out", width: 10), Table.Column(title: "time", width: 8),
         Table.Column(title: "events per CPU s", width: 16),
     ])
+    let merges = plan.stateNotSplittable(byKey: "userId") != nil
+    let runs = QueryRuns(plan: plan, count: count, oneShard: oneShard, twoShards: twoShards, mergesPartials: merges)
+    func printRun(_ run: Int, _ timed: TimedRun) {
+        table.printRow(["\(run)", groupedRate(timed.rate), fixed(Double(bytes) / timed.seconds / 1e6, 1), grouped(timed.rows),
+                        fixed(timed.seconds, 2) + " s", groupedRate(Double(count) / timed.cpuSeconds)])
+    }
     var best = (one: 0.0, two: 0.0)
     if runsPhase("one thread") { table.printHeader() }
     for run in 1...3 where runsPhase("one thread") {
-        let execution: QueryExecution
-        do { execution = try QueryExecution(plan: plan, stream: oneShard) } catch { throw BenchError("\(error)") }
-        var rows = 0
-        let startCPU = cpuSeconds()
-        let startNs = monotonicNs()
-        let statistics: QueryStatistics
-        do { statistics = try execution.run { _ in rows += 1; return true } } catch { throw BenchError("\(error)") }
-        let elapsed = seconds(from: startNs, to: monotonicNs())
-        let cpu = cpuSeconds() - startCPU
-        guard statistics.recordsRead == count else { throw BenchError("read \(statistics.recordsRead) of \(count) records") }
-        table.printRow(["\(run)", groupedRate(Double(count) / elapsed), fixed(Double(bytes) / elapsed / 1e6, 1), grouped(rows),
-                        fixed(elapsed, 2) + " s", groupedRate(Double(count) / cpu)])
-        best.one = max(best.one, Double(count) / elapsed)
+        let timed = try runs.oneThread()
+        printRun(run, timed)
+        best.one = max(best.one, timed.rate)
     }
-
-    let merges = plan.stateNotSplittable(byKey: "userId") != nil
     if runsPhase("two workers") {
         printSection("The same query on two workers over a 2-shard copy of the records (SET threads = 2\(merges ? ", partial aggregates merged" : ""))")
         table.printHeader()
     }
     for run in 1...3 where runsPhase("two workers") {
+        let timed = try runs.twoWorkers()
+        printRun(run, timed)
+        best.two = max(best.two, timed.rate)
+    }
+    if runsPhase("independent") { try runIndependentPair(plan: plan, stream: oneShard, count: count, table: table) }
+    let duckdb = DuckDBRunner(sql: query.duckdb, jsonPath: jsonPath)
+    if runsPhase("DuckDB") { printDuckDBComparison(duckdb, count: count, spateOne: best.one, spateTwo: best.two) }
+    if query.isReference && runsPhase("paired") { try printPairedRounds(runs, duckdb: duckdb) }
+}
+
+/// One timed execution of a benchmark query.
+struct TimedRun {
+    var seconds: Double
+    var cpuSeconds: Double
+    var rows: Int
+    var rate: Double
+}
+
+/// Timed executions of one query: on one thread over the 1-shard stream, on
+/// two workers over the 2-shard copy (as `SET threads = 2` runs it).
+private struct QueryRuns {
+    let plan: QueryPlan
+    let count: Int
+    let oneShard: LogStream
+    let twoShards: LogStream
+    let mergesPartials: Bool
+
+    func oneThread() throws -> TimedRun {
+        let execution: QueryExecution
+        do { execution = try QueryExecution(plan: plan, stream: oneShard) } catch { throw BenchError("\(error)") }
+        var rows = 0
+        let startCPU = cpuSeconds(), startNs = monotonicNs()
+        let statistics: QueryStatistics
+        do { statistics = try execution.run { _ in rows += 1; return true } } catch { throw BenchError("\(error)") }
+        return try timed(since: startNs, cpu: startCPU, rows: rows, read: statistics.recordsRead)
+    }
+
+    func twoWorkers() throws -> TimedRun {
         let execution: ParallelQueryExecution
-        do { execution = try ParallelQueryExecution(plan: plan, stream: twoShards, parallelism: 2, mergesPartials: merges) } catch { throw BenchError("\(error)") }
+        do {
+            execution = try ParallelQueryExecution(plan: plan, stream: twoShards, parallelism: 2, mergesPartials: mergesPartials)
+        } catch { throw BenchError("\(error)") }
         var rows = 0
         let emit: (EmittedRow) -> Bool = { _ in rows += 1; return true }
-        let startCPU = cpuSeconds()
-        let startNs = monotonicNs()
+        let startCPU = cpuSeconds(), startNs = monotonicNs()
         loop: while true {
             switch try execution.step(emit: emit) {
             case .progressed: continue
@@ -148,17 +186,41 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
             }
         }
         try execution.finish(emit: emit)
+        return try timed(since: startNs, cpu: startCPU, rows: rows, read: execution.currentStatistics.recordsRead)
+    }
+
+    private func timed(since startNs: UInt64, cpu startCPU: Double, rows: Int, read: Int) throws -> TimedRun {
         let elapsed = seconds(from: startNs, to: monotonicNs())
         let cpu = cpuSeconds() - startCPU
-        guard execution.currentStatistics.recordsRead == count else { throw BenchError("read \(execution.currentStatistics.recordsRead) of \(count) records") }
-        table.printRow(["\(run)", groupedRate(Double(count) / elapsed), fixed(Double(bytes) / elapsed / 1e6, 1), grouped(rows),
-                        fixed(elapsed, 2) + " s", groupedRate(Double(count) / cpu)])
-        best.two = max(best.two, Double(count) / elapsed)
+        guard read == count else { throw BenchError("read \(read) of \(count) records") }
+        return TimedRun(seconds: elapsed, cpuSeconds: cpu, rows: rows, rate: Double(count) / elapsed)
     }
-    if runsPhase("independent") { try runIndependentPair(plan: plan, stream: oneShard, count: count, table: table) }
-    if runsPhase("DuckDB") {
-        printDuckDBComparison(query.duckdb, jsonPath: jsonPath, count: count, spateOne: best.one, spateTwo: best.two)
+}
+
+/// Rounds of Spate and DuckDB run back to back — one thread each, then two —
+/// so that each round's ratios compare runs seconds apart: on a VM whose speed
+/// drifts by tens of percent within minutes, a best-of-3 of each, minutes
+/// apart, may compare a fast phase with a slow one.
+private func printPairedRounds(_ runs: QueryRuns, duckdb: DuckDBRunner, rounds: Int = 5) throws {
+    printSection("Paired rounds: Spate then DuckDB, one thread then two, back to back (ratio = Spate events/s ÷ DuckDB's)")
+    var ratios = (one: [Double](), two: [Double]())
+    for round in 1...rounds {
+        let one = try runs.oneThread()
+        guard let duckOne = duckdb.bestSeconds(threads: 1, runs: 1) else {
+            printLine("  skipped: `python3 -c 'import duckdb'` fails here (pip install duckdb to compare)")
+            return
+        }
+        let two = try runs.twoWorkers()
+        guard let duckTwo = duckdb.bestSeconds(threads: 2, runs: 1) else { return }
+        ratios.one.append(one.rate * duckOne.seconds / Double(runs.count))
+        ratios.two.append(two.rate * duckTwo.seconds / Double(runs.count))
+        printLine("  round \(round): one thread \(groupedRate(one.rate)) against \(groupedRate(Double(runs.count) / duckOne.seconds)) → "
+                  + "\(fixed(ratios.one.last!, 2))×; two \(groupedRate(two.rate)) against \(groupedRate(Double(runs.count) / duckTwo.seconds)) → "
+                  + "\(fixed(ratios.two.last!, 2))×")
     }
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    printLine("  median of \(rounds) rounds: one thread \(fixed(median(ratios.one), 2))× (budget 1.3×), two \(fixed(median(ratios.two), 2))× (budget ≥ 1×); "
+              + "rounds ≥ budget: \(ratios.one.filter { $0 >= 1.3 }.count) and \(ratios.two.filter { $0 >= 1 }.count) of \(rounds)")
 }
 
 /// The ceiling for two workers on this machine: two independent one-thread
@@ -245,46 +307,65 @@ private func runScoreSeriesCost(stream: LogStream, count: Int) throws {
     printLine("  the score series costs \(fixed((1 - on / off) * 100, 1)) % of a scoring query's throughput (best of two each)")
 }
 
-/// DuckDB on the same records as JSON lines, 1 and 2 threads, best of 3 each;
-/// skipped with a message when `import duckdb` fails.
-func printDuckDBComparison(_ sql: String, jsonPath: String, count: Int, spateOne: Double, spateTwo: Double) {
-    let source = "read_json('\(jsonPath)', columns = {userId: 'VARCHAR', merchantId: 'VARCHAR', amount: 'DOUBLE', timestamp: 'BIGINT'}, format = 'newline_delimited')"
-    let script = """
-        import duckdb, time
-        for threads in (1, 2):
+/// DuckDB (through `python3 -c 'import duckdb'`) running a query over the
+/// same records as JSON lines; each call is a new python3 process, a new
+/// connection, and `runs` timed executions of which it returns the fastest.
+private final class DuckDBRunner {
+    private let scriptPath: String
+
+    init(sql: String, jsonPath: String) {
+        let source = "read_json('\(jsonPath)', columns = {userId: 'VARCHAR', merchantId: 'VARCHAR', amount: 'DOUBLE', timestamp: 'BIGINT'}, format = 'newline_delimited')"
+        scriptPath = jsonPath + ".duckdb.py"
+        let script = """
+            import duckdb, sys, time
+            threads, runs = int(sys.argv[1]), int(sys.argv[2])
             best = None
-            for _ in range(3):
+            for _ in range(runs):
                 con = duckdb.connect(); con.execute(f"SET threads = {threads}")
                 t = time.time()
                 con.execute(\"\"\"\(sql.replacing("FROM JSON", with: "FROM " + source))\"\"\").fetchall()
                 dt = time.time() - t
                 best = dt if best is None else min(best, dt)
-            print(threads, best, duckdb.__version__)
-        """
-    let scriptPath = jsonPath + ".duckdb.py"
-    guard let file = fopen(scriptPath, "w") else { return }
-    fputs(script, file)
-    fclose(file)
-    defer { unlink(scriptPath) }
+            print(best, duckdb.__version__)
+            """
+        if let file = fopen(scriptPath, "w") {
+            fputs(script, file)
+            fclose(file)
+        }
+    }
+
+    deinit { unlink(scriptPath) }
+
+    /// The fastest of `runs` executions with `threads` threads, and DuckDB's
+    /// version; nil when python3 or duckdb is missing.
+    func bestSeconds(threads: Int, runs: Int) -> (seconds: Double, version: String)? {
+        guard let pipe = popen("python3 \(scriptPath) \(threads) \(runs) 2>/dev/null", "r") else { return nil }
+        var lines: [String] = []
+        var buffer = [CChar](repeating: 0, count: 512)
+        while fgets(&buffer, Int32(buffer.count), pipe) != nil {
+            lines.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).trimmingNewline)
+        }
+        guard pclose(pipe) == 0, lines.count == 1 else { return nil }
+        let parts = lines[0].split(separator: " ")
+        guard parts.count == 2, let seconds = Double(parts[0]) else { return nil }
+        return (seconds, String(parts[1]))
+    }
+}
+
+/// DuckDB with 1 and 2 threads, best of 3 each, against Spate's best runs;
+/// skipped with a message when `import duckdb` fails.
+private func printDuckDBComparison(_ duckdb: DuckDBRunner, count: Int, spateOne: Double, spateTwo: Double) {
     printSection("DuckDB on the same records (JSON lines, read_json, best of 3)")
-    guard let pipe = popen("python3 \(scriptPath) 2>/dev/null", "r") else { printLine("  skipped: cannot start python3"); return }
-    var lines: [String] = []
-    var buffer = [CChar](repeating: 0, count: 512)
-    while fgets(&buffer, Int32(buffer.count), pipe) != nil {
-        lines.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).trimmingNewline)
-    }
-    guard pclose(pipe) == 0, lines.count == 2 else {
-        printLine("  skipped: `python3 -c 'import duckdb'` fails here (pip install duckdb to compare)")
-        return
-    }
-    for line in lines {
-        let parts = line.split(separator: " ")
-        guard parts.count == 3, let threads = Int(parts[0]), let seconds = Double(parts[1]) else { continue }
+    for threads in [1, 2] {
+        guard let (seconds, version) = duckdb.bestSeconds(threads: threads, runs: 3) else {
+            printLine("  skipped: `python3 -c 'import duckdb'` fails here (pip install duckdb to compare)")
+            return
+        }
         let duck = Double(count) / seconds
         let spate = threads == 1 ? spateOne : spateTwo
         let spatePart = spate > 0 ? "Spate \(threads == 1 ? "one thread" : "two workers"): \(groupedRate(spate)) → \(fixed(spate / duck, 2))×"
             : "Spate's phase not run (SPATE_BENCH_ONLY)"
-        printLine("  DuckDB \(parts[2]), \(threads) thread\(threads == 1 ? "" : "s"): \(groupedRate(duck)) events/s (\(fixed(seconds, 2)) s); " + spatePart)
+        printLine("  DuckDB \(version), \(threads) thread\(threads == 1 ? "" : "s"): \(groupedRate(duck)) events/s (\(fixed(seconds, 2)) s); " + spatePart)
     }
 }
 
