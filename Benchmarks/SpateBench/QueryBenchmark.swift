@@ -144,7 +144,7 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
 }
 
 /// One timed execution of a benchmark query.
-struct TimedRun {
+private struct TimedRun {
     var seconds: Double
     var cpuSeconds: Double
     var rows: Int
