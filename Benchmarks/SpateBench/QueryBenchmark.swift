@@ -118,8 +118,9 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
     let merges = plan.stateNotSplittable(byKey: "userId") != nil
     let runs = QueryRuns(plan: plan, count: count, oneShard: oneShard, twoShards: twoShards, mergesPartials: merges)
     func printRun(_ run: Int, _ timed: TimedRun) {
-        table.printRow(["\(run)", groupedRate(timed.rate), fixed(Double(bytes) / timed.seconds / 1e6, 1), grouped(timed.rows),
-                        fixed(timed.seconds, 2) + " s", groupedRate(Double(count) / timed.cpuSeconds)])
+        let json = timed.events == count ? fixed(Double(bytes) / timed.seconds / 1e6, 1) : ""
+        table.printRow(["\(run)", groupedRate(timed.rate), json, grouped(timed.rows),
+                        fixed(timed.seconds, 2) + " s", groupedRate(Double(timed.events) / timed.cpuSeconds)])
     }
     var best = (one: 0.0, two: 0.0)
     if runsPhase("one thread") { table.printHeader() }
@@ -137,7 +138,11 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
         printRun(run, timed)
         best.two = max(best.two, timed.rate)
     }
-    if runsPhase("independent") { try runIndependentPair(plan: plan, stream: oneShard, count: count, table: table) }
+    if runsPhase("independent") {
+        printSection("Ceiling: two independent one-thread executions of it at once, on two threads of this process (events of both)")
+        table.printHeader()
+        for run in 1...3 { printRun(run, try runs.independentPair()) }
+    }
     let duckdb = DuckDBRunner(sql: query.duckdb, jsonPath: jsonPath)
     if runsPhase("DuckDB") { printDuckDBComparison(duckdb, count: count, spateOne: best.one, spateTwo: best.two) }
     if query.isReference && runsPhase("paired") { try printPairedRounds(runs, duckdb: duckdb) }
@@ -147,8 +152,11 @@ private func runQueryCase(_ query: BenchmarkQuery, count: Int, bytes: Int, oneSh
 private struct TimedRun {
     var seconds: Double
     var cpuSeconds: Double
+    /// Rows out (of one execution, for a pair).
     var rows: Int
-    var rate: Double
+    /// Events read (of both executions, for a pair).
+    var events: Int
+    var rate: Double { Double(events) / seconds }
 }
 
 /// Timed executions of one query: on one thread over the 1-shard stream, on
@@ -161,8 +169,7 @@ private struct QueryRuns {
     let mergesPartials: Bool
 
     func oneThread() throws -> TimedRun {
-        let execution: QueryExecution
-        do { execution = try QueryExecution(plan: plan, stream: oneShard) } catch { throw BenchError("\(error)") }
+        let execution = try oneThreadExecution()
         var rows = 0
         let startCPU = cpuSeconds(), startNs = monotonicNs()
         let statistics: QueryStatistics
@@ -189,11 +196,34 @@ private struct QueryRuns {
         return try timed(since: startNs, cpu: startCPU, rows: rows, read: execution.currentStatistics.recordsRead)
     }
 
-    private func timed(since startNs: UInt64, cpu startCPU: Double, rows: Int, read: Int) throws -> TimedRun {
+    /// The ceiling for two workers on this machine: two independent one-thread
+    /// executions of the query, each over all of the 1-shard stream, on two
+    /// threads of this process at once (nothing shared but the process: no
+    /// shard split, no steps, no merge); the events of both.
+    func independentPair() throws -> TimedRun {
+        let boxes = try (0..<2).map { _ in UncheckedBox(try oneThreadExecution()) }
+        let read = PerThread<Int>(count: 2, initial: -1)
+        let rowsOut = PerThread<Int>(count: 2, initial: 0)
+        let startCPU = cpuSeconds(), startNs = monotonicNs()
+        runOnThreads(2) { index in
+            var rows = 0
+            let statistics = try? boxes[index].value.run { _ in rows += 1; return true }
+            read[index] = statistics?.recordsRead ?? -1
+            rowsOut[index] = rows
+        }
+        guard read.all == [count, count] else { throw BenchError("the two executions read \(read.all) of \(count) records each") }
+        return try timed(since: startNs, cpu: startCPU, rows: rowsOut[0], read: count, events: 2 * count)
+    }
+
+    private func oneThreadExecution() throws -> QueryExecution {
+        do { return try QueryExecution(plan: plan, stream: oneShard) } catch { throw BenchError("\(error)") }
+    }
+
+    private func timed(since startNs: UInt64, cpu startCPU: Double, rows: Int, read: Int, events: Int? = nil) throws -> TimedRun {
         let elapsed = seconds(from: startNs, to: monotonicNs())
         let cpu = cpuSeconds() - startCPU
         guard read == count else { throw BenchError("read \(read) of \(count) records") }
-        return TimedRun(seconds: elapsed, cpuSeconds: cpu, rows: rows, rate: Double(count) / elapsed)
+        return TimedRun(seconds: elapsed, cpuSeconds: cpu, rows: rows, events: events ?? count)
     }
 }
 
@@ -221,36 +251,6 @@ private func printPairedRounds(_ runs: QueryRuns, duckdb: DuckDBRunner, rounds: 
     func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
     printLine("  median of \(rounds) rounds: one thread \(fixed(median(ratios.one), 2))× (budget 1.3×), two \(fixed(median(ratios.two), 2))× (budget ≥ 1×); "
               + "rounds ≥ budget: \(ratios.one.filter { $0 >= 1.3 }.count) and \(ratios.two.filter { $0 >= 1 }.count) of \(rounds)")
-}
-
-/// The ceiling for two workers on this machine: two independent one-thread
-/// executions of the same query, each over all of the 1-shard stream, on two
-/// threads of this process at once (nothing shared but the process: no shard
-/// split, no steps, no merge). Events/s counts both threads' events.
-private func runIndependentPair(plan: QueryPlan, stream: LogStream, count: Int, table: Table) throws {
-    printSection("Ceiling: two independent one-thread executions of it at once, on two threads of this process (events of both)")
-    table.printHeader()
-    for run in 1...3 {
-        let executions = try (0..<2).map { _ in
-            do { return try QueryExecution(plan: plan, stream: stream) } catch { throw BenchError("\(error)") }
-        }
-        let read = PerThread<Int>(count: 2, initial: -1)
-        let rowsOut = PerThread<Int>(count: 2, initial: 0)
-        let boxes = executions.map { UncheckedBox($0) }
-        let startCPU = cpuSeconds()
-        let startNs = monotonicNs()
-        runOnThreads(2) { index in
-            var rows = 0
-            let statistics = try? boxes[index].value.run { _ in rows += 1; return true }
-            read[index] = statistics?.recordsRead ?? -1
-            rowsOut[index] = rows
-        }
-        let elapsed = seconds(from: startNs, to: monotonicNs())
-        let cpu = cpuSeconds() - startCPU
-        guard read.all == [count, count] else { throw BenchError("the two executions read \(read.all) of \(count) records each") }
-        table.printRow(["\(run)", groupedRate(Double(2 * count) / elapsed), "", grouped(rowsOut[0]),
-                        fixed(elapsed, 2) + " s", groupedRate(Double(2 * count) / cpu)])
-    }
 }
 
 /// Hands a value that is not Sendable to one other thread, which alone uses it.
